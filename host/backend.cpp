@@ -1,0 +1,46 @@
+#include "host/backend.hpp"
+
+#include <omp.h>
+
+#include "host/error.hpp"
+#include "kernels/launchers.hpp"
+
+namespace skinrd {
+
+const char* to_string(BackendKind kind) { return kind == BackendKind::cuda ? "cuda" : "cpu"; }
+
+bool cuda_compiled() {
+#ifdef SKINRD_WITH_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool cuda_device_available() { return kernels::cuda::device_count(nullptr) > 0; }
+
+namespace {
+
+BackendChoice cpu_choice(const std::string& why) {
+  return {BackendKind::cpu, "cpu (OpenMP, " + std::to_string(omp_get_max_threads()) +
+                                " threads" + (why.empty() ? "" : "; " + why) + ")"};
+}
+
+}  // namespace
+
+BackendChoice select_backend(std::string_view request) {
+  if (request == "cpu") return cpu_choice("");
+  if (request != "auto" && request != "cuda")
+    throw ConfigError("backend", "must be auto, cpu or cuda, got '" + std::string(request) + "'");
+  if (request == "cuda" && !cuda_compiled()) throw NotCompiled("the CUDA backend");
+  std::string why_none;
+  const int devices = kernels::cuda::device_count(&why_none);
+  if (devices > 0)
+    return {BackendKind::cuda, "cuda (device 0: " + kernels::cuda::device_name(0) + ")"};
+  if (request == "cuda")
+    throw BackendUnavailable("--backend cuda was requested but no CUDA device is usable: " +
+                             why_none);
+  return cpu_choice("auto: " + why_none);
+}
+
+}  // namespace skinrd

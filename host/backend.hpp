@@ -1,0 +1,26 @@
+#pragma once
+// Which backend runs the kernels: chosen at run time, available by build.
+#include <string>
+#include <string_view>
+
+namespace skinrd {
+
+enum class BackendKind { cpu, cuda };
+
+const char* to_string(BackendKind kind);
+
+bool cuda_compiled();
+// True when the CUDA backend is compiled in and a device answers.
+bool cuda_device_available();
+
+struct BackendChoice {
+  BackendKind kind;
+  std::string description;  // e.g. "cuda (device 0: NVIDIA H100 80GB HBM3)"
+};
+
+// request: "auto" (CUDA when a device is present, else CPU), "cpu" or "cuda".
+// An explicit "cuda" throws NotCompiled without the CUDA build and BackendUnavailable
+// without a device; an unknown name throws ConfigError.
+BackendChoice select_backend(std::string_view request);
+
+}  // namespace skinrd

@@ -1,0 +1,79 @@
+#pragma once
+// An RAII array in the memory of one backend: host memory for the CPU backend, device
+// memory for CUDA. The only place host code touches backend memory.
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "host/backend.hpp"
+#include "host/error.hpp"
+#include "kernels/launchers.hpp"
+
+namespace skinrd {
+
+template <class T>
+class DeviceBuffer {
+ public:
+  DeviceBuffer() = default;
+  DeviceBuffer(BackendKind kind, std::size_t size) : kind_(kind), size_(size) {
+    if (kind_ == BackendKind::cuda)
+      data_ = static_cast<T*>(kernels::cuda::allocate(size * sizeof(T)));
+    else
+      host_.assign(size, T{}), data_ = host_.data();
+  }
+  explicit DeviceBuffer(BackendKind kind, const std::vector<T>& values)
+      : DeviceBuffer(kind, values.size()) {
+    upload(values);
+  }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  DeviceBuffer(DeviceBuffer&& other) noexcept { swap(other); }
+  DeviceBuffer& operator=(DeviceBuffer&& other) noexcept {
+    swap(other);
+    return *this;
+  }
+  ~DeviceBuffer() {
+    if (kind_ == BackendKind::cuda) kernels::cuda::release(data_);
+  }
+
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  std::size_t size() const { return size_; }
+
+  void upload(const std::vector<T>& values) {
+    if (values.size() != size_)
+      throw Error("DeviceBuffer::upload: " + std::to_string(values.size()) +
+                  " values for a buffer of " + std::to_string(size_));
+    if (kind_ == BackendKind::cuda)
+      kernels::cuda::copy_to_device(data_, values.data(), size_ * sizeof(T));
+    else
+      host_ = values, data_ = host_.data();
+  }
+  std::vector<T> download() const {
+    if (kind_ != BackendKind::cuda) return host_;
+    std::vector<T> values(size_);
+    kernels::cuda::copy_to_host(values.data(), data_, size_ * sizeof(T));
+    return values;
+  }
+  void zero() {
+    if (kind_ == BackendKind::cuda)
+      kernels::cuda::fill_zero(data_, size_ * sizeof(T));
+    else
+      std::fill(host_.begin(), host_.end(), T{});
+  }
+  void swap(DeviceBuffer& other) noexcept {
+    std::swap(kind_, other.kind_);
+    std::swap(size_, other.size_);
+    std::swap(data_, other.data_);
+    host_.swap(other.host_);
+  }
+
+ private:
+  BackendKind kind_ = BackendKind::cpu;
+  std::size_t size_ = 0;
+  T* data_ = nullptr;
+  std::vector<T> host_;  // storage for the CPU backend
+};
+
+}  // namespace skinrd

@@ -1,0 +1,59 @@
+#pragma once
+// One error hierarchy for the whole program: thrown where a problem is found, caught
+// only in main, which prints it as one line and exits non-zero.
+#include <stdexcept>
+#include <string>
+
+namespace skinrd {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A bad input value. key: the path of the offending setting; line: its line in the
+// scenario file, or 0 when it did not come from a file.
+class ConfigError : public Error {
+ public:
+  ConfigError(std::string key, const std::string& message, int line = 0)
+      : Error(format(key, message, line)), key_(std::move(key)), line_(line) {}
+  const std::string& key() const { return key_; }
+  int line() const { return line_; }
+
+ private:
+  static std::string format(const std::string& key, const std::string& message, int line) {
+    return (line > 0 ? "line " + std::to_string(line) + ": " : std::string()) + key + ": " +
+           message;
+  }
+  std::string key_;
+  int line_;
+};
+
+class CudaError : public Error {
+ public:
+  CudaError(const std::string& call, const std::string& what, const char* file, int line)
+      : Error("CUDA call " + call + " failed: " + what + " (" + file + ":" +
+              std::to_string(line) + ")") {}
+};
+
+// A backend or feature this build does not contain.
+class NotCompiled : public Error {
+ public:
+  explicit NotCompiled(const std::string& feature)
+      : Error(feature + " is not compiled into this build of skinrd (rebuild with " +
+              "-DSKINRD_CUDA=ON on a machine with the CUDA toolkit)") {}
+};
+
+// A backend that is compiled in but cannot run here (no device, no driver).
+class BackendUnavailable : public Error {
+ public:
+  using Error::Error;
+};
+
+class IoError : public Error {
+ public:
+  IoError(const std::string& path, const std::string& message)
+      : Error(path + ": " + message) {}
+};
+
+}  // namespace skinrd

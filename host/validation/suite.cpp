@@ -1,0 +1,50 @@
+#include "host/validation/suite.hpp"
+
+#include <chrono>
+#include <cmath>
+
+namespace skinrd::validation {
+
+std::vector<ValidationRow> run_suite(BackendKind backend, Precision precision,
+                                     const std::vector<CaseId>& cases,
+                                     const std::function<void(const ValidationRow&)>& on_row) {
+  std::vector<ValidationRow> rows;
+  for (CaseId id : cases) {
+    const CaseInfo& info = case_info(id);
+    std::vector<double> previous;
+    for (int level = 0; level < 3; ++level) {
+      const auto start = std::chrono::steady_clock::now();
+      const CaseRun run = precision == Precision::double_ ? run_case<double>(id, backend, level)
+                                                          : run_case<float>(id, backend, level);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      for (std::size_t q = 0; q < run.errors.size(); ++q) {
+        ValidationRow row;
+        row.case_name = info.name;
+        row.quantity = run.errors[q].quantity;
+        row.level = level;
+        row.resolution_um = run.resolution_um;
+        row.error = run.errors[q].error;
+        row.min_order = info.min_order;
+        row.seconds = seconds;
+        // Coarser levels only feed the observed order; they are reported, not judged.
+        const bool judged = level >= info.default_level;
+        if (judged) {
+          row.tolerance = info.tolerance;
+          row.pass = std::isfinite(row.error) && row.error <= info.tolerance;
+        }
+        if (level > 0 && previous[q] > 0 && row.error > 0) {
+          row.order = std::log2(previous[q] / row.error);
+          if (judged && info.min_order > 0 && !(*row.order >= info.min_order)) row.pass = false;
+        }
+        rows.push_back(row);
+        if (on_row) on_row(row);
+      }
+      previous.clear();
+      for (const auto& m : run.errors) previous.push_back(m.error);
+    }
+  }
+  return rows;
+}
+
+}  // namespace skinrd::validation

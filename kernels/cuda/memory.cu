@@ -1,0 +1,47 @@
+// Device memory and device queries behind the plain C++ interface of kernels/launchers.hpp.
+#include "kernels/cuda/cuda_check.cuh"
+#include "kernels/launchers.hpp"
+
+namespace skinrd::kernels::cuda {
+
+void* allocate(std::size_t bytes) {
+  void* pointer = nullptr;
+  if (bytes > 0) SKINRD_CUDA_CHECK(cudaMalloc(&pointer, bytes));
+  return pointer;
+}
+
+void release(void* pointer) noexcept {
+  if (pointer) cudaFree(pointer);  // nothing useful to do with an error while releasing
+}
+
+void copy_to_device(void* device, const void* host, std::size_t bytes) {
+  if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemcpy(device, host, bytes, cudaMemcpyHostToDevice));
+}
+
+void copy_to_host(void* host, const void* device, std::size_t bytes) {
+  if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemcpy(host, device, bytes, cudaMemcpyDeviceToHost));
+}
+
+void fill_zero(void* device, std::size_t bytes) {
+  if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemset(device, 0, bytes));
+}
+
+int device_count(std::string* why_none) {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    if (why_none) *why_none = cudaGetErrorString(status);
+    cudaGetLastError();  // clear the sticky-free error so later calls start clean
+    return 0;
+  }
+  if (count == 0 && why_none) *why_none = "no CUDA device found";
+  return count;
+}
+
+std::string device_name(int device) {
+  cudaDeviceProp properties{};
+  SKINRD_CUDA_CHECK(cudaGetDeviceProperties(&properties, device));
+  return properties.name;
+}
+
+}  // namespace skinrd::kernels::cuda

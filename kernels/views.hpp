@@ -1,0 +1,59 @@
+#pragma once
+// Small trivially-copyable views passed by value to the per-voxel functions and to
+// the launchers of both backends. Pointers refer to the memory of the backend that
+// runs the kernel. Layout: x fastest, then y, then z (VTK's order).
+#include <cstddef>
+#include <cstdint>
+
+#include "platform.hpp"
+
+namespace skinrd::kernels {
+
+// Coefficients of one species in one material.
+template <class Real>
+struct MaterialCoeffs {
+  Real diffusion_um2_per_s;  // D; 0 marks an impermeable material
+  Real partition;            // K > 0, relative to the reference fluid phase
+  Real degradation_per_s;    // first-order loss, tallied as degraded
+  Real clearance_per_s;      // first-order loss to blood/lymph, tallied as cleared
+};
+
+template <class Real>
+struct GridView {
+  int nx = 0, ny = 0, nz = 0;
+  Real dx_um = 0;                         // lateral spacing, dx = dy
+  const Real* dz_um = nullptr;            // [nz] z spacing per cell layer k
+  const std::uint8_t* material = nullptr; // [nx*ny*nz] material id per voxel
+
+  SKINRD_HD std::size_t voxel_count() const {
+    return static_cast<std::size_t>(nx) * ny * nz;
+  }
+  SKINRD_HD std::size_t index(int i, int j, int k) const {
+    return (static_cast<std::size_t>(k) * ny + j) * nx + i;
+  }
+  SKINRD_HD Real volume_um3(int k) const { return dx_um * dx_um * dz_um[k]; }
+};
+
+enum class TopBoundary : std::uint8_t { zero_flux, fixed_concentration };
+enum class BottomBoundary : std::uint8_t { zero_flux, perfect_sink };
+
+template <class Real>
+struct BoundaryView {
+  bool periodic_lateral = true;  // false: zero flux through the four sides
+  TopBoundary top = TopBoundary::zero_flux;
+  BottomBoundary bottom = BottomBoundary::zero_flux;
+};
+
+// One species: its coefficients per material, its field and an optional source.
+template <class Real>
+struct SpeciesView {
+  const MaterialCoeffs<Real>* coeffs = nullptr;  // [n_materials]
+  const Real* concentration = nullptr;           // [voxels], amount per tissue volume
+  const Real* source_per_s = nullptr;            // [voxels] or null, amount per volume per s
+  Real top_concentration = 0;  // reference-phase value when the top is fixed
+};
+
+// Per-step ledger tallies, accumulated in double on the backend.
+enum Tally : int { degraded = 0, cleared, entered_top, lost_bottom, added_by_source, tally_count };
+
+}  // namespace skinrd::kernels
