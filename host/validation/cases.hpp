@@ -24,8 +24,9 @@ struct CaseInfo {
   CaseId id;
   const char* name;
   const char* what;       // formula and reference, one line
-  double tolerance;       // on every error the case reports, from default_level on
-  double min_order;       // observed order required between levels (0: not checked)
+  double tolerance;       // on every error the case reports, from default_level on (double)
+  double float_tolerance; // the same with float fields, where rounding allows less
+  double min_order;       // observed order required between levels, double only (0: none)
   int default_level;      // resolution level the tolerance starts at
 };
 const std::vector<CaseInfo>& case_catalogue();
