@@ -26,14 +26,14 @@ std::vector<ValidationRow> run_suite(BackendKind backend, Precision precision,
         row.resolution_um = run.resolution_um;
         row.error = run.errors[q].error;
         // Float rounding hides convergence at fine grids: orders are judged in double.
-        row.min_order = precision == Precision::double_ ? info.min_order : 0;
+        const bool in_double = precision == Precision::double_;
+        row.min_order = in_double ? info.min_order : 0;
         row.seconds = seconds;
         // Coarser levels only feed the observed order; they are reported, not judged.
         const bool judged = level >= info.default_level;
-        const bool in_double = precision == Precision::double_;
         if (judged) {
           row.tolerance = in_double ? info.tolerance : info.float_tolerance;
-          row.pass = std::isfinite(row.error) && row.error <= info.tolerance;
+          row.pass = std::isfinite(row.error) && row.error <= row.tolerance;
         }
         if (level > 0 && previous[q] > 0 && row.error > 0) {
           row.order = std::log2(previous[q] / row.error);
