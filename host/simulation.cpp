@@ -183,6 +183,11 @@ SpeciesLedger Simulation<Real>::ledger(int species) const {
   return ledger;
 }
 
+template <class Real>
+void Simulation<Real>::synchronize() const {
+  if (backend_ == BackendKind::cuda) kernels::cuda::synchronize();
+}
+
 template class Simulation<float>;
 template class Simulation<double>;
 

@@ -58,6 +58,9 @@ class Simulation {
 
   SpeciesLedger ledger(int species) const;
 
+  // Returns when every step launched so far has finished (kernels run asynchronously on CUDA).
+  void synchronize() const;
+
  private:
   kernels::GridView<Real> grid_view() const;
   kernels::SpeciesView<Real> species_view(int species) const;

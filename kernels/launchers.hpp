@@ -40,6 +40,7 @@ void release(void* pointer) noexcept;
 void copy_to_device(void* device, const void* host, std::size_t bytes);
 void copy_to_host(void* host, const void* device, std::size_t bytes);
 void fill_zero(void* device, std::size_t bytes);
+void synchronize();  // waits for every launched kernel (for timing)
 int device_count(std::string* why_none);
 std::string device_name(int device);
 }  // namespace cuda

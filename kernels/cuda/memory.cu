@@ -26,6 +26,8 @@ void fill_zero(void* device, std::size_t bytes) {
   if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemset(device, 0, bytes));
 }
 
+void synchronize() { SKINRD_CUDA_CHECK(cudaDeviceSynchronize()); }
+
 int device_count(std::string* why_none) {
   int count = 0;
   const cudaError_t status = cudaGetDeviceCount(&count);

@@ -31,6 +31,7 @@ void release(void*) noexcept {}
 void copy_to_device(void*, const void*, std::size_t) { not_compiled(); }
 void copy_to_host(void*, const void*, std::size_t) { not_compiled(); }
 void fill_zero(void*, std::size_t) { not_compiled(); }
+void synchronize() { not_compiled(); }
 int device_count(std::string* why_none) {
   if (why_none) *why_none = "this build has no CUDA backend";
   return 0;
