@@ -40,7 +40,7 @@ BackendChoice select_backend(std::string_view request) {
   if (request == "cuda")
     throw BackendUnavailable("--backend cuda was requested but no CUDA device is usable: " +
                              why_none);
-  return cpu_choice("auto: " + why_none);
+  return cpu_choice("auto: no usable CUDA device: " + why_none);
 }
 
 }  // namespace skinrd
