@@ -36,31 +36,21 @@ SKINRD_HD inline void for_each_face(const GridView<Real>& g, bool periodic_later
                                     const MaterialCoeffs<Real>* coeffs, int i, int j, int k,
                                     Visit&& visit) {
   const MaterialCoeffs<Real>& self = coeffs[g.material[g.index(i, j, k)]];
+  auto face_to = [&](std::size_t neighbour, Real g_self, Real h_neighbour_um, Real area_um2) {
+    const MaterialCoeffs<Real>& other = coeffs[g.material[neighbour]];
+    visit(neighbour,
+          face_conductance(g_self, half_cell_conductance(other, h_neighbour_um), area_um2), other);
+  };
   const Real g_lateral = half_cell_conductance(self, g.dx_um);
+  const Real g_vertical = half_cell_conductance(self, g.dz_um[k]);
   const Real area_lateral_um2 = g.dx_um * g.dz_um[k];  // dy = dx
   for (int step = -1; step <= 1; step += 2) {
     const int ni = lateral_neighbour(i, g.nx, step, periodic_lateral);
-    if (ni >= 0) {
-      const MaterialCoeffs<Real>& other = coeffs[g.material[g.index(ni, j, k)]];
-      visit(g.index(ni, j, k),
-            face_conductance(g_lateral, half_cell_conductance(other, g.dx_um), area_lateral_um2),
-            other);
-    }
+    if (ni >= 0) face_to(g.index(ni, j, k), g_lateral, g.dx_um, area_lateral_um2);
     const int nj = lateral_neighbour(j, g.ny, step, periodic_lateral);
-    if (nj >= 0) {
-      const MaterialCoeffs<Real>& other = coeffs[g.material[g.index(i, nj, k)]];
-      visit(g.index(i, nj, k),
-            face_conductance(g_lateral, half_cell_conductance(other, g.dx_um), area_lateral_um2),
-            other);
-    }
+    if (nj >= 0) face_to(g.index(i, nj, k), g_lateral, g.dx_um, area_lateral_um2);
     const int nk = k + step;
-    if (nk >= 0 && nk < g.nz) {
-      const MaterialCoeffs<Real>& other = coeffs[g.material[g.index(i, j, nk)]];
-      visit(g.index(i, j, nk),
-            face_conductance(half_cell_conductance(self, g.dz_um[k]),
-                             half_cell_conductance(other, g.dz_um[nk]), g.dx_um * g.dx_um),
-            other);
-    }
+    if (nk >= 0 && nk < g.nz) face_to(g.index(i, j, nk), g_vertical, g.dz_um[nk], g.dx_um * g.dx_um);
   }
 }
 
