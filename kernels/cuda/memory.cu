@@ -1,17 +1,31 @@
-// Device memory and device queries behind the plain C++ interface of kernels/launchers.hpp.
+// Device memory (Thrust's allocator) and device queries behind the plain C++ interface of
+// kernels/launchers.hpp.
+#include <thrust/device_free.h>
+#include <thrust/device_malloc.h>
+
+#include <new>
+
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/launchers.hpp"
 
 namespace skinrd::kernels::cuda {
 
 void* allocate(std::size_t bytes) {
-  void* pointer = nullptr;
-  if (bytes > 0) SKINRD_CUDA_CHECK(cudaMalloc(&pointer, bytes));
-  return pointer;
+  if (bytes == 0) return nullptr;
+  try {
+    return thrust::device_malloc(bytes).get();
+  } catch (const std::bad_alloc& e) {
+    throw CudaError("thrust::device_malloc(" + std::to_string(bytes) + " bytes)", e.what(),
+                    __FILE__, __LINE__);
+  }
 }
 
 void release(void* pointer) noexcept {
-  if (pointer) cudaFree(pointer);  // nothing useful to do with an error while releasing
+  try {
+    if (pointer) thrust::device_free(thrust::device_ptr<void>(pointer));
+  } catch (...) {
+    // nothing useful to do with an error while releasing
+  }
 }
 
 void copy_to_device(void* device, const void* host, std::size_t bytes) {
