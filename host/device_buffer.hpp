@@ -56,6 +56,15 @@ class DeviceBuffer {
     kernels::cuda::copy_to_host(values.data(), data_, size_ * sizeof(T));
     return values;
   }
+  // Same-size copy within the backend's memory.
+  void copy_from(const DeviceBuffer& other) {
+    if (other.size_ != size_ || other.kind_ != kind_)
+      throw Error("DeviceBuffer::copy_from: buffers differ in size or backend");
+    if (kind_ == BackendKind::cuda)
+      kernels::cuda::copy_on_device(data_, other.data_, size_ * sizeof(T));
+    else
+      std::copy(other.host_.begin(), other.host_.end(), host_.begin());
+  }
   void zero() {
     if (kind_ == BackendKind::cuda)
       kernels::cuda::fill_zero(data_, size_ * sizeof(T));

@@ -9,7 +9,8 @@ namespace skinrd {
 struct SpeciesLedger {
   std::string species;
   std::vector<std::string> layer_names;
-  std::vector<double> stored_by_layer;  // integrated from the field now
+  // Integrated from the fields now, per layer.
+  std::vector<double> free_by_layer, bound_by_layer, internalised_by_layer;
 
   // Transfers since t = 0, each tallied directly as it happened.
   double dosed = 0;            // placed into the field by the host (initial field, doses)
@@ -18,8 +19,13 @@ struct SpeciesLedger {
   double degraded = 0;
   double cleared = 0;          // to blood/lymph
   double lost_bottom = 0;      // into a perfect-sink bottom
+  double bound_net = 0;        // free → bound (net), a transfer inside the tissue
+  double internalised = 0;     // free → internalised, a transfer inside the tissue
 
-  double stored() const;
+  double stored_free() const;
+  double stored_bound() const;
+  double stored_internalised() const;
+  double stored() const { return stored_free() + stored_bound() + stored_internalised(); }
   double inputs() const { return dosed + entered_top + added_by_source; }
   double outputs() const { return degraded + cleared + lost_bottom; }
   // |inputs − outputs − stored| / max(|inputs|, |stored|): zero to rounding when every

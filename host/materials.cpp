@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "kernels/reactions.hpp"
 
 namespace skinrd {
 
@@ -44,8 +45,24 @@ void MaterialTable::validate() const {
       check("degradation_per_s", c.degradation_per_s, c.degradation_per_s >= 0,
             "must be >= 0 1/s");
       check("clearance_per_s", c.clearance_per_s, c.clearance_per_s >= 0, "must be >= 0 1/s");
+      check("binding_on_per_conc_s", c.binding_on_per_conc_s, c.binding_on_per_conc_s >= 0,
+            "must be >= 0");
+      check("unbinding_per_s", c.unbinding_per_s, c.unbinding_per_s >= 0, "must be >= 0 1/s");
+      check("binding_capacity", c.binding_capacity, c.binding_capacity >= 0, "must be >= 0");
+      check("bound_degradation_per_s", c.bound_degradation_per_s,
+            c.bound_degradation_per_s >= 0, "must be >= 0 1/s");
+      check("uptake_max_conc_per_s", c.uptake_max_conc_per_s, c.uptake_max_conc_per_s >= 0,
+            "must be >= 0");
+      check("uptake_half_saturation", c.uptake_half_saturation, c.uptake_half_saturation > 0,
+            "must be > 0");
     }
   }
+}
+
+bool MaterialTable::species_reacts(int species) const {
+  for (const auto& m : species_coeffs<double>(species))
+    if (kernels::has_reactions(m)) return true;
+  return false;
 }
 
 template <class Real>
@@ -53,8 +70,18 @@ std::vector<kernels::MaterialCoeffs<Real>> MaterialTable::species_coeffs(int spe
   std::vector<kernels::MaterialCoeffs<Real>> row;
   for (int m = 0; m < material_count(); ++m) {
     const SpeciesCoefficients& c = at(m, species);
-    row.push_back({static_cast<Real>(c.diffusion_um2_per_s), static_cast<Real>(c.partition),
-                   static_cast<Real>(c.degradation_per_s), static_cast<Real>(c.clearance_per_s)});
+    kernels::MaterialCoeffs<Real> k;
+    k.diffusion_um2_per_s = static_cast<Real>(c.diffusion_um2_per_s);
+    k.partition = static_cast<Real>(c.partition);
+    k.degradation_per_s = static_cast<Real>(c.degradation_per_s);
+    k.clearance_per_s = static_cast<Real>(c.clearance_per_s);
+    k.binding_on_per_conc_s = static_cast<Real>(c.binding_on_per_conc_s);
+    k.unbinding_per_s = static_cast<Real>(c.unbinding_per_s);
+    k.binding_capacity = static_cast<Real>(c.binding_capacity);
+    k.bound_degradation_per_s = static_cast<Real>(c.bound_degradation_per_s);
+    k.uptake_max_conc_per_s = static_cast<Real>(c.uptake_max_conc_per_s);
+    k.uptake_half_saturation = static_cast<Real>(c.uptake_half_saturation);
+    row.push_back(k);
   }
   return row;
 }

@@ -8,11 +8,19 @@
 
 namespace skinrd {
 
+// Binding and uptake act on the reference-phase concentration u = c/K (DESIGN §1).
 struct SpeciesCoefficients {
   double diffusion_um2_per_s = 0;  // 0: impermeable
   double partition = 1;            // K relative to the reference fluid phase, > 0
   double degradation_per_s = 0;
   double clearance_per_s = 0;      // to blood/lymph
+  double binding_on_per_conc_s = 0;    // k_on, per (concentration · s)
+  double unbinding_per_s = 0;          // k_off
+  double binding_capacity = 0;         // B_max, concentration of binding sites
+  double bound_degradation_per_s = 0;
+  double uptake_max_conc_per_s = 0;    // V_max, concentration per s
+  double uptake_half_saturation = 1;   // K_m, concentration, > 0
+
 };
 
 class MaterialTable {
@@ -28,8 +36,11 @@ class MaterialTable {
   const SpeciesCoefficients& at(int material, int species) const;
 
   // Throws ConfigError naming material, species, coefficient and value for D < 0,
-  // K ≤ 0, a negative rate or a non-finite value.
+  // K ≤ 0, K_m ≤ 0, a negative rate or capacity, or a non-finite value.
   void validate() const;
+
+  // Whether any material gives the species a reaction (binding, release, bound decay, uptake).
+  bool species_reacts(int species) const;
 
   // One species' coefficients for every material, as the kernels read them.
   template <class Real>

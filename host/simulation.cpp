@@ -1,5 +1,6 @@
 #include "host/simulation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -8,6 +9,27 @@
 #include "kernels/launchers.hpp"
 
 namespace skinrd {
+
+// Calls the same launcher in the namespace of the chosen backend.
+#define SKINRD_DISPATCH(function, ...)                                              \
+  (backend_ == BackendKind::cuda ? kernels::cuda::function(__VA_ARGS__) \
+                                 : kernels::cpu::function(__VA_ARGS__))
+
+const char* to_string(Scheme scheme) {
+  switch (scheme) {
+    case Scheme::explicit_euler: return "explicit";
+    case Scheme::adi: return "adi";
+    case Scheme::lod: return "lod";
+  }
+  return "?";
+}
+
+Scheme parse_scheme(std::string_view name) {
+  if (name == "explicit") return Scheme::explicit_euler;
+  if (name == "adi") return Scheme::adi;
+  if (name == "lod") return Scheme::lod;
+  throw ConfigError("run.scheme", "must be explicit, adi or lod, got '" + std::string(name) + "'");
+}
 
 void validate_problem(const Problem& problem) {
   problem.materials.validate();
@@ -33,10 +55,20 @@ void validate_problem(const Problem& problem) {
 }
 
 template <class Real>
-Simulation<Real>::Simulation(Problem problem, BackendKind backend)
-    : problem_(std::move(problem)), backend_(backend) {
+struct Simulation<Real>::State {
+  std::vector<DeviceBuffer<Real>> field, bound, internalised;
+  DeviceBuffer<double> tallies;
+  double time_s = 0;
+  long long steps = 0;
+  int smoothing_steps_left = 0;
+};
+
+template <class Real>
+Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme)
+    : problem_(std::move(problem)), backend_(backend), scheme_(scheme) {
   validate_problem(problem_);
   const Grid& grid = problem_.grid;
+  const std::size_t voxels = grid.voxel_count();
   const int species = species_count();
   boundary_view_.periodic_lateral = problem_.boundaries.periodic_lateral;
   boundary_view_.top = problem_.boundaries.top;
@@ -45,6 +77,15 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend)
   std::vector<Real> dz(grid.dz_um.begin(), grid.dz_um.end());
   dz_um_ = DeviceBuffer<Real>(backend_, dz);
   material_ = DeviceBuffer<std::uint8_t>(backend_, grid.material);
+  if (backend_ == BackendKind::cuda) {  // CUDA's x sweeps read materials in (y, x, z) order
+    std::vector<std::uint8_t> transposed(voxels);
+    for (int k = 0; k < grid.nz; ++k)
+      for (int j = 0; j < grid.ny; ++j)
+        for (int i = 0; i < grid.nx; ++i)
+          transposed[(static_cast<std::size_t>(k) * grid.nx + i) * grid.ny + j] =
+              grid.material[grid.index(i, j, k)];
+    material_transposed_ = DeviceBuffer<std::uint8_t>(backend_, transposed);
+  }
   tallies_ = DeviceBuffer<double>(backend_, std::vector<double>(species * kernels::tally_count));
   source_.resize(species);
   envelope_.resize(species);
@@ -57,13 +98,22 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend)
   for (int s = 0; s < species; ++s) {
     const auto coeffs = problem_.materials.species_coeffs<Real>(s);
     coeffs_.emplace_back(backend_, coeffs);
-    field_.emplace_back(backend_, grid.voxel_count());
-    next_.emplace_back(backend_, grid.voxel_count());
+    field_.emplace_back(backend_, voxels);
+    next_.emplace_back(backend_, voxels);
+    // The reaction kernel updates free, bound and internalised together: a species with any
+    // reaction gets both fields (one may stay zero).
+    const bool reacts = problem_.materials.species_reacts(s);
+    bound_.emplace_back(backend_, reacts ? voxels : 0);
+    internalised_.emplace_back(backend_, reacts ? voxels : 0);
     max_rate_per_s = std::max<double>(
         max_rate_per_s, kernels::cpu::max_explicit_rate_per_s(host_grid, boundary_view_,
                                                               coeffs.data()));
   }
   dt_limit_s_ = max_rate_per_s > 0 ? 1.0 / max_rate_per_s : std::numeric_limits<double>::infinity();
+  if (scheme_ != Scheme::explicit_euler) {
+    work_ = DeviceBuffer<Real>(backend_, voxels);
+    scratch_ = DeviceBuffer<Real>(backend_, 3 * voxels);
+  }
 }
 
 template <class Real>
@@ -85,11 +135,14 @@ kernels::SpeciesView<Real> Simulation<Real>::species_view(int species) const {
 }
 
 template <class Real>
-double Simulation<Real>::amount(int species, int k_begin, int k_end) const {
-  const auto view = grid_view();
-  return backend_ == BackendKind::cuda
-             ? kernels::cuda::amount(view, field_[species].data(), k_begin, k_end)
-             : kernels::cpu::amount(view, field_[species].data(), k_begin, k_end);
+double Simulation<Real>::amount(const DeviceBuffer<Real>& field, int k_begin, int k_end) const {
+  if (field.size() == 0) return 0;
+  return SKINRD_DISPATCH(amount, grid_view(), field.data(), k_begin, k_end);
+}
+
+template <class Real>
+double Simulation<Real>::source_scale(int species, double t_s) const {
+  return envelope_[species] ? envelope_[species](t_s) : 1.0;
 }
 
 template <class Real>
@@ -100,14 +153,25 @@ void Simulation<Real>::set_concentration(int species, const std::vector<Real>& c
                       "needs " + std::to_string(voxels) + " values, got " +
                           std::to_string(concentration.size()));
   const int nz = problem_.grid.nz;
-  const double before = amount(species, 0, nz);
+  const double before = amount(field_[species], 0, nz);
   field_[species].upload(concentration);
-  dosed_[species] += amount(species, 0, nz) - before;
+  dosed_[species] += amount(field_[species], 0, nz) - before;
+  mark_discontinuity();
 }
 
 template <class Real>
 std::vector<Real> Simulation<Real>::concentration(int species) const {
   return field_[species].download();
+}
+
+template <class Real>
+std::vector<Real> Simulation<Real>::bound(int species) const {
+  return bound_[species].download();
+}
+
+template <class Real>
+std::vector<Real> Simulation<Real>::internalised(int species) const {
+  return internalised_[species].download();
 }
 
 template <class Real>
@@ -121,47 +185,193 @@ void Simulation<Real>::set_source(int species, const std::vector<Real>& q_per_s,
 }
 
 template <class Real>
-void Simulation<Real>::step(double dt_s) {
-  if (!(dt_s > 0) || dt_s > dt_limit_s_ * (1 + 1e-12)) {
-    std::ostringstream message;
-    message << "explicit step " << dt_s << " s is outside (0, " << dt_limit_s_
-            << " s], the stability limit";
-    throw ConfigError("run.dt", message.str());
-  }
+void Simulation<Real>::react(double t_s) {
   const auto grid = grid_view();
   for (int s = 0; s < species_count(); ++s) {
-    const Real scale = envelope_[s] ? static_cast<Real>(envelope_[s](time_s_)) : Real(1);
-    double* tallies = tallies_.data() + s * kernels::tally_count;
-    const auto view = species_view(s);
-    if (backend_ == BackendKind::cuda)
-      kernels::cuda::explicit_step(grid, boundary_view_, view, next_[s].data(),
-                                   static_cast<Real>(dt_s), scale, tallies);
-    else
-      kernels::cpu::explicit_step(grid, boundary_view_, view, next_[s].data(),
-                                  static_cast<Real>(dt_s), scale, tallies);
+    if (!has_bound_field(s)) continue;
+    SKINRD_DISPATCH(react, grid, coeffs_[s].data(), field_[s].data(), bound_[s].data(),
+                    internalised_[s].data(), static_cast<Real>(t_s),
+                    tallies_.data() + s * kernels::tally_count);
+  }
+}
+
+template <class Real>
+void Simulation<Real>::diffuse_explicit(double dt_s) {
+  const auto grid = grid_view();
+  for (int s = 0; s < species_count(); ++s) {
+    SKINRD_DISPATCH(explicit_step, grid, boundary_view_, species_view(s), next_[s].data(),
+                    static_cast<Real>(dt_s), static_cast<Real>(source_scale(s, time_s_)),
+                    tallies_.data() + s * kernels::tally_count);
     field_[s].swap(next_[s]);
   }
+}
+
+template <class Real>
+void Simulation<Real>::line_sweep(int species, int axis, double theta_dt_s, Real* data) {
+  SKINRD_DISPATCH(line_sweep, grid_view(), material_transposed_.data(), boundary_view_,
+                  coeffs_[species].data(), axis, static_cast<Real>(theta_dt_s), data,
+                  scratch_.data());
+}
+
+// (I − θdt A_x)(I − θdt A_y)(I − θdt A_z)(c^{n+1} − c^n) = dt (A c^n + s^{n+θ}).
+template <class Real>
+void Simulation<Real>::diffuse_douglas_gunn(double dt_s, double theta) {
+  const auto grid = grid_view();
+  const Real dt = static_cast<Real>(dt_s), theta_real = static_cast<Real>(theta);
+  for (int s = 0; s < species_count(); ++s) {
+    const auto view = species_view(s);
+    const Real scale = static_cast<Real>(source_scale(s, time_s_ + theta * dt_s));
+    SKINRD_DISPATCH(implicit_rhs, grid, boundary_view_, view, work_.data(), dt, scale);
+    for (int axis = 0; axis < 3; ++axis) line_sweep(s, axis, theta * dt_s, work_.data());
+    SKINRD_DISPATCH(add_arrays, next_[s].data(), field_[s].data(), work_.data(),
+                    grid.voxel_count());
+    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, view, next_[s].data(), theta_real,
+                    dt, scale, tallies_.data() + s * kernels::tally_count);
+    field_[s].swap(next_[s]);
+  }
+}
+
+// (I − dt A_x) c1 = c^n, (I − dt A_y) c2 = c1, (I − dt A_z) c^{n+1} = c2 + dt·(inflow + s).
+template <class Real>
+void Simulation<Real>::diffuse_lod(double dt_s) {
+  const auto grid = grid_view();
+  const Real dt = static_cast<Real>(dt_s);
+  for (int s = 0; s < species_count(); ++s) {
+    const auto view = species_view(s);
+    const Real scale = static_cast<Real>(source_scale(s, time_s_ + dt_s));
+    next_[s].copy_from(field_[s]);
+    line_sweep(s, 0, dt_s, next_[s].data());
+    line_sweep(s, 1, dt_s, next_[s].data());
+    SKINRD_DISPATCH(add_constant_inflow, grid, boundary_view_, view, next_[s].data(), dt, scale);
+    line_sweep(s, 2, dt_s, next_[s].data());
+    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, view, next_[s].data(), Real(1), dt,
+                    scale, tallies_.data() + s * kernels::tally_count);
+    field_[s].swap(next_[s]);
+  }
+}
+
+template <class Real>
+void Simulation<Real>::step(double dt_s) {
+  if (!(dt_s > 0) || !std::isfinite(dt_s))
+    throw ConfigError("run.dt", "a step must be positive and finite, got " + std::to_string(dt_s));
+  if (scheme_ == Scheme::explicit_euler && dt_s > dt_limit_s_ * (1 + 1e-12)) {
+    std::ostringstream message;
+    message << "explicit step " << dt_s << " s is above the stability limit " << dt_limit_s_
+            << " s (use the adi or lod scheme for longer steps)";
+    throw ConfigError("run.dt", message.str());
+  }
+  // Strang splitting: reactions(dt/2) · diffusion(dt) · reactions(dt/2).
+  react(0.5 * dt_s);
+  switch (scheme_) {
+    case Scheme::explicit_euler: diffuse_explicit(dt_s); break;
+    case Scheme::lod: diffuse_lod(dt_s); break;
+    case Scheme::adi:
+      if (smoothing_steps_left_ > 0) {  // Rannacher: two backward-Euler half-steps
+        diffuse_douglas_gunn(0.5 * dt_s, 1.0);
+        time_s_ += 0.5 * dt_s;
+        diffuse_douglas_gunn(0.5 * dt_s, 1.0);
+        time_s_ -= 0.5 * dt_s;
+        --smoothing_steps_left_;
+      } else {
+        diffuse_douglas_gunn(dt_s, 0.5);
+      }
+      break;
+  }
+  react(0.5 * dt_s);
   time_s_ += dt_s;
   ++steps_;
 }
 
 template <class Real>
-void Simulation<Real>::advance_to(double t_end_s, double cfl_fraction) {
-  const double dt_s = cfl_fraction * dt_limit_s_;
+void Simulation<Real>::advance_to(double t_end_s, double dt_s) {
+  if (dt_s <= 0) dt_s = 0.9 * dt_limit_s_;
   while (time_s_ < t_end_s) {
     const double remaining = t_end_s - time_s_;
     // A last step shorter than 1e-9 of a normal one is rounding, not time.
-    if (remaining <= 1e-9 * dt_s) {
-      time_s_ = t_end_s;
-      break;
+    if (remaining <= 1e-9 * dt_s) break;
+    step(std::min(dt_s, remaining));
+    if (remaining <= dt_s) break;
+  }
+  time_s_ = std::max(time_s_, t_end_s);
+}
+
+template <class Real>
+void Simulation<Real>::save(State& state) const {
+  auto copy_all = [&](std::vector<DeviceBuffer<Real>>& to, const std::vector<DeviceBuffer<Real>>& from) {
+    if (to.size() != from.size()) {
+      to.clear();
+      for (const auto& buffer : from) to.emplace_back(backend_, buffer.size());
     }
-    if (remaining <= dt_s) {
-      step(remaining);
-      time_s_ = t_end_s;
+    for (std::size_t s = 0; s < from.size(); ++s) to[s].copy_from(from[s]);
+  };
+  copy_all(state.field, field_);
+  copy_all(state.bound, bound_);
+  copy_all(state.internalised, internalised_);
+  if (state.tallies.size() != tallies_.size()) state.tallies = DeviceBuffer<double>(backend_, tallies_.size());
+  state.tallies.copy_from(tallies_);
+  state.time_s = time_s_;
+  state.steps = steps_;
+  state.smoothing_steps_left = smoothing_steps_left_;
+}
+
+template <class Real>
+void Simulation<Real>::restore(const State& state) {
+  for (std::size_t s = 0; s < field_.size(); ++s) {
+    field_[s].copy_from(state.field[s]);
+    if (bound_[s].size()) bound_[s].copy_from(state.bound[s]);
+    if (internalised_[s].size()) internalised_[s].copy_from(state.internalised[s]);
+  }
+  tallies_.copy_from(state.tallies);
+  time_s_ = state.time_s;
+  steps_ = state.steps;
+  smoothing_steps_left_ = state.smoothing_steps_left;
+}
+
+template <class Real>
+AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const AdaptiveOptions& options) {
+  if (!(options.relative_tolerance > 0) || !(options.dt_min_s > 0) ||
+      options.dt_max_s < options.dt_min_s)
+    throw ConfigError("run.adaptive", "needs tolerance > 0 and 0 < dt_min <= dt_max");
+  const double order = scheme_ == Scheme::adi ? 2.0 : 1.0;
+  const double dt_cap = scheme_ == Scheme::explicit_euler
+                            ? std::min(options.dt_max_s, 0.9 * dt_limit_s_)
+                            : options.dt_max_s;
+  double dt = options.dt_initial_s > 0 ? options.dt_initial_s : 10 * dt_limit_s_;
+  AdaptiveReport report;
+  State start, full;
+  while (t_end_s - time_s_ > 1e-12 * std::max(1.0, std::abs(t_end_s))) {
+    dt = std::clamp(dt, options.dt_min_s, dt_cap);
+    const double remaining = t_end_s - time_s_;
+    const bool last = dt >= remaining * (1 - 1e-12);
+    const double h = last ? remaining : dt;
+    save(start);
+    step(h);
+    save(full);
+    restore(start);
+    step(0.5 * h);
+    step(0.5 * h);
+    double error = 0;
+    for (std::size_t s = 0; s < field_.size(); ++s) {
+      const std::size_t n = field_[s].size();
+      const double scale = SKINRD_DISPATCH(max_abs, field_[s].data(), n);
+      const double difference = SKINRD_DISPATCH(max_abs_difference, field_[s].data(), full.field[s].data(), n);
+      if (scale > 0) error = std::max(error, difference / scale);
+    }
+    const double ratio = options.relative_tolerance / std::max(error, 1e-300);
+    const double factor = std::pow(ratio, 1.0 / (order + 1));
+    if (error <= options.relative_tolerance || h <= options.dt_min_s * (1 + 1e-12)) {
+      ++report.accepted;
+      report.last_dt_s = h;
+      if (last) time_s_ = t_end_s;
+      dt = h * std::clamp(0.9 * factor, 0.2, 5.0);
     } else {
-      step(dt_s);
+      ++report.rejected;
+      restore(start);
+      dt = h * std::clamp(0.9 * factor, 0.1, 0.9);
     }
   }
+  time_s_ = std::max(time_s_, t_end_s);
+  return report;
 }
 
 template <class Real>
@@ -170,7 +380,10 @@ SpeciesLedger Simulation<Real>::ledger(int species) const {
   ledger.species = problem_.materials.species_name(species);
   for (const LayerRange& layer : problem_.grid.layers) {
     ledger.layer_names.push_back(layer.name);
-    ledger.stored_by_layer.push_back(amount(species, layer.k_begin, layer.k_end));
+    ledger.free_by_layer.push_back(amount(field_[species], layer.k_begin, layer.k_end));
+    ledger.bound_by_layer.push_back(amount(bound_[species], layer.k_begin, layer.k_end));
+    ledger.internalised_by_layer.push_back(
+        amount(internalised_[species], layer.k_begin, layer.k_end));
   }
   const std::vector<double> all = tallies_.download();
   const double* t = all.data() + species * kernels::tally_count;
@@ -180,6 +393,8 @@ SpeciesLedger Simulation<Real>::ledger(int species) const {
   ledger.degraded = t[kernels::Tally::degraded];
   ledger.cleared = t[kernels::Tally::cleared];
   ledger.lost_bottom = t[kernels::Tally::lost_bottom];
+  ledger.bound_net = t[kernels::Tally::bound_net];
+  ledger.internalised = t[kernels::Tally::internalised];
   return ledger;
 }
 

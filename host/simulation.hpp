@@ -2,6 +2,7 @@
 // The time loop of one tissue problem on one backend: fields and tallies live in the
 // backend's memory; the host reads them back only when asked.
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "host/backend.hpp"
@@ -29,32 +30,68 @@ struct Problem {
 // missing or negative top concentration.
 void validate_problem(const Problem& problem);
 
+// Diffusion schemes (DESIGN §2). explicit_euler: forward Euler under the stability limit.
+// adi: Crank–Nicolson ADI in Douglas–Gunn delta form, second order, unconditionally stable,
+// the explicit scheme's steady state; after t = 0 and every discontinuity its first two
+// steps are taken as backward-Euler half-steps (Rannacher start-up). lod: locally
+// one-dimensional backward Euler, first order and robust; its splitting error moves
+// steady states with localised sources at large steps.
+enum class Scheme { explicit_euler, adi, lod };
+const char* to_string(Scheme scheme);
+Scheme parse_scheme(std::string_view name);  // "explicit", "adi", "lod"; ConfigError otherwise
+
+// Step-doubling accuracy control: a step of dt and two of dt/2 differ by less than
+// relative_tolerance × max|c| in every field, or the step is retried shorter.
+struct AdaptiveOptions {
+  double relative_tolerance = 1e-3;
+  double dt_min_s = 1e-6;
+  double dt_max_s = 1e300;
+  double dt_initial_s = 0;  // 0: ten times the explicit limit
+};
+
+struct AdaptiveReport {
+  long long accepted = 0, rejected = 0;
+  double last_dt_s = 0;
+};
+
 template <class Real>
 class Simulation {
  public:
-  Simulation(Problem problem, BackendKind backend);
+  Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::explicit_euler);
 
   const Problem& problem() const { return problem_; }
   BackendKind backend() const { return backend_; }
+  Scheme scheme() const { return scheme_; }
   int species_count() const { return problem_.materials.species_count(); }
   double time_s() const { return time_s_; }
   long long steps_taken() const { return steps_; }
+  // A species with any reaction has a bound and an internalised field.
+  bool has_bound_field(int species) const { return bound_[species].size() > 0; }
 
-  // Replaces a species' field; the change of amount is tallied as dosed.
+  // Replaces a species' free field; the change of amount is tallied as dosed, and the next
+  // Crank–Nicolson steps start with backward-Euler half-steps.
   void set_concentration(int species, const std::vector<Real>& concentration);
   std::vector<Real> concentration(int species) const;
+  std::vector<Real> bound(int species) const;         // empty without reactions
+  std::vector<Real> internalised(int species) const;  // empty without reactions
 
-  // A volumetric source q(x)·envelope(t) in amount per volume per second; envelope is
-  // evaluated at the start of each step (forward Euler).
+  // A volumetric source q(x)·envelope(t) in amount per volume per second.
   void set_source(int species, const std::vector<Real>& q_per_s,
                   std::function<double(double)> envelope);
+
+  // Call after anything changes a field or a coefficient abruptly (a dose, a wipe-off).
+  void mark_discontinuity() { smoothing_steps_left_ = kRannacherSteps; }
 
   // Largest stable forward-Euler step for the actual coefficients and grid.
   double explicit_dt_limit_s() const { return dt_limit_s_; }
 
+  // One step of the scheme (with reactions Strang-split around it); the explicit scheme
+  // refuses a step above its stability limit.
   void step(double dt_s);
-  // Steps of cfl_fraction × the limit, the last one shortened to land on t_end_s.
-  void advance_to(double t_end_s, double cfl_fraction = 0.9);
+  // Steps of dt_s (0: 0.9 × the explicit limit), the last one shortened to land on t_end_s.
+  void advance_to(double t_end_s, double dt_s = 0);
+  // Steps chosen by the accuracy controller, landing exactly on t_end_s.
+  AdaptiveReport advance_adaptive(double t_end_s, const AdaptiveOptions& options);
 
   SpeciesLedger ledger(int species) const;
 
@@ -62,25 +99,41 @@ class Simulation {
   void synchronize() const;
 
  private:
+  static constexpr int kRannacherSteps = 2;
+
   kernels::GridView<Real> grid_view() const;
   kernels::SpeciesView<Real> species_view(int species) const;
-  // Amount in cell layers [k_begin, k_end), summed on the backend.
-  double amount(int species, int k_begin, int k_end) const;
+  double amount(const DeviceBuffer<Real>& field, int k_begin, int k_end) const;
+  double source_scale(int species, double t_s) const;
+
+  void react(double t_s);
+  void diffuse_explicit(double dt_s);
+  void diffuse_douglas_gunn(double dt_s, double theta);
+  void diffuse_lod(double dt_s);
+  void line_sweep(int species, int axis, double theta_dt_s, Real* data);
+
+  struct State;  // a copy of everything a step changes, for the step controller
+  void save(State& state) const;
+  void restore(const State& state);
 
   Problem problem_;
   BackendKind backend_;
+  Scheme scheme_;
   kernels::BoundaryView<Real> boundary_view_;
   DeviceBuffer<Real> dz_um_;
-  DeviceBuffer<std::uint8_t> material_;
+  DeviceBuffer<std::uint8_t> material_, material_transposed_;
   std::vector<DeviceBuffer<kernels::MaterialCoeffs<Real>>> coeffs_;  // per species
-  std::vector<DeviceBuffer<Real>> field_, next_;                      // per species
+  std::vector<DeviceBuffer<Real>> field_, next_;                      // per species, free
+  std::vector<DeviceBuffer<Real>> bound_, internalised_;              // per species, maybe empty
   std::vector<DeviceBuffer<Real>> source_;                            // per species, maybe empty
   std::vector<std::function<double(double)>> envelope_;
   std::vector<double> dosed_;
-  DeviceBuffer<double> tallies_;  // [species][tally_count]
+  DeviceBuffer<Real> work_, scratch_;  // implicit schemes: 1 + 3 values per voxel
+  DeviceBuffer<double> tallies_;       // [species][tally_count]
   double dt_limit_s_ = 0;
   double time_s_ = 0;
   long long steps_ = 0;
+  int smoothing_steps_left_ = kRannacherSteps;
 };
 
 }  // namespace skinrd

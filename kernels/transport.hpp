@@ -29,37 +29,81 @@ SKINRD_HD inline int lateral_neighbour(int i, int n, int step, bool periodic) {
   return (neighbour + n) % n;
 }
 
-// Calls visit(neighbour_index, face_conductance_um3_per_s, neighbour_coeffs) for every
-// interior face of voxel (i, j, k); top and bottom boundary faces are not visited.
+template <class Real>
+struct Face {
+  bool exists;
+  std::size_t neighbour;
+  Real conductance;  // um³/s: flux = conductance × (u_neighbour − u_self)
+  const MaterialCoeffs<Real>* other;
+};
+
+// The face of voxel (i, j, k) towards its neighbour along axis (0 x, 1 y, 2 z), step ±1.
+// Top and bottom boundary faces do not exist here (see boundary_conductance).
+// GridT is GridView or a view with the same members and another index order.
+template <class Real, class GridT>
+SKINRD_HD inline Face<Real> face_towards(const GridT& g, bool periodic_lateral,
+                                         const MaterialCoeffs<Real>* coeffs,
+                                         const MaterialCoeffs<Real>& self, int i, int j, int k,
+                                         int axis, int step) {
+  Face<Real> face{false, 0, Real(0), nullptr};
+  int ni = i, nj = j, nk = k;
+  Real h_self = g.dx_um, h_other = g.dx_um, area_um2 = g.dx_um * g.dz_um[k];  // dy = dx
+  if (axis == 0) {
+    ni = lateral_neighbour(i, g.nx, step, periodic_lateral);
+    if (ni < 0) return face;
+  } else if (axis == 1) {
+    nj = lateral_neighbour(j, g.ny, step, periodic_lateral);
+    if (nj < 0) return face;
+  } else {
+    nk = k + step;
+    if (nk < 0 || nk >= g.nz) return face;
+    h_self = g.dz_um[k];
+    h_other = g.dz_um[nk];
+    area_um2 = g.dx_um * g.dx_um;
+  }
+  face.exists = true;
+  face.neighbour = g.index(ni, nj, nk);
+  face.other = &coeffs[g.material[face.neighbour]];
+  face.conductance = face_conductance(half_cell_conductance(self, h_self),
+                                      half_cell_conductance(*face.other, h_other), area_um2);
+  return face;
+}
+
+// Calls visit(face) for every interior face of voxel (i, j, k).
 template <class Real, class Visit>
 SKINRD_HD inline void for_each_face(const GridView<Real>& g, bool periodic_lateral,
                                     const MaterialCoeffs<Real>* coeffs, int i, int j, int k,
                                     Visit&& visit) {
   const MaterialCoeffs<Real>& self = coeffs[g.material[g.index(i, j, k)]];
-  auto face_to = [&](std::size_t neighbour, Real g_self, Real h_neighbour_um, Real area_um2) {
-    const MaterialCoeffs<Real>& other = coeffs[g.material[neighbour]];
-    visit(neighbour,
-          face_conductance(g_self, half_cell_conductance(other, h_neighbour_um), area_um2), other);
-  };
-  const Real g_lateral = half_cell_conductance(self, g.dx_um);
-  const Real g_vertical = half_cell_conductance(self, g.dz_um[k]);
-  const Real area_lateral_um2 = g.dx_um * g.dz_um[k];  // dy = dx
-  for (int step = -1; step <= 1; step += 2) {
-    const int ni = lateral_neighbour(i, g.nx, step, periodic_lateral);
-    if (ni >= 0) face_to(g.index(ni, j, k), g_lateral, g.dx_um, area_lateral_um2);
-    const int nj = lateral_neighbour(j, g.ny, step, periodic_lateral);
-    if (nj >= 0) face_to(g.index(i, nj, k), g_lateral, g.dx_um, area_lateral_um2);
-    const int nk = k + step;
-    if (nk >= 0 && nk < g.nz) face_to(g.index(i, j, nk), g_vertical, g.dz_um[nk], g.dx_um * g.dx_um);
-  }
+  for (int axis = 0; axis < 3; ++axis)
+    for (int step = -1; step <= 1; step += 2) {
+      const Face<Real> face = face_towards(g, periodic_lateral, coeffs, self, i, j, k, axis, step);
+      if (face.exists) visit(face);
+    }
 }
 
 // Conductance from the centre of a top (k = 0) or bottom (k = nz-1) voxel to the
 // boundary face, where the boundary holds a reference-phase value: half a cell.
-template <class Real>
-SKINRD_HD inline Real boundary_conductance(const GridView<Real>& g,
-                                           const MaterialCoeffs<Real>& self, int k) {
+template <class Real, class GridT>
+SKINRD_HD inline Real boundary_conductance(const GridT& g, const MaterialCoeffs<Real>& self,
+                                           int k) {
   return g.dx_um * g.dx_um * half_cell_conductance(self, g.dz_um[k]);
+}
+
+// Conductance of voxel (i, j, k) to the top and bottom boundary values, zero where the
+// boundary is closed: inflow = top·(u0 − u), outflow = bottom·u.
+template <class Real>
+struct BoundaryConductances {
+  Real top, bottom;
+};
+template <class Real, class GridT>
+SKINRD_HD inline BoundaryConductances<Real> boundary_conductances(
+    const GridT& g, const BoundaryView<Real>& bc, const MaterialCoeffs<Real>& self, int k) {
+  BoundaryConductances<Real> b{Real(0), Real(0)};
+  if (k == 0 && bc.top == TopBoundary::fixed_concentration) b.top = boundary_conductance(g, self, k);
+  if (k == g.nz - 1 && bc.bottom == BottomBoundary::perfect_sink)
+    b.bottom = boundary_conductance(g, self, k);
+  return b;
 }
 
 // Sum of the conductances of voxel (i, j, k) over its volume and partition, in 1/s.
@@ -72,59 +116,60 @@ SKINRD_HD inline Real explicit_rate_bound_per_s(const GridView<Real>& g,
   const MaterialCoeffs<Real>& self = coeffs[g.material[g.index(i, j, k)]];
   Real conductance_sum = 0;
   for_each_face(g, bc.periodic_lateral, coeffs, i, j, k,
-                [&](std::size_t, Real conductance, const MaterialCoeffs<Real>&) {
-                  conductance_sum += conductance;
-                });
-  if (k == 0 && bc.top == TopBoundary::fixed_concentration)
-    conductance_sum += boundary_conductance(g, self, k);
-  if (k == g.nz - 1 && bc.bottom == BottomBoundary::perfect_sink)
-    conductance_sum += boundary_conductance(g, self, k);
+                [&](const Face<Real>& face) { conductance_sum += face.conductance; });
+  const auto boundary = boundary_conductances(g, bc, self, k);
+  conductance_sum += boundary.top + boundary.bottom;
   return conductance_sum / (g.volume_um3(k) * self.partition);
 }
 
+// Transport into voxel (i, j, k) now, in amount per second: through its interior faces
+// (net), in through a fixed top, out through a sink bottom.
 template <class Real>
-struct ExplicitVoxelResult {
-  Real concentration;             // new value
-  double tally[tally_count];      // amounts moved during the step, by Tally
+struct TransportRate {
+  Real faces_in_per_s, top_in_per_s, bottom_out_per_s;
+  SKINRD_HD Real net_in_per_s() const { return faces_in_per_s + top_in_per_s - bottom_out_per_s; }
 };
+
+template <class Real>
+SKINRD_HD inline TransportRate<Real> transport_rate(const GridView<Real>& g,
+                                                    const BoundaryView<Real>& bc,
+                                                    const SpeciesView<Real>& sp, int i, int j,
+                                                    int k) {
+  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[g.index(i, j, k)]];
+  const Real u = sp.concentration[g.index(i, j, k)] / self.partition;
+  TransportRate<Real> rate{Real(0), Real(0), Real(0)};
+  for_each_face(g, bc.periodic_lateral, sp.coeffs, i, j, k, [&](const Face<Real>& face) {
+    rate.faces_in_per_s +=
+        face.conductance * (sp.concentration[face.neighbour] / face.other->partition - u);
+  });
+  const auto boundary = boundary_conductances(g, bc, self, k);
+  rate.top_in_per_s = boundary.top * (sp.top_concentration - u);
+  rate.bottom_out_per_s = boundary.bottom * u;
+  return rate;
+}
 
 // One forward-Euler transport step of voxel (i, j, k), then first-order degradation and
 // clearance integrated exactly over dt (exponential factor): a stiff rate never
 // destabilises the step. Source: source_scale·q(x), amount per volume per second.
 template <class Real>
-SKINRD_HD inline ExplicitVoxelResult<Real> explicit_voxel_step(const GridView<Real>& g,
-                                                               const BoundaryView<Real>& bc,
-                                                               const SpeciesView<Real>& sp, int i,
-                                                               int j, int k, Real dt_s,
-                                                               Real source_scale) {
+SKINRD_HD inline VoxelUpdate<Real> explicit_voxel_step(const GridView<Real>& g,
+                                                       const BoundaryView<Real>& bc,
+                                                       const SpeciesView<Real>& sp, int i, int j,
+                                                       int k, Real dt_s, Real source_scale) {
   const std::size_t idx = g.index(i, j, k);
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
-  const Real c = sp.concentration[idx];
-  const Real u = c / self.partition;
-
-  Real net_in_per_s = 0;
-  for_each_face(g, bc.periodic_lateral, sp.coeffs, i, j, k,
-                [&](std::size_t neighbour, Real conductance, const MaterialCoeffs<Real>& other) {
-                  net_in_per_s += conductance * (sp.concentration[neighbour] / other.partition - u);
-                });
-  Real top_in_per_s = 0, bottom_out_per_s = 0;
-  if (k == 0 && bc.top == TopBoundary::fixed_concentration)
-    top_in_per_s = boundary_conductance(g, self, k) * (sp.top_concentration - u);
-  if (k == g.nz - 1 && bc.bottom == BottomBoundary::perfect_sink)
-    bottom_out_per_s = boundary_conductance(g, self, k) * u;
-
+  const TransportRate<Real> rate = transport_rate(g, bc, sp, i, j, k);
   const Real volume_um3 = g.volume_um3(k);
   const Real source_per_s = sp.source_per_s ? source_scale * sp.source_per_s[idx] : Real(0);
   const Real transported =
-      c + dt_s * ((net_in_per_s + top_in_per_s - bottom_out_per_s) / volume_um3 + source_per_s);
+      sp.concentration[idx] + dt_s * (rate.net_in_per_s() / volume_um3 + source_per_s);
 
   const Real loss_rate_per_s = self.degradation_per_s + self.clearance_per_s;
   const Real lost = loss_rate_per_s > Real(0)
                         ? transported * -expm1_real(-loss_rate_per_s * dt_s)
                         : Real(0);
 
-  ExplicitVoxelResult<Real> result;
-  result.concentration = transported - lost;
+  VoxelUpdate<Real> result{transported - lost, {}};
   const double lost_amount = static_cast<double>(lost) * volume_um3;
   const double degraded_share =
       loss_rate_per_s > Real(0)
@@ -132,8 +177,8 @@ SKINRD_HD inline ExplicitVoxelResult<Real> explicit_voxel_step(const GridView<Re
           : 0.0;
   result.tally[Tally::degraded] = lost_amount * degraded_share;
   result.tally[Tally::cleared] = lost_amount * (1.0 - degraded_share);
-  result.tally[Tally::entered_top] = static_cast<double>(top_in_per_s) * dt_s;
-  result.tally[Tally::lost_bottom] = static_cast<double>(bottom_out_per_s) * dt_s;
+  result.tally[Tally::entered_top] = static_cast<double>(rate.top_in_per_s) * dt_s;
+  result.tally[Tally::lost_bottom] = static_cast<double>(rate.bottom_out_per_s) * dt_s;
   result.tally[Tally::added_by_source] =
       static_cast<double>(source_per_s) * dt_s * static_cast<double>(volume_um3);
   return result;

@@ -10,12 +10,20 @@
 namespace skinrd::kernels {
 
 // Coefficients of one species in one material.
+// Coefficients of one species in one material. Binding and uptake act on the
+// reference-phase concentration u = c/K (DESIGN §1, Reactions).
 template <class Real>
 struct MaterialCoeffs {
-  Real diffusion_um2_per_s;  // D; 0 marks an impermeable material
-  Real partition;            // K > 0, relative to the reference fluid phase
-  Real degradation_per_s;    // first-order loss, tallied as degraded
-  Real clearance_per_s;      // first-order loss to blood/lymph, tallied as cleared
+  Real diffusion_um2_per_s = 0;      // D; 0 marks an impermeable material
+  Real partition = 1;                // K > 0, relative to the reference fluid phase
+  Real degradation_per_s = 0;        // first-order loss of free species, tallied as degraded
+  Real clearance_per_s = 0;          // first-order loss to blood/lymph, tallied as cleared
+  Real binding_on_per_conc_s = 0;    // k_on: binding k_on·u·(B_max − b)
+  Real unbinding_per_s = 0;          // k_off: release k_off·b
+  Real binding_capacity = 0;         // B_max: ECM / heparan-sulfate sites, concentration
+  Real bound_degradation_per_s = 0;  // first-order loss of the bound species
+  Real uptake_max_conc_per_s = 0;    // V_max: Michaelis–Menten uptake V_max·u/(K_m + u)
+  Real uptake_half_saturation = 1;   // K_m, concentration (> 0)
 };
 
 template <class Real>
@@ -54,6 +62,22 @@ struct SpeciesView {
 };
 
 // Per-step ledger tallies, accumulated in double on the backend.
-enum Tally : int { degraded = 0, cleared, entered_top, lost_bottom, added_by_source, tally_count };
+enum Tally : int {
+  degraded = 0,     // free and bound species
+  cleared,          // to blood/lymph
+  entered_top,      // through a fixed-concentration top (net)
+  lost_bottom,      // into a perfect-sink bottom
+  added_by_source,  // volumetric sources (net)
+  bound_net,        // free → bound (net)
+  internalised,     // free → internalised
+  tally_count
+};
+
+// A voxel's new value and the amounts its update moved, by Tally.
+template <class Real>
+struct VoxelUpdate {
+  Real concentration;
+  double tally[tally_count];
+};
 
 }  // namespace skinrd::kernels

@@ -46,8 +46,8 @@ TYPED_TEST(Conservation, LedgerClosesWithLossesAndOpenEnds) {
   EXPECT_LE(ledger.balance_residual(), this->bound());
   // Per-layer amounts add up to the whole field.
   double by_layer = 0;
-  for (double a : ledger.stored_by_layer) by_layer += a;
-  EXPECT_EQ(by_layer, ledger.stored());
+  for (double a : ledger.free_by_layer) by_layer += a;
+  EXPECT_EQ(by_layer, ledger.stored_free());
 }
 
 }  // namespace

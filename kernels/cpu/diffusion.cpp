@@ -15,25 +15,13 @@ void explicit_step(const GridView<Real>& grid, const BoundaryView<Real>& bc,
   for (int k = 0; k < grid.nz; ++k) {
     for (int j = 0; j < grid.ny; ++j) {
       for (int i = 0; i < grid.nx; ++i) {
-        const auto r = explicit_voxel_step(grid, bc, sp, i, j, k, dt_s, source_scale);
+        const VoxelUpdate<Real> r = explicit_voxel_step(grid, bc, sp, i, j, k, dt_s, source_scale);
         next[grid.index(i, j, k)] = r.concentration;
         for (int t = 0; t < tally_count; ++t) sums[t] += r.tally[t];
       }
     }
   }
   for (int t = 0; t < tally_count; ++t) tallies[t] += sums[t];
-}
-
-template <class Real>
-double amount(const GridView<Real>& grid, const Real* concentration, int k_begin, int k_end) {
-  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
-  const auto first = static_cast<std::ptrdiff_t>(plane * k_begin);
-  const auto last = static_cast<std::ptrdiff_t>(plane * k_end);
-  double total = 0;
-#pragma omp parallel for schedule(static) reduction(+ : total)
-  for (std::ptrdiff_t idx = first; idx < last; ++idx)
-    total += voxel_amount(grid, concentration, static_cast<std::size_t>(idx));
-  return total;
 }
 
 template <class Real>
@@ -51,7 +39,6 @@ Real max_explicit_rate_per_s(const GridView<Real>& grid, const BoundaryView<Real
 #define SKINRD_INSTANTIATE(Real)                                                             \
   template void explicit_step<Real>(const GridView<Real>&, const BoundaryView<Real>&,        \
                                     const SpeciesView<Real>&, Real*, Real, Real, double*);   \
-  template double amount<Real>(const GridView<Real>&, const Real*, int, int);                \
   template Real max_explicit_rate_per_s<Real>(const GridView<Real>&, const BoundaryView<Real>&, \
                                               const MaterialCoeffs<Real>*);
 SKINRD_INSTANTIATE(float)

@@ -36,6 +36,11 @@ void copy_to_host(void* host, const void* device, std::size_t bytes) {
   if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemcpy(host, device, bytes, cudaMemcpyDeviceToHost));
 }
 
+void copy_on_device(void* destination, const void* source, std::size_t bytes) {
+  if (bytes > 0)
+    SKINRD_CUDA_CHECK(cudaMemcpy(destination, source, bytes, cudaMemcpyDeviceToDevice));
+}
+
 void fill_zero(void* device, std::size_t bytes) {
   if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemset(device, 0, bytes));
 }

@@ -18,18 +18,72 @@ template <class Real>
 double amount(const GridView<Real>&, const Real*, int, int) {
   not_compiled();
 }
+template <class Real>
+void implicit_rhs(const GridView<Real>&, const BoundaryView<Real>&, const SpeciesView<Real>&,
+                  Real*, Real, Real) {
+  not_compiled();
+}
+template <class Real>
+void add_constant_inflow(const GridView<Real>&, const BoundaryView<Real>&,
+                         const SpeciesView<Real>&, Real*, Real, Real) {
+  not_compiled();
+}
+template <class Real>
+void line_sweep(const GridView<Real>&, const std::uint8_t*, const BoundaryView<Real>&,
+                const MaterialCoeffs<Real>*, int, Real, Real*, Real*) {
+  not_compiled();
+}
+template <class Real>
+void implicit_tallies(const GridView<Real>&, const BoundaryView<Real>&, const SpeciesView<Real>&,
+                      const Real*, Real, Real, Real, double*) {
+  not_compiled();
+}
+template <class Real>
+void add_arrays(Real*, const Real*, const Real*, std::size_t) {
+  not_compiled();
+}
+template <class Real>
+void react(const GridView<Real>&, const MaterialCoeffs<Real>*, Real*, Real*, Real*, Real,
+           double*) {
+  not_compiled();
+}
+template <class Real>
+double max_abs_difference(const Real*, const Real*, std::size_t) {
+  not_compiled();
+}
+template <class Real>
+double max_abs(const Real*, std::size_t) {
+  not_compiled();
+}
 
-template void explicit_step<float>(const GridView<float>&, const BoundaryView<float>&,
-                                   const SpeciesView<float>&, float*, float, float, double*);
-template void explicit_step<double>(const GridView<double>&, const BoundaryView<double>&,
-                                    const SpeciesView<double>&, double*, double, double, double*);
-template double amount<float>(const GridView<float>&, const float*, int, int);
-template double amount<double>(const GridView<double>&, const double*, int, int);
+#define SKINRD_INSTANTIATE(Real)                                                               \
+  template void explicit_step<Real>(const GridView<Real>&, const BoundaryView<Real>&,          \
+                                    const SpeciesView<Real>&, Real*, Real, Real, double*);     \
+  template double amount<Real>(const GridView<Real>&, const Real*, int, int);                  \
+  template void implicit_rhs<Real>(const GridView<Real>&, const BoundaryView<Real>&,           \
+                                   const SpeciesView<Real>&, Real*, Real, Real);               \
+  template void add_constant_inflow<Real>(const GridView<Real>&, const BoundaryView<Real>&,    \
+                                          const SpeciesView<Real>&, Real*, Real, Real);        \
+  template void line_sweep<Real>(const GridView<Real>&, const std::uint8_t*,                   \
+                                 const BoundaryView<Real>&, const MaterialCoeffs<Real>*, int,  \
+                                 Real, Real*, Real*);                                          \
+  template void implicit_tallies<Real>(const GridView<Real>&, const BoundaryView<Real>&,       \
+                                       const SpeciesView<Real>&, const Real*, Real, Real, Real, \
+                                       double*);                                               \
+  template void add_arrays<Real>(Real*, const Real*, const Real*, std::size_t);                \
+  template void react<Real>(const GridView<Real>&, const MaterialCoeffs<Real>*, Real*, Real*,  \
+                            Real*, Real, double*);                                             \
+  template double max_abs_difference<Real>(const Real*, const Real*, std::size_t);             \
+  template double max_abs<Real>(const Real*, std::size_t);
+SKINRD_INSTANTIATE(float)
+SKINRD_INSTANTIATE(double)
+#undef SKINRD_INSTANTIATE
 
 void* allocate(std::size_t) { not_compiled(); }
 void release(void*) noexcept {}
 void copy_to_device(void*, const void*, std::size_t) { not_compiled(); }
 void copy_to_host(void*, const void*, std::size_t) { not_compiled(); }
+void copy_on_device(void*, const void*, std::size_t) { not_compiled(); }
 void fill_zero(void*, std::size_t) { not_compiled(); }
 void synchronize() { not_compiled(); }
 int device_count(std::string* why_none) {

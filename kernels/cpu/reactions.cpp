@@ -1,0 +1,34 @@
+// OpenMP loop over the per-voxel reactions of kernels/reactions.hpp.
+#include "kernels/launchers.hpp"
+#include "kernels/reactions.hpp"
+
+namespace skinrd::kernels::cpu {
+
+template <class Real>
+void react(const GridView<Real>& grid, const MaterialCoeffs<Real>* coeffs, Real* c_free,
+           Real* c_bound, Real* c_internalised, Real t_s, double* tallies) {
+  double bound = 0, internalised = 0, degraded = 0;
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : bound, internalised, degraded)
+  for (int k = 0; k < grid.nz; ++k)
+    for (int j = 0; j < grid.ny; ++j)
+      for (int i = 0; i < grid.nx; ++i) {
+        const std::size_t idx = grid.index(i, j, k);
+        const MaterialCoeffs<Real>& m = coeffs[grid.material[idx]];
+        if (!has_reactions(m)) continue;
+        const auto moved = react_voxel(m, grid.volume_um3(k), t_s, c_free[idx], c_bound[idx],
+                                       c_internalised[idx]);
+        bound += moved.bound_net;
+        internalised += moved.internalised;
+        degraded += moved.bound_degraded;
+      }
+  tallies[Tally::bound_net] += bound;
+  tallies[Tally::internalised] += internalised;
+  tallies[Tally::degraded] += degraded;
+}
+
+template void react<float>(const GridView<float>&, const MaterialCoeffs<float>*, float*, float*,
+                           float*, float, double*);
+template void react<double>(const GridView<double>&, const MaterialCoeffs<double>*, double*,
+                            double*, double*, double, double*);
+
+}  // namespace skinrd::kernels::cpu

@@ -1,0 +1,48 @@
+// OpenMP reductions: amounts per layer (ledger) and the step controller's norms.
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/launchers.hpp"
+#include "kernels/transport.hpp"
+
+namespace skinrd::kernels::cpu {
+
+template <class Real>
+double amount(const GridView<Real>& grid, const Real* concentration, int k_begin, int k_end) {
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  const auto first = static_cast<std::ptrdiff_t>(plane * k_begin);
+  const auto last = static_cast<std::ptrdiff_t>(plane * k_end);
+  double total = 0;
+#pragma omp parallel for schedule(static) reduction(+ : total)
+  for (std::ptrdiff_t idx = first; idx < last; ++idx)
+    total += voxel_amount(grid, concentration, static_cast<std::size_t>(idx));
+  return total;
+}
+
+template <class Real>
+double max_abs_difference(const Real* a, const Real* b, std::size_t n) {
+  double worst = 0;
+#pragma omp parallel for schedule(static) reduction(max : worst)
+  for (std::size_t idx = 0; idx < n; ++idx)
+    worst = std::max(worst, std::abs(static_cast<double>(a[idx]) - static_cast<double>(b[idx])));
+  return worst;
+}
+
+template <class Real>
+double max_abs(const Real* a, std::size_t n) {
+  double worst = 0;
+#pragma omp parallel for schedule(static) reduction(max : worst)
+  for (std::size_t idx = 0; idx < n; ++idx)
+    worst = std::max(worst, std::abs(static_cast<double>(a[idx])));
+  return worst;
+}
+
+#define SKINRD_INSTANTIATE(Real)                                                  \
+  template double amount<Real>(const GridView<Real>&, const Real*, int, int);     \
+  template double max_abs_difference<Real>(const Real*, const Real*, std::size_t); \
+  template double max_abs<Real>(const Real*, std::size_t);
+SKINRD_INSTANTIATE(float)
+SKINRD_INSTANTIATE(double)
+#undef SKINRD_INSTANTIATE
+
+}  // namespace skinrd::kernels::cpu

@@ -1,0 +1,63 @@
+// Thrust reductions on the device: amounts per layer (ledger) and the step controller's norms.
+#include <thrust/execution_policy.h>
+#include <thrust/functional.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/transform_reduce.h>
+
+#include "kernels/cuda/cuda_check.cuh"
+#include "kernels/launchers.hpp"
+#include "kernels/transport.hpp"
+
+namespace skinrd::kernels::cuda {
+namespace {
+
+template <class Real>
+struct VoxelAmount {
+  GridView<Real> grid;
+  const Real* concentration;
+  __host__ __device__ double operator()(std::size_t idx) const {
+    return voxel_amount(grid, concentration, idx);
+  }
+};
+
+template <class Real>
+struct AbsDifference {
+  const Real* a;
+  const Real* b;
+  __host__ __device__ double operator()(std::size_t idx) const {
+    return ::fabs(static_cast<double>(a[idx]) - (b ? static_cast<double>(b[idx]) : 0.0));
+  }
+};
+
+}  // namespace
+
+template <class Real>
+double amount(const GridView<Real>& grid, const Real* concentration, int k_begin, int k_end) {
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  return thrust::transform_reduce(
+      thrust::device, thrust::counting_iterator<std::size_t>(plane * k_begin),
+      thrust::counting_iterator<std::size_t>(plane * k_end),
+      VoxelAmount<Real>{grid, concentration}, 0.0, thrust::plus<double>());
+}
+
+template <class Real>
+double max_abs_difference(const Real* a, const Real* b, std::size_t n) {
+  return thrust::transform_reduce(thrust::device, thrust::counting_iterator<std::size_t>(0),
+                                  thrust::counting_iterator<std::size_t>(n),
+                                  AbsDifference<Real>{a, b}, 0.0, thrust::maximum<double>());
+}
+
+template <class Real>
+double max_abs(const Real* a, std::size_t n) {
+  return max_abs_difference<Real>(a, nullptr, n);
+}
+
+#define SKINRD_INSTANTIATE(Real)                                                   \
+  template double amount<Real>(const GridView<Real>&, const Real*, int, int);      \
+  template double max_abs_difference<Real>(const Real*, const Real*, std::size_t); \
+  template double max_abs<Real>(const Real*, std::size_t);
+SKINRD_INSTANTIATE(float)
+SKINRD_INSTANTIATE(double)
+#undef SKINRD_INSTANTIATE
+
+}  // namespace skinrd::kernels::cuda

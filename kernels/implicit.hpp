@@ -1,0 +1,173 @@
+#pragma once
+// Per-voxel and per-line pieces of the implicit schemes (DESIGN §2), shared by both backends:
+// the explicit operator for the right-hand side, the rows of (I − θ·dt·A_axis), the
+// Thomas / cyclic (Sherman–Morrison) line solve, and the ledger tallies of a step.
+//
+// Operator split: A = A_x + A_y + A_z. A_x, A_y hold the lateral faces; A_z holds the vertical
+// faces, the top and bottom boundary conductances and the first-order losses, so each lateral
+// solve conserves amount exactly and the ledger of a step is exact (see implicit_tallies).
+#include "transport.hpp"
+
+namespace skinrd::kernels {
+
+// dt·(A c + s) at voxel (i, j, k): the right-hand side of Douglas–Gunn's first sweep.
+template <class Real>
+SKINRD_HD inline Real implicit_rhs(const GridView<Real>& g, const BoundaryView<Real>& bc,
+                                   const SpeciesView<Real>& sp, int i, int j, int k, Real dt_s,
+                                   Real source_scale) {
+  const std::size_t idx = g.index(i, j, k);
+  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
+  const TransportRate<Real> rate = transport_rate(g, bc, sp, i, j, k);
+  const Real source_per_s = sp.source_per_s ? source_scale * sp.source_per_s[idx] : Real(0);
+  const Real loss_per_s = (self.degradation_per_s + self.clearance_per_s) * sp.concentration[idx];
+  return dt_s * (rate.net_in_per_s() / g.volume_um3(k) + source_per_s - loss_per_s);
+}
+
+// dt·(constant part of A_z's right-hand side): the fixed top value and the source. LOD adds
+// it to its z sweep; in Douglas–Gunn it is inside implicit_rhs.
+template <class Real>
+SKINRD_HD inline Real constant_inflow(const GridView<Real>& g, const BoundaryView<Real>& bc,
+                                      const SpeciesView<Real>& sp, int i, int j, int k, Real dt_s,
+                                      Real source_scale) {
+  const std::size_t idx = g.index(i, j, k);
+  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
+  const Real top_in_per_s = boundary_conductances(g, bc, self, k).top * sp.top_concentration;
+  const Real source_per_s = sp.source_per_s ? source_scale * sp.source_per_s[idx] : Real(0);
+  return dt_s * (top_in_per_s / g.volume_um3(k) + source_per_s);
+}
+
+// One row of (I − θ·dt·A_axis) for concentrations: coefficients of the previous cell, this
+// cell and the next cell along the axis (previous/next wrap on periodic lines).
+template <class Real>
+struct TridiagonalRow {
+  Real lower, diag, upper;
+};
+
+template <class Real, class GridT>
+SKINRD_HD inline TridiagonalRow<Real> implicit_row(const GridT& g, const BoundaryView<Real>& bc,
+                                                   const MaterialCoeffs<Real>* coeffs, int axis,
+                                                   int i, int j, int k, Real theta_dt_s) {
+  const MaterialCoeffs<Real>& self = coeffs[g.material[g.index(i, j, k)]];
+  const Real per_volume = theta_dt_s / g.volume_um3(k);
+  TridiagonalRow<Real> row{Real(0), Real(1), Real(0)};
+  for (int step = -1; step <= 1; step += 2) {
+    const Face<Real> face = face_towards(g, bc.periodic_lateral, coeffs, self, i, j, k, axis, step);
+    if (!face.exists) continue;
+    const Real w = per_volume * face.conductance;
+    (step < 0 ? row.lower : row.upper) -= w / face.other->partition;
+    row.diag += w / self.partition;
+  }
+  if (axis == 2) {
+    const auto boundary = boundary_conductances(g, bc, self, k);
+    row.diag += per_volume * (boundary.top + boundary.bottom) / self.partition +
+                theta_dt_s * (self.degradation_per_s + self.clearance_per_s);
+  }
+  return row;
+}
+
+// Cell m of the line through (i0, j0, k0) along axis.
+struct LineCell {
+  int i, j, k;
+};
+SKINRD_HD inline LineCell line_cell(int axis, int i0, int j0, int k0, int m) {
+  return axis == 0 ? LineCell{m, j0, k0} : axis == 1 ? LineCell{i0, m, k0} : LineCell{i0, j0, m};
+}
+
+// Solves (I − θ·dt·A_axis) x = rhs along one line, in place in x (indexed by g.index).
+// cp and q are scratch arrays of the same layout. Thomas algorithm; periodic lateral lines
+// with the cyclic variant (Sherman–Morrison, Numerical Recipes §2.7); a periodic line of 2
+// cells, whose two faces join the same pair, is solved directly.
+// The matrix is column diagonally dominant (scaled by cell volume), so no pivoting is needed.
+template <class Real, class GridT>
+SKINRD_HD inline void solve_line(const GridT& g, const BoundaryView<Real>& bc,
+                                 const MaterialCoeffs<Real>* coeffs, int axis, int i0, int j0,
+                                 int k0, Real theta_dt_s, Real* x, Real* cp, Real* q) {
+  const int n = axis == 0 ? g.nx : axis == 1 ? g.ny : g.nz;
+  auto index = [&](int m) {
+    const LineCell c = line_cell(axis, i0, j0, k0, m);
+    return g.index(c.i, c.j, c.k);
+  };
+  auto row = [&](int m) {
+    const LineCell c = line_cell(axis, i0, j0, k0, m);
+    return implicit_row(g, bc, coeffs, axis, c.i, c.j, c.k, theta_dt_s);
+  };
+  const bool cyclic = axis < 2 && bc.periodic_lateral && n > 1;
+  if (n == 1) {
+    x[index(0)] /= row(0).diag;
+    return;
+  }
+  if (cyclic && n == 2) {
+    const TridiagonalRow<Real> r0 = row(0), r1 = row(1);
+    const Real a01 = r0.lower + r0.upper, a10 = r1.lower + r1.upper;
+    const Real b0 = x[index(0)], b1 = x[index(1)];
+    const Real det = r0.diag * r1.diag - a01 * a10;
+    x[index(0)] = (r1.diag * b0 - a01 * b1) / det;
+    x[index(1)] = (r0.diag * b1 - a10 * b0) / det;
+    return;
+  }
+  // Cyclic corners: row 0 couples to cell n−1 (beta), row n−1 to cell 0 (alpha).
+  Real alpha = 0, beta = 0, gamma = 0;
+  if (cyclic) {
+    beta = row(0).lower;
+    alpha = row(n - 1).upper;
+    gamma = -row(0).diag;
+  }
+  Real cp_prev = 0, x_prev = 0, q_prev = 0;
+  for (int m = 0; m < n; ++m) {
+    TridiagonalRow<Real> r = row(m);
+    if (m == 0) r.lower = 0;
+    if (m == n - 1) r.upper = 0;
+    if (cyclic && m == 0) r.diag -= gamma;
+    if (cyclic && m == n - 1) r.diag -= alpha * beta / gamma;
+    const Real denom = r.diag - r.lower * cp_prev;
+    const std::size_t idx = index(m);
+    cp[idx] = cp_prev = r.upper / denom;
+    x[idx] = x_prev = (x[idx] - r.lower * x_prev) / denom;
+    if (cyclic) {
+      const Real u = m == 0 ? gamma : (m == n - 1 ? alpha : Real(0));
+      q[idx] = q_prev = (u - r.lower * q_prev) / denom;
+    }
+  }
+  for (int m = n - 2; m >= 0; --m) {
+    const std::size_t idx = index(m), next = index(m + 1);
+    x[idx] -= cp[idx] * x[next];
+    if (cyclic) q[idx] -= cp[idx] * q[next];
+  }
+  if (cyclic) {
+    const std::size_t first = index(0), last = index(n - 1);
+    const Real factor =
+        (x[first] + beta * x[last] / gamma) / (Real(1) + q[first] + beta * q[last] / gamma);
+    for (int m = 0; m < n; ++m) x[index(m)] -= factor * q[index(m)];
+  }
+}
+
+// Ledger of an implicit step from c_old to c_new. Every flux of A is evaluated at the
+// θ-weighted state c_θ = (1 − θ)·c_old + θ·c_new: the lateral sweeps conserve amount
+// exactly, so Σ V (c_new − c_old) = entered − lost − degraded − cleared + added, to
+// rounding, for Douglas–Gunn (θ = ½ or 1) and for LOD (θ = 1, c_old unused).
+template <class Real>
+SKINRD_HD inline VoxelUpdate<Real> implicit_tallies(const GridView<Real>& g,
+                                                    const BoundaryView<Real>& bc,
+                                                    const SpeciesView<Real>& sp,
+                                                    const Real* c_new, int i, int j, int k,
+                                                    Real theta, Real dt_s, Real source_scale) {
+  const std::size_t idx = g.index(i, j, k);
+  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
+  const double c_theta = (1.0 - static_cast<double>(theta)) * sp.concentration[idx] +
+                         static_cast<double>(theta) * c_new[idx];
+  const double u_theta = c_theta / self.partition;
+  const double volume_um3 = g.volume_um3(k), dt = dt_s;
+  const auto boundary = boundary_conductances(g, bc, self, k);
+  VoxelUpdate<Real> result{c_new[idx], {}};
+  result.tally[Tally::degraded] = dt * self.degradation_per_s * volume_um3 * c_theta;
+  result.tally[Tally::cleared] = dt * self.clearance_per_s * volume_um3 * c_theta;
+  result.tally[Tally::entered_top] =
+      dt * boundary.top * (static_cast<double>(sp.top_concentration) - u_theta);
+  result.tally[Tally::lost_bottom] = dt * boundary.bottom * u_theta;
+  if (sp.source_per_s)
+    result.tally[Tally::added_by_source] =
+        dt * static_cast<double>(source_scale * sp.source_per_s[idx]) * volume_um3;
+  return result;
+}
+
+}  // namespace skinrd::kernels
