@@ -33,7 +33,7 @@ void validate_problem(const Problem& problem);
 // Diffusion schemes (DESIGN §2). explicit_euler: forward Euler under the stability limit.
 // adi: Crank–Nicolson ADI in Douglas–Gunn delta form, second order, unconditionally stable,
 // the explicit scheme's steady state; after t = 0 and every discontinuity its first two
-// steps are taken as backward-Euler half-steps (Rannacher start-up). lod: locally
+// steps are taken as backward-Euler half-steps (Rannacher start-up, split as in lod). lod: locally
 // one-dimensional backward Euler, first order and robust; its splitting error moves
 // steady states with localised sources at large steps.
 enum class Scheme { explicit_euler, adi, lod };
@@ -71,6 +71,8 @@ class Simulation {
   // Replaces a species' free field; the change of amount is tallied as dosed, and the next
   // Crank–Nicolson steps start with backward-Euler half-steps.
   void set_concentration(int species, const std::vector<Real>& concentration);
+  // Replaces a reacting species' bound field (ConfigError without one); tallied as dosed.
+  void set_bound(int species, const std::vector<Real>& bound);
   std::vector<Real> concentration(int species) const;
   std::vector<Real> bound(int species) const;         // empty without reactions
   std::vector<Real> internalised(int species) const;  // empty without reactions
@@ -105,10 +107,12 @@ class Simulation {
   kernels::SpeciesView<Real> species_view(int species) const;
   double amount(const DeviceBuffer<Real>& field, int k_begin, int k_end) const;
   double source_scale(int species, double t_s) const;
+  void replace_field(int species, DeviceBuffer<Real>& field, const std::vector<Real>& values,
+                     const char* what);
 
   void react(double t_s);
   void diffuse_explicit(double dt_s);
-  void diffuse_douglas_gunn(double dt_s, double theta);
+  void diffuse_crank_nicolson(double dt_s);
   void diffuse_lod(double dt_s);
   void line_sweep(int species, int axis, double theta_dt_s, Real* data);
 

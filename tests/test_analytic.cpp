@@ -18,7 +18,7 @@ double tol(double for_double, double for_float) {
 
 template <class Real>
 CaseRun run_default(CaseId id) {
-  return run_case<Real>(id, BackendKind::cpu, case_info(id).default_level);
+  return run_case<Real>(id, CaseOptions{}, case_info(id).default_level);
 }
 
 template <class Real>

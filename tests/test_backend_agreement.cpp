@@ -58,8 +58,8 @@ TYPED_TEST(BackendAgreement, HeterogeneousFieldsAndLedger) {
 // Every analytic case at its default resolution gives the same error on both backends.
 TYPED_TEST(BackendAgreement, AnalyticCases) {
   for (const auto& info : validation::case_catalogue()) {
-    const auto cpu = validation::run_case<TypeParam>(info.id, BackendKind::cpu, info.default_level);
-    const auto gpu = validation::run_case<TypeParam>(info.id, BackendKind::cuda, info.default_level);
+    const auto cpu = validation::run_case<TypeParam>(info.id, {BackendKind::cpu}, info.default_level);
+    const auto gpu = validation::run_case<TypeParam>(info.id, {BackendKind::cuda}, info.default_level);
     for (std::size_t q = 0; q < cpu.errors.size(); ++q) {
       EXPECT_LE(gpu.errors[q].error, info.tolerance) << info.name;
       EXPECT_NEAR(gpu.errors[q].error, cpu.errors[q].error,

@@ -15,8 +15,8 @@ using namespace skinrd::validation;
 
 double observed_order(CaseId id) {
   const int finest = case_info(id).default_level;
-  const double coarse = run_case<double>(id, BackendKind::cpu, finest - 1).errors[0].error;
-  const double fine = run_case<double>(id, BackendKind::cpu, finest).errors[0].error;
+  const double coarse = run_case<double>(id, CaseOptions{}, finest - 1).errors[0].error;
+  const double fine = run_case<double>(id, CaseOptions{}, finest).errors[0].error;
   return std::log2(coarse / fine);
 }
 

@@ -27,9 +27,11 @@ def main() -> int:
     series = defaultdict(list)  # (case, quantity) -> [(h, error)]
     with open(args.csv_path, newline="") as f:
         for row in csv.DictReader(f):
+            if row["resolution_unit"] != "um":  # time-step studies are another plot
+                continue
             error = float(row["error"])
             if error > 1e-9:  # rounding-level errors (exact cases) have no slope to show
-                series[(row["case"], row["quantity"])].append((float(row["resolution_um"]), error))
+                series[(row["case"], row["quantity"])].append((float(row["resolution"]), error))
     if not series:
         print(f"{args.csv_path}: no rows with errors above rounding", file=sys.stderr)
         return 1

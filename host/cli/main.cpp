@@ -38,11 +38,13 @@ std::string format_row(const validation::ValidationRow& row) {
   char order[32] = "-";
   // An order between errors at rounding level says nothing; show it where it means something.
   if (row.order && (row.min_order > 0 || row.error > 1e-9)) std::snprintf(order, sizeof order, "%.2f", *row.order);
-  char tolerance[32] = "(coarse)";
+  char tolerance[32] = "-";
   if (row.tolerance > 0) std::snprintf(tolerance, sizeof tolerance, "%.0e", row.tolerance);
   char line[512];
-  std::snprintf(line, sizeof line, "%-22s %-42s %9.4g %11.3e %6s %8s %5s %7.1f", row.case_name.c_str(),
-                row.quantity.c_str(), row.resolution_um, row.error, order, tolerance,
+  char resolution[32];
+  std::snprintf(resolution, sizeof resolution, "%.4g %s", row.resolution, row.resolution_unit.c_str());
+  std::snprintf(line, sizeof line, "%-22s %-42s %11s %11.3e %6s %8s %5s %7.1f", row.case_name.c_str(),
+                row.quantity.c_str(), resolution, row.error, order, tolerance,
                 row.tolerance > 0 ? (row.pass ? "pass" : "FAIL") : "-", row.seconds);
   return line;
 }
@@ -55,7 +57,7 @@ int run_validate(const ValidateOptions& options) {
             << " fields\n"
             << "orders need >= the case's minimum (1.8 where required); levels double every "
                "layer's cells\n\n";
-  std::printf("%-22s %-42s %9s %11s %6s %8s %5s %7s\n", "case", "error norm", "h [um]", "error",
+  std::printf("%-22s %-42s %11s %11s %6s %8s %5s %7s\n", "case", "error norm", "h or dt", "error",
               "order", "tol", "pass", "time[s]");
   std::cout << std::flush;
   const auto rows = validation::run_suite(
@@ -65,10 +67,10 @@ int run_validate(const ValidateOptions& options) {
   if (!options.csv_path.empty()) {
     std::ofstream csv(options.csv_path);
     if (!csv) throw IoError(options.csv_path, "cannot open for writing");
-    csv << "case,quantity,level,resolution_um,error,observed_order,tolerance,min_order,pass,seconds\n";
+    csv << "case,quantity,level,resolution,resolution_unit,error,observed_order,tolerance,min_order,pass,seconds\n";
     for (const auto& row : rows)
       csv << row.case_name << ",\"" << row.quantity << "\"," << row.level << ','
-          << row.resolution_um << ',' << row.error << ','
+          << row.resolution << ',' << row.resolution_unit << ',' << row.error << ','
           << (row.order ? std::to_string(*row.order) : "") << ',' << row.tolerance << ','
           << row.min_order << ',' << (row.pass ? "true" : "false") << ',' << row.seconds << '\n';
     if (!csv) throw IoError(options.csv_path, "write failed");

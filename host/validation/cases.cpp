@@ -6,35 +6,52 @@
 
 #include "host/simulation.hpp"
 #include "host/validation/analytic.hpp"
+#include "host/validation/case_support.hpp"
 
 namespace skinrd::validation {
 
 const std::vector<CaseInfo>& case_catalogue() {
   static const std::vector<CaseInfo> catalogue = {
       {CaseId::erfc_column, "erfc_column",
-       "c0*erfc(z/(2*sqrt(D*t))), 1-D column (Crank 1975 eq. 2.45); max|c-exact|/c0", 1e-3, 1e-3, 1.8, 2},
+       "c0*erfc(z/(2*sqrt(D*t))), 1-D column (Crank 1975 eq. 2.45); max|c-exact|/c0", 1e-3, 1e-3, 1.8, 2, "um"},
       {CaseId::erfc_periodic_3d, "erfc_periodic_3d",
-       "the erfc case in 3-D with periodic sides; max|c-exact|/c0", 1e-3, 1e-3, 1.8, 2},
+       "the erfc case in 3-D with periodic sides; max|c-exact|/c0", 1e-3, 1e-3, 1.8, 2, "um"},
       {CaseId::erfc_graded, "erfc_graded",
-       "the erfc case on a graded z grid (1, 2, 4 um layers); max|c-exact|/c0", 1e-3, 1e-3, 1.8, 2},
+       "the erfc case on a graded z grid (1, 2, 4 um layers); max|c-exact|/c0", 1e-3, 1e-3, 1.8, 2, "um"},
       {CaseId::membrane, "membrane",
-       "Crank's membrane series Q(t) for t >= lag (eq. 4.24a) and lag time h^2/(6D)", 1e-2, 1e-2, 0, 2},
+       "Crank's membrane series Q(t) for t >= lag (eq. 4.24a) and lag time h^2/(6D)", 1e-2, 1e-2, 0, 2, "um"},
       {CaseId::laminate_two, "laminate_two",
        "steady flux c0/sum(h/(K*D)) and piecewise-linear profile, 2 layers, 2 cells each",
-       1e-5, 1e-4, 0, 0},
+       1e-5, 1e-4, 0, 0, "um"},
       {CaseId::laminate_three, "laminate_three",
        "steady flux c0/sum(h/(K*D)) and piecewise-linear profile, 3 layers, 2 cells each",
-       1e-5, 1e-4, 0, 0},
+       1e-5, 1e-4, 0, 0, "um"},
       {CaseId::gaussian_decay, "gaussian_decay",
-       "3-D Gaussian, degradation and clearance, periodic images; relative L2 error", 1e-3, 1e-3, 1.8, 2},
+       "3-D Gaussian, degradation and clearance, periodic images; relative L2 error", 1e-3, 1e-3, 1.8, 2, "um"},
       {CaseId::gaussian_decay_graded, "gaussian_decay_graded",
-       "the Gaussian case on a graded z grid (2h, h, 2h); relative L2 error", 1e-3, 1e-3, 1.8, 2},
+       "the Gaussian case on a graded z grid (1.5h, h, 1.5h); relative L2 error", 1e-3, 1e-3, 1.8, 2, "um"},
       {CaseId::steady_decay, "steady_decay",
        "steady c0*cosh((H-z)/L)/cosh(H/L), L=sqrt(D/k), H=10L; max relative error for z<=5L",
-       1e-3, 1e-3, 0, 2},
+       1e-3, 1e-3, 0, 2, "um"},
       {CaseId::manufactured_3d, "manufactured_3d",
        "manufactured u=exp(-a t)g(x,y)Z(z), 3 partitioned graded layers, source; rel. L2",
-       1e-2, 1e-2, 1.8, 2},
+       1e-2, 1e-2, 1.8, 2, "um"},
+      {CaseId::time_order_adi, "time_order_adi",
+       "Gaussian with binding and decay, 24^3, vs 640 ADI steps; max|c-ref|/max c", 1e-2, 1e-2,
+       1.9, 2, "s"},
+      {CaseId::time_order_lod, "time_order_lod",
+       "the same with LOD; first order", 5e-2, 5e-2, 0.9, 2, "s"},
+      {CaseId::binding_closed_voxel, "binding_closed_voxel",
+       "exact Riccati binding (mild and stiff) vs RK4; max|b-ref|/(c+b); c+b conserved", 1e-9,
+       1e-5, 0, 0, "s"},
+      {CaseId::uptake_closed_voxel, "uptake_closed_voxel",
+       "exact Lambert-W uptake vs RK4; max|c-ref|/c0", 1e-9, 1e-5, 0, 0, "s"},
+      {CaseId::binding_slowed_spread, "binding_slowed_spread",
+       "fast linear binding: variance growth gives D/(1+Bmax/Kd); relative error", 2e-2, 2e-2,
+       0, 2, "s"},
+      {CaseId::steady_state_schemes, "steady_state_schemes",
+       "localised source, steps 1000x explicit: steady state vs explicit; max|c-ref|/max c", 1e-6,
+       1e-4, 0, 2, "s"},
   };
   return catalogue;
 }
@@ -47,73 +64,12 @@ const CaseInfo& case_info(CaseId id) {
 
 namespace {
 
-constexpr double pi = std::numbers::pi;
-
-// Cells per length relative to the case's default resolution: each level doubles them.
-double refinement(CaseId id, int level) { return std::ldexp(1.0, level - case_info(id).default_level); }
-
-struct MaterialLayer {
-  LayerSpec layer;
-  SpeciesCoefficients coeffs;
-};
-
-// One species, one material per layer.
-Problem make_problem(int nx, int ny, double dx_um, const std::vector<MaterialLayer>& stack,
-                     Boundaries boundaries) {
-  std::vector<LayerSpec> layers;
-  std::vector<std::string> material_names;
-  for (std::size_t m = 0; m < stack.size(); ++m) {
-    layers.push_back(stack[m].layer);
-    layers.back().material = static_cast<std::uint8_t>(m);
-    material_names.push_back(stack[m].layer.name);
-  }
-  MaterialTable table(material_names, {"solute"});
-  for (std::size_t m = 0; m < stack.size(); ++m) table.at(static_cast<int>(m), 0) = stack[m].coeffs;
-  return Problem{make_grid(nx, ny, dx_um, layers), std::move(table), std::move(boundaries)};
-}
-
-Boundaries fixed_top(double u0, kernels::BottomBoundary bottom, bool periodic = true) {
-  return {periodic, kernels::TopBoundary::fixed_concentration, {u0}, bottom};
-}
-
-template <class Real>
-std::vector<Real> sample(const Grid& grid, auto&& value_at) {
-  std::vector<Real> values(grid.voxel_count());
-  for (int k = 0; k < grid.nz; ++k)
-    for (int j = 0; j < grid.ny; ++j)
-      for (int i = 0; i < grid.nx; ++i)
-        values[grid.index(i, j, k)] = static_cast<Real>(value_at(i, j, k));
-  return values;
-}
-
-template <class Real>
-double max_abs_error(const Grid& grid, const std::vector<Real>& c, auto&& exact_at) {
-  double worst = 0;
-  for (int k = 0; k < grid.nz; ++k)
-    for (int j = 0; j < grid.ny; ++j)
-      for (int i = 0; i < grid.nx; ++i)
-        worst = std::max(worst, std::abs(c[grid.index(i, j, k)] - exact_at(i, j, k)));
-  return worst;
-}
-
-// sqrt(Σ (c − exact)² V) / sqrt(Σ exact² V)
-template <class Real>
-double relative_l2_error(const Grid& grid, const std::vector<Real>& c, auto&& exact_at) {
-  double diff2 = 0, ref2 = 0;
-  for (int k = 0; k < grid.nz; ++k)
-    for (int j = 0; j < grid.ny; ++j)
-      for (int i = 0; i < grid.nx; ++i) {
-        const double exact = exact_at(i, j, k);
-        const double d = c[grid.index(i, j, k)] - exact;
-        diff2 += d * d * grid.dz_um[k];
-        ref2 += exact * exact * grid.dz_um[k];
-      }
-  return std::sqrt(diff2 / ref2);
-}
+using namespace support;
+using support::pi;
 
 // --- constant surface concentration (Crank eq. 2.45) -----------------------------------
 template <class Real>
-CaseRun erfc_case(CaseId id, BackendKind backend, int level) {
+CaseRun erfc_case(CaseId id, const CaseOptions& run, int level) {
   const double f = refinement(id, level);
   const double D = 100, t_end = 100, c0 = 1;  // diffusion length 2√(Dt) = 200 um
   const SpeciesCoefficients medium{D, 1.0, 0, 0};
@@ -135,8 +91,8 @@ CaseRun erfc_case(CaseId id, BackendKind backend, int level) {
   }
   Simulation<Real> sim(make_problem(lateral, lateral, h, stack,
                                     fixed_top(c0, kernels::BottomBoundary::zero_flux)),
-                       backend);
-  sim.advance_to(t_end);
+                       run.backend, run.scheme);
+  sim.advance_to(t_end, run.dt_s(t_end));
   const Grid& grid = sim.problem().grid;
   const double error = max_abs_error(grid, sim.concentration(0), [&](int, int, int k) {
     return c0 * erfc_profile(grid.z_center_um(k), D, t_end);
@@ -146,20 +102,26 @@ CaseRun erfc_case(CaseId id, BackendKind backend, int level) {
 
 // --- membrane between a fixed concentration and a sink (Crank eq. 4.24a) ---------------
 template <class Real>
-CaseRun membrane_case(BackendKind backend, int level) {
+CaseRun membrane_case(const CaseOptions& run, int level) {
   const double f = refinement(CaseId::membrane, level);
   const double D = 10, thickness = 100, K = 2, c0 = 1, dx = 10;
   const double lag_s = thickness * thickness / (6 * D);
   const double dz = 2 / f;
   Simulation<Real> sim(make_problem(1, 1, dx, {{{"membrane", thickness, dz}, {D, K, 0, 0}}},
                                     fixed_top(c0, kernels::BottomBoundary::perfect_sink)),
-                       backend);
+                       run.backend, run.scheme);
   double worst_q = 0;
   std::vector<double> fit_t, fit_q;
-  const int samples = 280;  // every lag/40 from 1 to 8 lag times
-  for (int n = 0; n <= samples; ++n) {
-    const double t = lag_s * (1.0 + 7.0 * n / samples);
-    sim.advance_to(t);
+  // Explicit: every lag/40 from 1 to 8 lag times. Implicit: after every step.
+  std::vector<double> times;
+  if (run.steps > 0) {
+    for (int n = 1; n <= run.steps; ++n) times.push_back(8 * lag_s * n / run.steps);
+  } else {
+    for (int n = 0; n <= 280; ++n) times.push_back(lag_s * (1.0 + 7.0 * n / 280));
+  }
+  for (const double t : times) {
+    sim.advance_to(t, run.dt_s(8 * lag_s));
+    if (t < lag_s * (1 - 1e-12)) continue;
     const double q = sim.ledger(0).lost_bottom / (dx * dx);
     const double exact = crank_membrane_amount_per_area(t, D, thickness, K, c0);
     worst_q = std::max(worst_q, std::abs(q - exact) / exact);
@@ -174,7 +136,7 @@ CaseRun membrane_case(BackendKind backend, int level) {
 
 // --- steady flux through a laminate -----------------------------------------------------
 template <class Real>
-CaseRun laminate_case(CaseId id, BackendKind backend, int level) {
+CaseRun laminate_case(CaseId id, const CaseOptions& run, int level) {
   std::vector<LaminateLayer> layers = {{20, 5, 0.2}, {60, 50, 1.5}};
   if (id == CaseId::laminate_three) layers.push_back({100, 100, 0.8});
   const int cells_per_layer = 2 << level;
@@ -191,12 +153,12 @@ CaseRun laminate_case(CaseId id, BackendKind backend, int level) {
   }
   Simulation<Real> sim(
       make_problem(1, 1, dx, stack, fixed_top(u0, kernels::BottomBoundary::perfect_sink)),
-      backend);
+      run.backend, run.scheme);
   // capacity × resistance bounds the slowest relaxation time from above.
   const double relax_s = capacity * resistance;
-  sim.advance_to(15 * relax_s);
+  sim.advance_to(15 * relax_s, run.dt_s(16 * relax_s));
   const double lost_before = sim.ledger(0).lost_bottom;
-  sim.advance_to(16 * relax_s);
+  sim.advance_to(16 * relax_s, run.dt_s(16 * relax_s));
   const double flux = (sim.ledger(0).lost_bottom - lost_before) / (relax_s * dx * dx);
   const double exact_flux = laminate_steady_flux(u0, layers);
 
@@ -215,22 +177,24 @@ CaseRun laminate_case(CaseId id, BackendKind backend, int level) {
 // Periodic sides and zero-flux top and bottom: the exact solution in the box is the
 // free-space Gaussian summed over its periodic and mirror images (separable per axis).
 template <class Real>
-CaseRun gaussian_case(CaseId id, BackendKind backend, int level) {
+CaseRun gaussian_case(CaseId id, const CaseOptions& run, int level) {
   const double f = refinement(id, level);
-  const double D = 100, sigma0 = 20, k_deg = 0.5, k_clear = 0.3, amplitude = 1;
-  const double t_end = 1.38;  // σ grows from 20 to 26 um
-  const double box = 160, h = 2.5 / f, centre = box / 2;
+  const double D = 100, sigma0 = 24, k_deg = 0.15, k_clear = 0.1, amplitude = 1;
+  const double t_end = 1.38;  // σ grows from 24 to 29 um while the amount falls by e^-0.35
+  const double box = 180, h = 2.5 / f, centre = box / 2;
   const SpeciesCoefficients tissue{D, 1.0, k_deg, k_clear};
   std::vector<MaterialLayer> stack;
   if (id == CaseId::gaussian_decay_graded)
-    stack = {{{"upper", 50, 2 * h}, tissue}, {{"middle", 60, h}, tissue}, {{"lower", 50, 2 * h}, tissue}};
+    stack = {{{"upper", 60, 1.5 * h}, tissue},
+             {{"middle", 60, h}, tissue},
+             {{"lower", 60, 1.5 * h}, tissue}};
   else
     stack = {{{"tissue", box, h}, tissue}};
   const int n = static_cast<int>(std::lround(box / h));
   Simulation<Real> sim(make_problem(n, n, h, stack,
                                     {true, kernels::TopBoundary::zero_flux, {},
                                      kernels::BottomBoundary::zero_flux}),
-                       backend);
+                       run.backend, run.scheme);
   const Grid& grid = sim.problem().grid;
   // Σ over images of exp(−(s − s_image)²/(2σ²)) along one axis; period 2·box for mirrors.
   auto image_sum = [&](double s, double sigma2, bool mirrored) {
@@ -255,21 +219,22 @@ CaseRun gaussian_case(CaseId id, BackendKind backend, int level) {
     return [gx, gz, scale](int i, int j, int k) { return scale * gx[i] * gx[j] * gz[k]; };
   };
   sim.set_concentration(0, sample<Real>(grid, exact_field(0.0)));
-  sim.advance_to(t_end);
+  sim.advance_to(t_end, run.dt_s(t_end));
   return {h, {{"relative L2", relative_l2_error(grid, sim.concentration(0), exact_field(t_end))}}};
 }
 
 // --- steady penetration with first-order loss ---------------------------------------------
 template <class Real>
-CaseRun steady_decay_case(BackendKind backend, int level) {
+CaseRun steady_decay_case(const CaseOptions& run, int level) {
   const double f = refinement(CaseId::steady_decay, level);
   const double D = 100, k_deg = 0.006, k_clear = 0.004, K = 1.3, c0 = 1;
   const double decay_length = std::sqrt(D / (k_deg + k_clear));  // 100 um
   const double depth = 10 * decay_length, h = 4 / f;
   Simulation<Real> sim(make_problem(1, 1, 10, {{{"tissue", depth, h}, {D, K, k_deg, k_clear}}},
                                     fixed_top(c0, kernels::BottomBoundary::zero_flux)),
-                       backend);
-  sim.advance_to(25 / (k_deg + k_clear));  // transients decay at least as exp(-k t)
+                       run.backend, run.scheme);
+  const double span_s = 25 / (k_deg + k_clear);  // transients decay at least as exp(-k t)
+  sim.advance_to(span_s, run.dt_s(span_s));
   const Grid& grid = sim.problem().grid;
   const auto c = sim.concentration(0);
   double worst = 0;
@@ -287,7 +252,7 @@ CaseRun steady_decay_case(BackendKind backend, int level) {
 // ∂Z/∂z = 0 at z = 0 and H gives zero-flux top and bottom. The source is
 // S = ∂c/∂t − ∇·(D K ∇u) + k c = exp(-a t)·K_m[(k_m − a) g Z − D_m (Z ∇²g + g Z'')].
 template <class Real>
-CaseRun manufactured_case(BackendKind backend, int level) {
+CaseRun manufactured_case(const CaseOptions& run, int level) {
   const double f = refinement(CaseId::manufactured_3d, level);
   struct Layer {
     const char* name;
@@ -315,7 +280,7 @@ CaseRun manufactured_case(BackendKind backend, int level) {
   Simulation<Real> sim(make_problem(n, n, dx, stack,
                                     {true, kernels::TopBoundary::zero_flux, {},
                                      kernels::BottomBoundary::zero_flux}),
-                       backend);
+                       run.backend, run.scheme);
   const Grid& grid = sim.problem().grid;
   auto layer_of = [&](int k) {
     for (std::size_t m = 0; m < grid.layers.size(); ++m)
@@ -354,7 +319,7 @@ CaseRun manufactured_case(BackendKind backend, int level) {
                                               l.D * (Z * lap_g_at(i, j) + g * z2));
                               }),
                  [a](double t) { return std::exp(-a * t); });
-  sim.advance_to(t_end);
+  sim.advance_to(t_end, run.dt_s(t_end));
   return {layers[0].dz / f,
           {{"relative L2", relative_l2_error(grid, sim.concentration(0), exact_at(t_end))}}};
 }
@@ -362,23 +327,25 @@ CaseRun manufactured_case(BackendKind backend, int level) {
 }  // namespace
 
 template <class Real>
-CaseRun run_case(CaseId id, BackendKind backend, int level) {
+CaseRun run_case(CaseId id, const CaseOptions& run, int level) {
+  if (is_time_case(id)) return run_time_case<Real>(id, run, level);
   switch (id) {
     case CaseId::erfc_column:
     case CaseId::erfc_periodic_3d:
-    case CaseId::erfc_graded: return erfc_case<Real>(id, backend, level);
-    case CaseId::membrane: return membrane_case<Real>(backend, level);
+    case CaseId::erfc_graded: return erfc_case<Real>(id, run, level);
+    case CaseId::membrane: return membrane_case<Real>(run, level);
     case CaseId::laminate_two:
-    case CaseId::laminate_three: return laminate_case<Real>(id, backend, level);
+    case CaseId::laminate_three: return laminate_case<Real>(id, run, level);
     case CaseId::gaussian_decay:
-    case CaseId::gaussian_decay_graded: return gaussian_case<Real>(id, backend, level);
-    case CaseId::steady_decay: return steady_decay_case<Real>(backend, level);
-    case CaseId::manufactured_3d: return manufactured_case<Real>(backend, level);
+    case CaseId::gaussian_decay_graded: return gaussian_case<Real>(id, run, level);
+    case CaseId::steady_decay: return steady_decay_case<Real>(run, level);
+    case CaseId::manufactured_3d: return manufactured_case<Real>(run, level);
+    default: break;
   }
   throw std::logic_error("unknown validation case");
 }
 
-template CaseRun run_case<float>(CaseId, BackendKind, int);
-template CaseRun run_case<double>(CaseId, BackendKind, int);
+template CaseRun run_case<float>(CaseId, const CaseOptions&, int);
+template CaseRun run_case<double>(CaseId, const CaseOptions&, int);
 
 }  // namespace skinrd::validation

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "host/backend.hpp"
+#include "host/simulation.hpp"
 
 namespace skinrd::validation {
 
@@ -18,6 +19,13 @@ enum class CaseId {
   gaussian_decay_graded,  // the same on a graded z grid
   steady_decay,           // steady penetration with first-order loss
   manufactured_3d,        // heterogeneous, graded, partitioned, with a source
+  // Time integration and reactions (host/validation/time_cases.cpp); levels refine dt.
+  time_order_adi,         // Gaussian with binding and decay: order in time of ADI
+  time_order_lod,         // the same for LOD
+  binding_closed_voxel,   // well-mixed binding against an independent RK4 solution
+  uptake_closed_voxel,    // Michaelis–Menten uptake against RK4 and its implicit solution
+  binding_slowed_spread,  // fast linear binding: spreading with D/(1 + B_max/K_d)
+  steady_state_schemes,   // localised source: ADI and LOD steady states against explicit
 };
 
 struct CaseInfo {
@@ -28,6 +36,7 @@ struct CaseInfo {
   double float_tolerance; // the same with float fields, where rounding allows less
   double min_order;       // observed order required between levels, double only (0: none)
   int default_level;      // resolution level the tolerance starts at
+  const char* resolution_unit;  // "um" (grid spacing) or "s" (time step)
 };
 const std::vector<CaseInfo>& case_catalogue();
 const CaseInfo& case_info(CaseId id);
@@ -35,17 +44,31 @@ const CaseInfo& case_info(CaseId id);
 struct Measurement {
   std::string quantity;  // what the error measures, with its norm
   double error;
+  bool judged = true;    // false: measured and reported, with no tolerance
 };
 
 struct CaseRun {
-  double resolution_um;  // the finest spacing of the run
+  double resolution;  // the finest grid spacing [um], or the time step [s]
   std::vector<Measurement> errors;
 };
 
-// Runs one case at a resolution level: 0 coarse, 1 default, 2 fine; each level doubles
-// the cells of every layer (and laterally), so errors of consecutive levels give the
-// observed order.
+// How a case is stepped: the analytic cases of the core take the scheme given here, with
+// `steps` steps over the case's time span (0: the explicit scheme's own step).
+struct CaseOptions {
+  BackendKind backend = BackendKind::cpu;
+  Scheme scheme = Scheme::explicit_euler;
+  int steps = 0;
+  double dt_s(double span_s) const { return steps > 0 ? span_s / steps : 0.0; }
+};
+
+// Runs one case at a resolution level: each level doubles the cells of every layer (and
+// laterally), or halves the time step, so errors of consecutive levels give the observed
+// order.
 template <class Real>
-CaseRun run_case(CaseId id, BackendKind backend, int level);
+CaseRun run_case(CaseId id, const CaseOptions& options, int level);
+
+bool is_time_case(CaseId id);
+template <class Real>
+CaseRun run_time_case(CaseId id, const CaseOptions& options, int level);
 
 }  // namespace skinrd::validation

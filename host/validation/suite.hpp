@@ -16,7 +16,8 @@ enum class Precision { single, double_ };
 struct ValidationRow {
   std::string case_name, quantity;
   int level = 0;
-  double resolution_um = 0;
+  double resolution = 0;            // grid spacing or time step
+  std::string resolution_unit;      // "um" or "s"
   double error = 0;
   double tolerance = 0;              // 0 where the level is only a reference for the order
   std::optional<double> order;       // log2(error at level−1 / error here)
