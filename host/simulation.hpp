@@ -101,7 +101,7 @@ class Simulation {
   void synchronize() const;
 
  private:
-  static constexpr int kRannacherSteps = 2;
+  static constexpr int kRannacherSteps = 3;
 
   kernels::GridView<Real> grid_view() const;
   kernels::SpeciesView<Real> species_view(int species) const;

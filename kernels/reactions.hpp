@@ -10,9 +10,11 @@ namespace skinrd::kernels {
 // (u = c/K): a Riccati equation db/dt = a2 (b − r1)(b − r2), solved exactly:
 // b(t) = r1 + y0·E / (1 − a2·y0·φ), y0 = b0 − r1, E = exp(−√Δ t), φ = (1 − E)/√Δ.
 // r1 ∈ [0, min(s, B_max)] is the equilibrium b = B_max·u/(K_d + u), K_d = k_off/k_on.
+// Like uptake, binding acts on u⁺: a free value at or below zero (a Crank–Nicolson
+// undershoot) binds nothing and only releases.
 SKINRD_HD inline void bind_exact(double partition, double k_on, double k_off, double b_max,
                                  double t_s, double& c, double& b) {
-  if (k_on <= 0 || b_max <= 0) {
+  if (k_on <= 0 || b_max <= 0 || c <= 0) {
     if (k_off > 0 && b > 0) {  // release only
       const double released = b * -::expm1(-k_off * t_s);
       b -= released;
@@ -27,7 +29,7 @@ SKINRD_HD inline void bind_exact(double partition, double k_on, double k_off, do
   // Δ = a1² − 4 a2 a0 written without cancellation: always ≥ 0.
   const double diff = a2 * (s - b_max);
   const double root_disc = ::sqrt(diff * diff + k_off * k_off + 2 * k_off * a2 * (s + b_max));
-  const double r1 = 2 * a0 / (p + root_disc);
+  const double r1 = 2 * a0 / (p + root_disc);  // the smaller root, without cancellation (p > 0)
   const double x = root_disc * t_s;
   const double decay = ::exp(-x);
   const double phi = x > 1e-8 ? -::expm1(-x) / root_disc : t_s * (1 - 0.5 * x);

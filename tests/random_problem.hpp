@@ -12,6 +12,7 @@ struct RandomProblemOptions {
   bool losses = false;      // degradation and clearance on
   bool open_ends = false;   // fixed-concentration top and perfect-sink bottom
   bool periodic = false;    // lateral sides periodic instead of zero flux
+  bool reactions = false;   // binding, release, bound decay and uptake in two materials
   unsigned seed = 7;
 };
 
@@ -22,6 +23,21 @@ inline Problem random_problem(const RandomProblemOptions& o) {
   table.at(1, 0) = {5, 0.1, 0, 0.5 * loss};
   table.at(2, 0) = {30, 3.0, 2.0 * loss, 0.3 * loss};
   table.at(3, 0) = {0, 1.0, 0, 0};
+  if (o.reactions) {
+    SpeciesCoefficients& a = table.at(0, 0);
+    a.binding_on_per_conc_s = 50;  // stiff: k_on·B_max/K·dt ≫ 1 at the explicit limit's multiples
+    a.unbinding_per_s = 2;
+    a.binding_capacity = 3;
+    a.bound_degradation_per_s = 0.2;
+    a.uptake_max_conc_per_s = 0.5;
+    a.uptake_half_saturation = 2;
+    SpeciesCoefficients& c = table.at(2, 0);
+    c.binding_on_per_conc_s = 0.1;
+    c.unbinding_per_s = 0.05;
+    c.binding_capacity = 8;
+    c.uptake_max_conc_per_s = 3;
+    c.uptake_half_saturation = 0.5;
+  }
   Boundaries bc{o.periodic, kernels::TopBoundary::zero_flux, {}, kernels::BottomBoundary::zero_flux};
   if (o.open_ends) {
     bc.top = kernels::TopBoundary::fixed_concentration;

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers shared by the validation cases: one-species problems, sampling fields and error norms.
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
@@ -74,5 +76,18 @@ double relative_l2_error(const Grid& grid, const std::vector<Real>& c, auto&& ex
   return std::sqrt(diff2 / ref2);
 }
 
+
+// The case's result with the run's health: smallest field value and largest ledger residual.
+template <class Real>
+CaseRun finish(const Simulation<Real>& sim, double resolution, std::vector<Measurement> errors) {
+  CaseRun run{resolution, std::move(errors)};
+  run.min_value = std::numeric_limits<double>::infinity();
+  for (int s = 0; s < sim.species_count(); ++s) {
+    for (const auto& field : {sim.concentration(s), sim.bound(s), sim.internalised(s)})
+      for (Real v : field) run.min_value = std::min(run.min_value, static_cast<double>(v));
+    run.ledger_residual = std::max(run.ledger_residual, sim.ledger(s).balance_residual());
+  }
+  return run;
+}
 
 }  // namespace skinrd::validation::support

@@ -50,15 +50,24 @@ struct Measurement {
 struct CaseRun {
   double resolution;  // the finest grid spacing [um], or the time step [s]
   std::vector<Measurement> errors;
+  // Health at the end of the run: the smallest value of any field (free, bound,
+  // internalised) and the largest ledger balance residual over species.
+  double min_value = 0;
+  double ledger_residual = 0;
 };
 
 // How a case is stepped: the analytic cases of the core take the scheme given here, with
-// `steps` steps over the case's time span (0: the explicit scheme's own step).
+// `steps` steps over the case's time span, or steps of dt_limit_multiple × the explicit
+// stability limit; neither: the explicit scheme's own step.
 struct CaseOptions {
   BackendKind backend = BackendKind::cpu;
   Scheme scheme = Scheme::explicit_euler;
   int steps = 0;
-  double dt_s(double span_s) const { return steps > 0 ? span_s / steps : 0.0; }
+  double dt_limit_multiple = 0;
+  double dt_s(double span_s, double explicit_limit_s) const {
+    if (steps > 0) return span_s / steps;
+    return dt_limit_multiple > 0 ? dt_limit_multiple * explicit_limit_s : 0.0;
+  }
 };
 
 // Runs one case at a resolution level: each level doubles the cells of every layer (and
