@@ -57,7 +57,7 @@ struct AdaptiveReport {
 template <class Real>
 class Simulation {
  public:
-  Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::explicit_euler);
+  Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::adi);
 
   const Problem& problem() const { return problem_; }
   BackendKind backend() const { return backend_; }

@@ -38,7 +38,7 @@ TEST(Transport, ExplicitRateBoundMatchesUniformLaplacian) {
   MaterialTable table({"tissue"}, {"s"});
   table.at(0, 0) = {50.0, 1.7, 0, 0};
   Problem problem{make_grid(4, 4, 5.0, {{"tissue", 40.0, 2.0, 0}}), table, {}};
-  Simulation<double> sim(std::move(problem), BackendKind::cpu);
+  Simulation<double> sim(std::move(problem), BackendKind::cpu, Scheme::explicit_euler);
   const double expected_rate = 4 * 50.0 / 25.0 + 2 * 50.0 / 4.0;
   EXPECT_NEAR(sim.explicit_dt_limit_s(), 1.0 / expected_rate, 1e-12 / expected_rate);
 }
@@ -49,7 +49,7 @@ TEST(Transport, ExplicitRateBoundMatchesUniformLaplacian) {
 TEST(Transport, StepAtTheLimitKeepsFieldsNonNegative) {
   using namespace skinrd;
   Simulation<double> sim(test_support::random_problem({.losses = true, .open_ends = true}),
-                         BackendKind::cpu);
+                         BackendKind::cpu, Scheme::explicit_euler);
   sim.set_concentration(0, test_support::random_field<double>(sim.problem().grid.voxel_count(), 3));
   for (int n = 0; n < 200; ++n) sim.step(sim.explicit_dt_limit_s());
   for (double v : sim.concentration(0)) ASSERT_GE(v, 0.0);
@@ -60,7 +60,7 @@ TEST(Transport, StepBeyondTheLimitIsRefused) {
   MaterialTable table({"tissue"}, {"s"});
   table.at(0, 0) = {50.0, 1.0, 0, 0};
   Simulation<float> sim(Problem{make_grid(2, 2, 5.0, {{"tissue", 20.0, 2.0, 0}}), table, {}},
-                        BackendKind::cpu);
+                        BackendKind::cpu, Scheme::explicit_euler);
   EXPECT_THROW(sim.step(2 * sim.explicit_dt_limit_s()), ConfigError);
 }
 
