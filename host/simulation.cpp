@@ -369,10 +369,9 @@ AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const Adaptive
     step(0.5 * h);
     double error = 0;
     for (std::size_t s = 0; s < field_.size(); ++s) {
-      const std::size_t n = field_[s].size();
-      const double scale = SKINRD_DISPATCH(max_abs, field_[s].data(), n);
-      const double difference = SKINRD_DISPATCH(max_abs_difference, field_[s].data(), full.field[s].data(), n);
-      if (scale > 0) error = std::max(error, difference / scale);
+      const kernels::MaxAbs m = SKINRD_DISPATCH(max_abs_difference, field_[s].data(),
+                                                full.field[s].data(), field_[s].size());
+      if (m.value > 0) error = std::max(error, m.difference / m.value);
     }
     const double ratio = options.relative_tolerance / std::max(error, 1e-300);
     const double factor = std::pow(ratio, 1.0 / (order + 1));

@@ -47,13 +47,15 @@
   template <class Real>                                                                      \
   void react(const GridView<Real>& grid, const MaterialCoeffs<Real>* coeffs, Real* c_free,   \
              Real* c_bound, Real* c_internalised, Real t_s, double* tallies);                \
-  /* max |a − b| and max |a| over n values (the step controller's one scalar). */           \
+  /* {max |a − b|, max |a|} over n values, in one pass: the step controller's read. */       \
   template <class Real>                                                                      \
-  double max_abs_difference(const Real* a, const Real* b, std::size_t n);                    \
-  template <class Real>                                                                      \
-  double max_abs(const Real* a, std::size_t n);
+  MaxAbs max_abs_difference(const Real* a, const Real* b, std::size_t n);
 
 namespace skinrd::kernels {
+
+struct MaxAbs {
+  double difference, value;  // max |a − b|, max |a|
+};
 
 namespace cpu {
 SKINRD_BACKEND_LAUNCHERS

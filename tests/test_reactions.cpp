@@ -76,7 +76,9 @@ TYPED_TEST(Reactions, LedgerClosesOnEveryScheme) {
     for (const auto& field : {sim.concentration(0), sim.bound(0), sim.internalised(0)})
       for (TypeParam v : field) {
         ASSERT_TRUE(std::isfinite(v)) << to_string(scheme);
-        if (scheme != Scheme::adi) ASSERT_GE(v, TypeParam(0)) << to_string(scheme);
+        if (scheme != Scheme::adi) {
+          ASSERT_GE(v, TypeParam(0)) << to_string(scheme);
+        }
       }
   }
 }

@@ -20,27 +20,19 @@ double amount(const GridView<Real>& grid, const Real* concentration, int k_begin
 }
 
 template <class Real>
-double max_abs_difference(const Real* a, const Real* b, std::size_t n) {
-  double worst = 0;
-#pragma omp parallel for schedule(static) reduction(max : worst)
-  for (std::size_t idx = 0; idx < n; ++idx)
-    worst = std::max(worst, std::abs(static_cast<double>(a[idx]) - static_cast<double>(b[idx])));
-  return worst;
-}
-
-template <class Real>
-double max_abs(const Real* a, std::size_t n) {
-  double worst = 0;
-#pragma omp parallel for schedule(static) reduction(max : worst)
-  for (std::size_t idx = 0; idx < n; ++idx)
-    worst = std::max(worst, std::abs(static_cast<double>(a[idx])));
-  return worst;
+MaxAbs max_abs_difference(const Real* a, const Real* b, std::size_t n) {
+  double difference = 0, value = 0;
+#pragma omp parallel for schedule(static) reduction(max : difference, value)
+  for (std::size_t idx = 0; idx < n; ++idx) {
+    difference = std::max(difference, std::abs(static_cast<double>(a[idx]) - static_cast<double>(b[idx])));
+    value = std::max(value, std::abs(static_cast<double>(a[idx])));
+  }
+  return {difference, value};
 }
 
 #define SKINRD_INSTANTIATE(Real)                                                  \
   template double amount<Real>(const GridView<Real>&, const Real*, int, int);     \
-  template double max_abs_difference<Real>(const Real*, const Real*, std::size_t); \
-  template double max_abs<Real>(const Real*, std::size_t);
+  template MaxAbs max_abs_difference<Real>(const Real*, const Real*, std::size_t);
 SKINRD_INSTANTIATE(float)
 SKINRD_INSTANTIATE(double)
 #undef SKINRD_INSTANTIATE

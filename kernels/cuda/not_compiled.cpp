@@ -48,11 +48,7 @@ void react(const GridView<Real>&, const MaterialCoeffs<Real>*, Real*, Real*, Rea
   not_compiled();
 }
 template <class Real>
-double max_abs_difference(const Real*, const Real*, std::size_t) {
-  not_compiled();
-}
-template <class Real>
-double max_abs(const Real*, std::size_t) {
+MaxAbs max_abs_difference(const Real*, const Real*, std::size_t) {
   not_compiled();
 }
 
@@ -73,8 +69,7 @@ double max_abs(const Real*, std::size_t) {
   template void add_arrays<Real>(Real*, const Real*, const Real*, std::size_t);                \
   template void react<Real>(const GridView<Real>&, const MaterialCoeffs<Real>*, Real*, Real*,  \
                             Real*, Real, double*);                                             \
-  template double max_abs_difference<Real>(const Real*, const Real*, std::size_t);             \
-  template double max_abs<Real>(const Real*, std::size_t);
+  template MaxAbs max_abs_difference<Real>(const Real*, const Real*, std::size_t);
 SKINRD_INSTANTIATE(float)
 SKINRD_INSTANTIATE(double)
 #undef SKINRD_INSTANTIATE

@@ -21,11 +21,19 @@ struct VoxelAmount {
 };
 
 template <class Real>
-struct AbsDifference {
+struct AbsDifferenceAndValue {
   const Real* a;
   const Real* b;
-  __host__ __device__ double operator()(std::size_t idx) const {
-    return ::fabs(static_cast<double>(a[idx]) - (b ? static_cast<double>(b[idx]) : 0.0));
+  __host__ __device__ MaxAbs operator()(std::size_t idx) const {
+    const double value = static_cast<double>(a[idx]);
+    return {::fabs(value - static_cast<double>(b[idx])), ::fabs(value)};
+  }
+};
+
+struct MaxOfBoth {
+  __host__ __device__ MaxAbs operator()(const MaxAbs& x, const MaxAbs& y) const {
+    return {x.difference > y.difference ? x.difference : y.difference,
+            x.value > y.value ? x.value : y.value};
   }
 };
 
@@ -41,21 +49,15 @@ double amount(const GridView<Real>& grid, const Real* concentration, int k_begin
 }
 
 template <class Real>
-double max_abs_difference(const Real* a, const Real* b, std::size_t n) {
+MaxAbs max_abs_difference(const Real* a, const Real* b, std::size_t n) {
   return thrust::transform_reduce(thrust::device, thrust::counting_iterator<std::size_t>(0),
                                   thrust::counting_iterator<std::size_t>(n),
-                                  AbsDifference<Real>{a, b}, 0.0, thrust::maximum<double>());
-}
-
-template <class Real>
-double max_abs(const Real* a, std::size_t n) {
-  return max_abs_difference<Real>(a, nullptr, n);
+                                  AbsDifferenceAndValue<Real>{a, b}, MaxAbs{0.0, 0.0}, MaxOfBoth{});
 }
 
 #define SKINRD_INSTANTIATE(Real)                                                   \
   template double amount<Real>(const GridView<Real>&, const Real*, int, int);      \
-  template double max_abs_difference<Real>(const Real*, const Real*, std::size_t); \
-  template double max_abs<Real>(const Real*, std::size_t);
+  template MaxAbs max_abs_difference<Real>(const Real*, const Real*, std::size_t);
 SKINRD_INSTANTIATE(float)
 SKINRD_INSTANTIATE(double)
 #undef SKINRD_INSTANTIATE
