@@ -1,7 +1,7 @@
 // OpenMP loops over the per-voxel transport functions of kernels/transport.hpp.
 #include <algorithm>
 
-#include "kernels/launchers.hpp"
+#include "kernels/instantiate.hpp"
 #include "kernels/transport.hpp"
 
 namespace skinrd::kernels::cpu {
@@ -36,13 +36,11 @@ Real max_explicit_rate_per_s(const GridView<Real>& grid, const BoundaryView<Real
   return rate;
 }
 
-#define SKINRD_INSTANTIATE(Real)                                                             \
-  template void explicit_step<Real>(const GridView<Real>&, const BoundaryView<Real>&,        \
-                                    const SpeciesView<Real>&, Real*, Real, Real, double*);   \
-  template Real max_explicit_rate_per_s<Real>(const GridView<Real>&, const BoundaryView<Real>&, \
-                                              const MaterialCoeffs<Real>*);
-SKINRD_INSTANTIATE(float)
-SKINRD_INSTANTIATE(double)
-#undef SKINRD_INSTANTIATE
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_DIFFUSION)
+template float max_explicit_rate_per_s<float>(const GridView<float>&, const BoundaryView<float>&,
+                                              const MaterialCoeffs<float>*);
+template double max_explicit_rate_per_s<double>(const GridView<double>&,
+                                                const BoundaryView<double>&,
+                                                const MaterialCoeffs<double>*);
 
 }  // namespace skinrd::kernels::cpu

@@ -1,30 +1,26 @@
 // OpenMP loops over the implicit-scheme functions of kernels/implicit.hpp. Lines along x are
 // contiguous; lines along y and z are taken with x innermost, so neighbouring lines share
 // cache lines.
+#include "kernels/cpu/parallel_for.hpp"
 #include "kernels/implicit.hpp"
-#include "kernels/launchers.hpp"
+#include "kernels/instantiate.hpp"
 
 namespace skinrd::kernels::cpu {
 
 template <class Real>
 void implicit_rhs(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                   const SpeciesView<Real>& sp, Real* rhs, Real dt_s, Real source_scale) {
-#pragma omp parallel for collapse(2) schedule(static)
-  for (int k = 0; k < grid.nz; ++k)
-    for (int j = 0; j < grid.ny; ++j)
-      for (int i = 0; i < grid.nx; ++i)
-        rhs[grid.index(i, j, k)] =
-            kernels::implicit_rhs(grid, bc, sp, i, j, k, dt_s, source_scale);
+  for_each_voxel(grid, [&](int i, int j, int k) {
+    rhs[grid.index(i, j, k)] = kernels::implicit_rhs(grid, bc, sp, i, j, k, dt_s, source_scale);
+  });
 }
 
 template <class Real>
 void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                          const SpeciesView<Real>& sp, Real* data, Real dt_s, Real source_scale) {
-#pragma omp parallel for collapse(2) schedule(static)
-  for (int k = 0; k < grid.nz; ++k)
-    for (int j = 0; j < grid.ny; ++j)
-      for (int i = 0; i < grid.nx; ++i)
-        data[grid.index(i, j, k)] += constant_inflow(grid, bc, sp, i, j, k, dt_s, source_scale);
+  for_each_voxel(grid, [&](int i, int j, int k) {
+    data[grid.index(i, j, k)] += constant_inflow(grid, bc, sp, i, j, k, dt_s, source_scale);
+  });
 }
 
 template <class Real>
@@ -73,20 +69,6 @@ void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n) {
   for (std::size_t idx = 0; idx < n; ++idx) out[idx] = a[idx] + b[idx];
 }
 
-#define SKINRD_INSTANTIATE(Real)                                                               \
-  template void implicit_rhs<Real>(const GridView<Real>&, const BoundaryView<Real>&,           \
-                                   const SpeciesView<Real>&, Real*, Real, Real);               \
-  template void add_constant_inflow<Real>(const GridView<Real>&, const BoundaryView<Real>&,    \
-                                          const SpeciesView<Real>&, Real*, Real, Real);        \
-  template void line_sweep<Real>(const GridView<Real>&, const std::uint8_t*,                   \
-                                 const BoundaryView<Real>&, const MaterialCoeffs<Real>*, int,  \
-                                 Real, Real*, Real*);                                          \
-  template void implicit_tallies<Real>(const GridView<Real>&, const BoundaryView<Real>&,       \
-                                       const SpeciesView<Real>&, const Real*, Real, Real, Real, \
-                                       double*);                                               \
-  template void add_arrays<Real>(Real*, const Real*, const Real*, std::size_t);
-SKINRD_INSTANTIATE(float)
-SKINRD_INSTANTIATE(double)
-#undef SKINRD_INSTANTIATE
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_IMPLICIT)
 
 }  // namespace skinrd::kernels::cpu

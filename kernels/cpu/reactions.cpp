@@ -1,5 +1,5 @@
 // OpenMP loop over the per-voxel reactions of kernels/reactions.hpp.
-#include "kernels/launchers.hpp"
+#include "kernels/instantiate.hpp"
 #include "kernels/reactions.hpp"
 
 namespace skinrd::kernels::cpu {
@@ -26,9 +26,6 @@ void react(const GridView<Real>& grid, const MaterialCoeffs<Real>* coeffs, Real*
   tallies[Tally::degraded] += degraded;
 }
 
-template void react<float>(const GridView<float>&, const MaterialCoeffs<float>*, float*, float*,
-                           float*, float, double*);
-template void react<double>(const GridView<double>&, const MaterialCoeffs<double>*, double*,
-                            double*, double*, double, double*);
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_REACTIONS)
 
 }  // namespace skinrd::kernels::cpu

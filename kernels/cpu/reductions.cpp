@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels/launchers.hpp"
+#include "kernels/instantiate.hpp"
 #include "kernels/transport.hpp"
 
 namespace skinrd::kernels::cpu {
@@ -30,11 +30,6 @@ MaxAbs max_abs_difference(const Real* a, const Real* b, std::size_t n) {
   return {difference, value};
 }
 
-#define SKINRD_INSTANTIATE(Real)                                                  \
-  template double amount<Real>(const GridView<Real>&, const Real*, int, int);     \
-  template MaxAbs max_abs_difference<Real>(const Real*, const Real*, std::size_t);
-SKINRD_INSTANTIATE(float)
-SKINRD_INSTANTIATE(double)
-#undef SKINRD_INSTANTIATE
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_REDUCTIONS)
 
 }  // namespace skinrd::kernels::cpu

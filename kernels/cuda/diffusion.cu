@@ -1,7 +1,7 @@
 // CUDA launch of the explicit per-voxel transport step of kernels/transport.hpp.
 #include "kernels/cuda/block_tallies.cuh"
 #include "kernels/cuda/cuda_check.cuh"
-#include "kernels/launchers.hpp"
+#include "kernels/instantiate.hpp"
 #include "kernels/transport.hpp"
 
 namespace skinrd::kernels::cuda {
@@ -36,9 +36,6 @@ void explicit_step(const GridView<Real>& grid, const BoundaryView<Real>& bc,
   SKINRD_CUDA_CHECK_LAUNCH();
 }
 
-template void explicit_step<float>(const GridView<float>&, const BoundaryView<float>&,
-                                   const SpeciesView<float>&, float*, float, float, double*);
-template void explicit_step<double>(const GridView<double>&, const BoundaryView<double>&,
-                                    const SpeciesView<double>&, double*, double, double, double*);
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_DIFFUSION)
 
 }  // namespace skinrd::kernels::cuda

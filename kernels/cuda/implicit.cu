@@ -5,7 +5,7 @@
 #include "kernels/cuda/block_tallies.cuh"
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/implicit.hpp"
-#include "kernels/launchers.hpp"
+#include "kernels/instantiate.hpp"
 
 namespace skinrd::kernels::cuda {
 namespace {
@@ -174,20 +174,6 @@ void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n) {
   SKINRD_CUDA_CHECK_LAUNCH();
 }
 
-#define SKINRD_INSTANTIATE(Real)                                                               \
-  template void implicit_rhs<Real>(const GridView<Real>&, const BoundaryView<Real>&,           \
-                                   const SpeciesView<Real>&, Real*, Real, Real);               \
-  template void add_constant_inflow<Real>(const GridView<Real>&, const BoundaryView<Real>&,    \
-                                          const SpeciesView<Real>&, Real*, Real, Real);        \
-  template void line_sweep<Real>(const GridView<Real>&, const std::uint8_t*,                   \
-                                 const BoundaryView<Real>&, const MaterialCoeffs<Real>*, int,  \
-                                 Real, Real*, Real*);                                          \
-  template void implicit_tallies<Real>(const GridView<Real>&, const BoundaryView<Real>&,       \
-                                       const SpeciesView<Real>&, const Real*, Real, Real, Real, \
-                                       double*);                                               \
-  template void add_arrays<Real>(Real*, const Real*, const Real*, std::size_t);
-SKINRD_INSTANTIATE(float)
-SKINRD_INSTANTIATE(double)
-#undef SKINRD_INSTANTIATE
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_IMPLICIT)
 
 }  // namespace skinrd::kernels::cuda

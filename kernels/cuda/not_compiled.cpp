@@ -1,7 +1,7 @@
 // Built instead of kernels/cuda/*.cu when CUDA is not compiled in: every CUDA entry
 // point links and throws NotCompiled naming the backend, so the choice stays a run-time one.
 #include "host/error.hpp"
-#include "kernels/launchers.hpp"
+#include "kernels/instantiate.hpp"
 
 namespace skinrd::kernels::cuda {
 
@@ -52,27 +52,10 @@ MaxAbs max_abs_difference(const Real*, const Real*, std::size_t) {
   not_compiled();
 }
 
-#define SKINRD_INSTANTIATE(Real)                                                               \
-  template void explicit_step<Real>(const GridView<Real>&, const BoundaryView<Real>&,          \
-                                    const SpeciesView<Real>&, Real*, Real, Real, double*);     \
-  template double amount<Real>(const GridView<Real>&, const Real*, int, int);                  \
-  template void implicit_rhs<Real>(const GridView<Real>&, const BoundaryView<Real>&,           \
-                                   const SpeciesView<Real>&, Real*, Real, Real);               \
-  template void add_constant_inflow<Real>(const GridView<Real>&, const BoundaryView<Real>&,    \
-                                          const SpeciesView<Real>&, Real*, Real, Real);        \
-  template void line_sweep<Real>(const GridView<Real>&, const std::uint8_t*,                   \
-                                 const BoundaryView<Real>&, const MaterialCoeffs<Real>*, int,  \
-                                 Real, Real*, Real*);                                          \
-  template void implicit_tallies<Real>(const GridView<Real>&, const BoundaryView<Real>&,       \
-                                       const SpeciesView<Real>&, const Real*, Real, Real, Real, \
-                                       double*);                                               \
-  template void add_arrays<Real>(Real*, const Real*, const Real*, std::size_t);                \
-  template void react<Real>(const GridView<Real>&, const MaterialCoeffs<Real>*, Real*, Real*,  \
-                            Real*, Real, double*);                                             \
-  template MaxAbs max_abs_difference<Real>(const Real*, const Real*, std::size_t);
-SKINRD_INSTANTIATE(float)
-SKINRD_INSTANTIATE(double)
-#undef SKINRD_INSTANTIATE
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_DIFFUSION)
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_IMPLICIT)
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_REACTIONS)
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_REDUCTIONS)
 
 void* allocate(std::size_t) { not_compiled(); }
 void release(void*) noexcept {}

@@ -1,7 +1,7 @@
 // CUDA launch of the per-voxel reactions of kernels/reactions.hpp.
 #include "kernels/cuda/block_tallies.cuh"
 #include "kernels/cuda/cuda_check.cuh"
-#include "kernels/launchers.hpp"
+#include "kernels/instantiate.hpp"
 #include "kernels/reactions.hpp"
 
 namespace skinrd::kernels::cuda {
@@ -38,9 +38,6 @@ void react(const GridView<Real>& grid, const MaterialCoeffs<Real>* coeffs, Real*
   SKINRD_CUDA_CHECK_LAUNCH();
 }
 
-template void react<float>(const GridView<float>&, const MaterialCoeffs<float>*, float*, float*,
-                           float*, float, double*);
-template void react<double>(const GridView<double>&, const MaterialCoeffs<double>*, double*,
-                            double*, double*, double, double*);
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_REACTIONS)
 
 }  // namespace skinrd::kernels::cuda

@@ -5,7 +5,7 @@
 #include <thrust/transform_reduce.h>
 
 #include "kernels/cuda/cuda_check.cuh"
-#include "kernels/launchers.hpp"
+#include "kernels/instantiate.hpp"
 #include "kernels/transport.hpp"
 
 namespace skinrd::kernels::cuda {
@@ -55,11 +55,6 @@ MaxAbs max_abs_difference(const Real* a, const Real* b, std::size_t n) {
                                   AbsDifferenceAndValue<Real>{a, b}, MaxAbs{0.0, 0.0}, MaxOfBoth{});
 }
 
-#define SKINRD_INSTANTIATE(Real)                                                   \
-  template double amount<Real>(const GridView<Real>&, const Real*, int, int);      \
-  template MaxAbs max_abs_difference<Real>(const Real*, const Real*, std::size_t);
-SKINRD_INSTANTIATE(float)
-SKINRD_INSTANTIATE(double)
-#undef SKINRD_INSTANTIATE
+SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_REDUCTIONS)
 
 }  // namespace skinrd::kernels::cuda

@@ -1,0 +1,15 @@
+#pragma once
+// The CPU backend's voxel loop: z, y outer (shared among OpenMP threads), x innermost.
+#include "kernels/views.hpp"
+
+namespace skinrd::kernels::cpu {
+
+template <class Real, class Body>
+void for_each_voxel(const GridView<Real>& grid, Body&& body) {
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int k = 0; k < grid.nz; ++k)
+    for (int j = 0; j < grid.ny; ++j)
+      for (int i = 0; i < grid.nx; ++i) body(i, j, k);
+}
+
+}  // namespace skinrd::kernels::cpu
