@@ -84,7 +84,9 @@ class Simulation {
   // Call after anything changes a field or a coefficient abruptly (a dose, a wipe-off).
   void mark_discontinuity() { smoothing_steps_left_ = kRannacherSteps; }
 
-  // Largest stable forward-Euler step for the actual coefficients and grid.
+  // Largest explicit step that is stable and keeps fields non-negative for the actual
+  // coefficients and grid: 1/max(a + k/2) (kernels/transport.hpp); the implicit schemes
+  // take any step, and their robustness tests use multiples of this one.
   double explicit_dt_limit_s() const { return dt_limit_s_; }
 
   // One step of the scheme (with reactions Strang-split around it); the explicit scheme
