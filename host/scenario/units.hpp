@@ -1,0 +1,45 @@
+#pragma once
+// Dimensional values of scenario files: "15 um", "2 h", "5 ng/mL", "100 pM", "1e10 particles/mL",
+// "10 uL/cm^2", "50 ng/needle", "0.5 uL/min". Each is converted to skinrd's internal unit for
+// its dimension. A bare number where a unit is needed, a unit of another dimension, and an
+// unknown unit are ConfigErrors naming the key and the line.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace skinrd::scenario {
+
+enum class Dimension {
+  length,             // um
+  time,               // s
+  concentration,      // ng/mL for proteins, particles/mL for vesicles
+  diffusivity,        // um^2/s
+  rate,               // 1/s
+  volume,             // uL
+  volume_per_area,    // uL/cm^2
+  amount,             // ng, or particles
+  amount_per_area,    // ng/cm^2, or particles/cm^2
+  amount_per_needle,  // ng/needle, or particles/needle
+  flow_rate,          // uL/s
+  binding_rate,       // k_on: 1/(concentration·s), per internal concentration unit
+};
+
+const char* internal_unit(Dimension dimension, bool particles);
+const char* to_string(Dimension dimension);
+
+// What a concentration or amount refers to: a protein of known molecular weight (molar
+// values convert exactly), or vesicles counted as particles (molar values through
+// Avogadro's number). Mass units are refused for particles and particle units for proteins.
+struct SpeciesBasis {
+  double molecular_weight_g_per_mol = 0;  // 0: unknown, molar units are refused
+  bool particles = false;
+};
+
+// Parses "<number> <unit>" (spaces optional between them) into the internal unit.
+double parse_quantity(std::string_view text, Dimension dimension, const std::string& key,
+                      int line, const SpeciesBasis& basis = {});
+
+// The units accepted for a dimension, for error messages and documentation.
+std::vector<std::string> accepted_units(Dimension dimension, bool particles);
+
+}  // namespace skinrd::scenario
