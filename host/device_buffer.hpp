@@ -17,10 +17,13 @@ class DeviceBuffer {
  public:
   DeviceBuffer() = default;
   DeviceBuffer(BackendKind kind, std::size_t size) : kind_(kind), size_(size) {
-    if (kind_ == BackendKind::cuda)
+    // Zeroed on both backends: device memory from the allocator is not.
+    if (kind_ == BackendKind::cuda) {
       data_ = static_cast<T*>(kernels::cuda::allocate(size * sizeof(T)));
-    else
+      kernels::cuda::fill_zero(data_, size * sizeof(T));
+    } else {
       host_.assign(size, T{}), data_ = host_.data();
+    }
   }
   explicit DeviceBuffer(BackendKind kind, const std::vector<T>& values)
       : DeviceBuffer(kind, values.size()) {

@@ -88,31 +88,39 @@ __global__ void sweep_kernel(GridT grid, BoundaryView<Real> bc, const MaterialCo
 }
 
 // out[k][i][j] = in[k][j][i] (forward) or its inverse, in 32 × 32 tiles through shared memory.
+// Planes k are strided over gridDim.z (at most 65535 blocks in z).
 constexpr int kTile = 32;
+constexpr int kMaxGridZ = 65535;
 template <class Real>
-__global__ void transpose_xy_kernel(const Real* in, Real* out, int nx, int ny, bool forward) {
+__global__ void transpose_xy_kernel(const Real* in, Real* out, int nx, int ny, int nz,
+                                    bool forward) {
   __shared__ Real tile[kTile][kTile + 1];  // +1: no shared-memory bank conflicts
   const int rows = forward ? ny : nx, cols = forward ? nx : ny;  // input plane is rows × cols
-  const std::size_t plane = static_cast<std::size_t>(nx) * ny * blockIdx.z;
   const int col = blockIdx.x * kTile + threadIdx.x;
-  for (int r = threadIdx.y; r < kTile; r += blockDim.y) {
-    const int row = blockIdx.y * kTile + r;
-    if (row < rows && col < cols) tile[r][threadIdx.x] = in[plane + static_cast<std::size_t>(row) * cols + col];
-  }
-  __syncthreads();
   const int out_col = blockIdx.y * kTile + threadIdx.x;
-  for (int r = threadIdx.y; r < kTile; r += blockDim.y) {
-    const int out_row = blockIdx.x * kTile + r;
-    if (out_row < cols && out_col < rows)
-      out[plane + static_cast<std::size_t>(out_row) * rows + out_col] = tile[threadIdx.x][r];
+  for (int k = blockIdx.z; k < nz; k += gridDim.z) {  // same trip count in the whole block
+    const std::size_t plane = static_cast<std::size_t>(nx) * ny * k;
+    for (int r = threadIdx.y; r < kTile; r += blockDim.y) {
+      const int row = blockIdx.y * kTile + r;
+      if (row < rows && col < cols)
+        tile[r][threadIdx.x] = in[plane + static_cast<std::size_t>(row) * cols + col];
+    }
+    __syncthreads();
+    for (int r = threadIdx.y; r < kTile; r += blockDim.y) {
+      const int out_row = blockIdx.x * kTile + r;
+      if (out_row < cols && out_col < rows)
+        out[plane + static_cast<std::size_t>(out_row) * rows + out_col] = tile[threadIdx.x][r];
+    }
+    __syncthreads();  // the tile is refilled for the next plane
   }
 }
 
 template <class Real>
 void transpose_xy(const Real* in, Real* out, int nx, int ny, int nz, bool forward) {
   const int rows = forward ? ny : nx, cols = forward ? nx : ny;
-  const dim3 blocks((cols + kTile - 1) / kTile, (rows + kTile - 1) / kTile, nz);
-  transpose_xy_kernel<Real><<<blocks, dim3(kTile, 8)>>>(in, out, nx, ny, forward);
+  const dim3 blocks((cols + kTile - 1) / kTile, (rows + kTile - 1) / kTile,
+                    nz < kMaxGridZ ? nz : kMaxGridZ);
+  transpose_xy_kernel<Real><<<blocks, dim3(kTile, 8)>>>(in, out, nx, ny, nz, forward);
   SKINRD_CUDA_CHECK_LAUNCH();
 }
 

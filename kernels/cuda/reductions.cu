@@ -32,8 +32,7 @@ struct AbsDifferenceAndValue {
 
 struct MaxOfBoth {
   __host__ __device__ MaxAbs operator()(const MaxAbs& x, const MaxAbs& y) const {
-    return {x.difference > y.difference ? x.difference : y.difference,
-            x.value > y.value ? x.value : y.value};
+    return {::fmax(x.difference, y.difference), ::fmax(x.value, y.value)};  // NaN-ignoring
   }
 };
 
