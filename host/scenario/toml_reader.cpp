@@ -1,0 +1,202 @@
+#include "host/scenario/toml_reader.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "host/error.hpp"
+
+namespace skinrd::scenario {
+
+TomlSection::TomlSection(const toml::table& table, std::string path)
+    : table_(&table), path_(std::move(path)) {}
+
+int TomlSection::line() const { return static_cast<int>(table_->source().begin.line); }
+
+bool TomlSection::has(const std::string& key) const { return table_->contains(key); }
+
+std::vector<std::string> TomlSection::keys() const {
+  std::vector<std::string> names;
+  for (auto&& [k, v] : *table_) names.emplace_back(k.str());
+  return names;
+}
+
+const toml::node* TomlSection::node(const std::string& key) const { return table_->get(key); }
+
+int TomlSection::line_of(const std::string& key) const {
+  for (auto&& [k, v] : *table_)
+    if (k.str() == key) return static_cast<int>(k.source().begin.line ? k.source().begin.line
+                                                                      : v.source().begin.line);
+  return line();
+}
+
+std::string TomlSection::key_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+void TomlSection::fail(const std::string& key, const std::string& message) const {
+  throw ConfigError(key_path(key), message, line_of(key));
+}
+
+double TomlSection::quantity(const std::string& key, Dimension dimension,
+                             std::optional<double> fallback, const SpeciesBasis& basis) {
+  used_.insert(key);
+  const toml::node* n = node(key);
+  if (!n) {
+    if (fallback) return *fallback;
+    fail(key, std::string("is required: ") + to_string(dimension) + " such as \"5 " +
+                  internal_unit(dimension, basis.particles) + "\"");
+  }
+  if (n->is_number())
+    fail(key, "a bare number needs a unit: write it as a string such as \"" +
+                  std::to_string(n->value<double>().value_or(0)) + " " +
+                  internal_unit(dimension, basis.particles) + "\"");
+  const auto value = n->value<std::string>();
+  if (!value) fail(key, std::string("expected ") + to_string(dimension) + " as a string with a unit");
+  return parse_quantity(*value, dimension, key_path(key), line_of(key), basis);
+}
+
+double TomlSection::number(const std::string& key, std::optional<double> fallback) {
+  used_.insert(key);
+  const toml::node* n = node(key);
+  if (!n) {
+    if (fallback) return *fallback;
+    fail(key, "is required (a number)");
+  }
+  if (auto v = n->value<double>()) return *v;
+  if (auto s = n->value<std::string>()) {  // dimensionless values may be written as strings
+    try {
+      std::size_t used = 0;
+      const double v = std::stod(*s, &used);
+      if (used == s->size()) return v;
+    } catch (const std::exception&) {
+    }
+  }
+  fail(key, "expected a number");
+}
+
+bool TomlSection::boolean(const std::string& key, std::optional<bool> fallback) {
+  used_.insert(key);
+  const toml::node* n = node(key);
+  if (!n) {
+    if (fallback) return *fallback;
+    fail(key, "is required (true or false)");
+  }
+  if (auto v = n->value<bool>()) return *v;
+  fail(key, "expected true or false");
+}
+
+std::string TomlSection::text(const std::string& key, std::optional<std::string> fallback,
+                              const std::vector<std::string>& allowed) {
+  used_.insert(key);
+  const toml::node* n = node(key);
+  std::string value;
+  if (!n) {
+    if (!fallback) fail(key, "is required (a string)");
+    value = *fallback;
+  } else if (auto v = n->value<std::string>()) {
+    value = *v;
+  } else {
+    fail(key, "expected a string");
+  }
+  if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    fail(key, "must be one of " + list + ", got \"" + value + "\"");
+  }
+  return value;
+}
+
+std::vector<std::string> TomlSection::texts(const std::string& key) {
+  used_.insert(key);
+  std::vector<std::string> values;
+  const toml::node* n = node(key);
+  if (!n) return values;
+  const toml::array* array = n->as_array();
+  if (!array) fail(key, "expected an array of strings");
+  for (const toml::node& item : *array) {
+    auto v = item.value<std::string>();
+    if (!v) fail(key, "expected an array of strings");
+    values.push_back(*v);
+  }
+  return values;
+}
+
+std::optional<TomlSection> TomlSection::table(const std::string& key) {
+  used_.insert(key);
+  const toml::node* n = node(key);
+  if (!n) return std::nullopt;
+  const toml::table* t = n->as_table();
+  if (!t) fail(key, "expected a table");
+  return TomlSection(*t, key_path(key));
+}
+
+std::vector<TomlSection> TomlSection::tables(const std::string& key) {
+  used_.insert(key);
+  std::vector<TomlSection> sections;
+  const toml::node* n = node(key);
+  if (!n) return sections;
+  const toml::array* array = n->as_array();
+  if (!array) fail(key, "expected an array of tables ([[" + key_path(key) + "]])");
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::table* t = array->get(i)->as_table();
+    if (!t) fail(key, "expected an array of tables ([[" + key_path(key) + "]])");
+    sections.emplace_back(*t, key_path(key) + "[" + std::to_string(i) + "]");
+  }
+  return sections;
+}
+
+void TomlSection::finish() const {
+  for (auto&& [k, v] : *table_)
+    if (!used_.count(std::string(k.str()))) {
+      std::string known;
+      for (const auto& u : used_) known += (known.empty() ? "" : ", ") + u;
+      fail(std::string(k.str()), "unknown key (known here: " + known + ")");
+    }
+}
+
+toml::table parse_toml_file(const std::string& path, const std::vector<std::string>& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream message;
+    message << e.description();
+    throw ConfigError(path, message.str(), static_cast<int>(e.source().begin.line));
+  } catch (const std::exception& e) {
+    throw IoError(path, e.what());
+  }
+  for (const std::string& assignment : overrides) {
+    const auto equals = assignment.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw ConfigError("--set", "expected key.path=value, got \"" + assignment + "\"");
+    const std::string key_path = assignment.substr(0, equals);
+    const std::string value = assignment.substr(equals + 1);
+    toml::table parsed;
+    try {
+      parsed = toml::parse("v = " + value);
+    } catch (const toml::parse_error&) {
+      parsed = toml::table{{"v", value}};  // not TOML: take the text as a string
+    }
+    // Walk (and create) the tables of the path, then set the last key.
+    toml::table* table = &root;
+    std::size_t start = 0;
+    while (true) {
+      const auto dot = key_path.find('.', start);
+      const std::string part = key_path.substr(start, dot - start);
+      if (part.empty()) throw ConfigError("--set", "empty key in \"" + key_path + "\"");
+      if (dot == std::string::npos) {
+        parsed.get("v")->visit([&](auto&& node) { table->insert_or_assign(part, node); });
+        break;
+      }
+      toml::node* next = table->get(part);
+      if (!next) next = &table->insert_or_assign(part, toml::table{}).first->second;
+      if (!next->is_table())
+        throw ConfigError("--set", "\"" + key_path.substr(0, dot) + "\" is not a table");
+      table = next->as_table();
+      start = dot + 1;
+    }
+  }
+  return root;
+}
+
+}  // namespace skinrd::scenario
