@@ -63,6 +63,8 @@ constexpr Unit kUnits[] = {
     {"1/(ng/mL*s)", Dimension::binding_rate, 1, 1},
     {"1/(particles/mL*s)", Dimension::binding_rate, 1, 2},
     {"1/(M*s)", Dimension::binding_rate, 1, 3},
+    {"Da", Dimension::molar_mass, 1, 0},          {"kDa", Dimension::molar_mass, 1e3, 0},
+    {"g/mol", Dimension::molar_mass, 1, 0},
 };
 
 std::string trim(std::string_view text) {
@@ -94,6 +96,7 @@ const char* to_string(Dimension dimension) {
     case Dimension::amount_per_needle: return "an amount per needle";
     case Dimension::flow_rate: return "a flow rate";
     case Dimension::binding_rate: return "a binding rate constant";
+    case Dimension::molar_mass: return "a molar mass";
   }
   return "?";
 }
@@ -112,6 +115,7 @@ const char* internal_unit(Dimension dimension, bool particles) {
     case Dimension::amount_per_needle: return particles ? "particles/needle" : "ng/needle";
     case Dimension::flow_rate: return "uL/s";
     case Dimension::binding_rate: return particles ? "1/(particles/mL*s)" : "1/(ng/mL*s)";
+    case Dimension::molar_mass: return "g/mol";
   }
   return "?";
 }

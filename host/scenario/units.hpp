@@ -22,6 +22,7 @@ enum class Dimension {
   amount_per_needle,  // ng/needle, or particles/needle
   flow_rate,          // uL/s
   binding_rate,       // k_on: 1/(concentration·s), per internal concentration unit
+  molar_mass,         // g/mol
 };
 
 const char* internal_unit(Dimension dimension, bool particles);
