@@ -14,6 +14,7 @@ struct SpeciesLedger {
 
   // Transfers since t = 0, each tallied directly as it happened.
   double dosed = 0;            // placed into the field by the host (initial field, doses)
+  double removed = 0;          // taken out by the host (a film wiped off)
   double entered_top = 0;      // through a fixed-concentration top (net)
   double added_by_source = 0;  // volumetric sources (net)
   double degraded = 0;
@@ -27,7 +28,7 @@ struct SpeciesLedger {
   double stored_internalised() const;
   double stored() const { return stored_free() + stored_bound() + stored_internalised(); }
   double inputs() const { return dosed + entered_top + added_by_source; }
-  double outputs() const { return degraded + cleared + lost_bottom; }
+  double outputs() const { return degraded + cleared + lost_bottom + removed; }
   // |inputs − outputs − stored| / max(|inputs|, |stored|): zero to rounding when every
   // amount is accounted for.
   double balance_residual() const;

@@ -91,13 +91,7 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
   envelope_.resize(species);
   dosed_.assign(species, 0.0);
 
-  // The stability limit is computed once, on the host copies, by the CPU loop.
-  kernels::GridView<Real> host_grid{grid.nx, grid.ny, grid.nz, static_cast<Real>(grid.dx_um),
-                                    dz.data(), grid.material.data()};
-  double max_rate_per_s = 0;
   for (int s = 0; s < species; ++s) {
-    const auto coeffs = problem_.materials.species_coeffs<Real>(s);
-    coeffs_.emplace_back(backend_, coeffs);
     field_.emplace_back(backend_, voxels);
     next_.emplace_back(backend_, voxels);
     // The reaction kernel updates free, bound and internalised together: a species with any
@@ -105,15 +99,60 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
     const bool reacts = problem_.materials.species_reacts(s);
     bound_.emplace_back(backend_, reacts ? voxels : 0);
     internalised_.emplace_back(backend_, reacts ? voxels : 0);
-    max_rate_per_s = std::max<double>(
-        max_rate_per_s, kernels::cpu::max_explicit_rate_per_s(host_grid, boundary_view_,
-                                                              coeffs.data()));
   }
-  dt_limit_s_ = max_rate_per_s > 0 ? 1.0 / max_rate_per_s : std::numeric_limits<double>::infinity();
+  removed_.assign(species, 0.0);
+  upload_coefficients();
   if (scheme_ != Scheme::explicit_euler) {
     work_ = DeviceBuffer<Real>(backend_, voxels);
     scratch_ = DeviceBuffer<Real>(backend_, 3 * voxels);
   }
+}
+
+// Coefficients to the backend and the explicit limit, computed once on the host copies by
+// the CPU loop.
+template <class Real>
+void Simulation<Real>::upload_coefficients() {
+  const Grid& grid = problem_.grid;
+  const std::vector<Real> dz(grid.dz_um.begin(), grid.dz_um.end());
+  const kernels::GridView<Real> host_grid{grid.nx, grid.ny, grid.nz, static_cast<Real>(grid.dx_um),
+                                          dz.data(), grid.material.data()};
+  coeffs_.clear();
+  double max_rate_per_s = 0;
+  for (int s = 0; s < species_count(); ++s) {
+    const auto coeffs = problem_.materials.species_coeffs<Real>(s);
+    coeffs_.emplace_back(backend_, coeffs);
+    max_rate_per_s = std::max<double>(
+        max_rate_per_s,
+        kernels::cpu::max_explicit_rate_per_s(host_grid, boundary_view_, coeffs.data()));
+  }
+  dt_limit_s_ = max_rate_per_s > 0 ? 1.0 / max_rate_per_s : std::numeric_limits<double>::infinity();
+}
+
+template <class Real>
+void Simulation<Real>::set_materials(const MaterialTable& materials) {
+  if (materials.material_count() != problem_.materials.material_count() ||
+      materials.species_count() != species_count())
+    throw ConfigError("materials", "a new table must keep the materials and species of the run");
+  for (int s = 0; s < species_count(); ++s)
+    if (problem_.materials.species_reacts(s) != materials.species_reacts(s))
+      throw ConfigError("materials." + materials.species_name(s),
+                        "reactions cannot be switched on or off during a run");
+  materials.validate();
+  problem_.materials = materials;
+  upload_coefficients();
+  mark_discontinuity();
+}
+
+template <class Real>
+void Simulation<Real>::set_boundaries(const Boundaries& boundaries) {
+  Problem check{problem_.grid, problem_.materials, boundaries};
+  validate_problem(check);
+  problem_.boundaries = boundaries;
+  boundary_view_.periodic_lateral = boundaries.periodic_lateral;
+  boundary_view_.top = boundaries.top;
+  boundary_view_.bottom = boundaries.bottom;
+  upload_coefficients();
+  mark_discontinuity();
 }
 
 template <class Real>
@@ -146,8 +185,8 @@ double Simulation<Real>::source_scale(int species, double t_s) const {
 }
 
 template <class Real>
-void Simulation<Real>::replace_field(int species, DeviceBuffer<Real>& field,
-                                     const std::vector<Real>& values, const char* what) {
+double Simulation<Real>::replace_field(int species, DeviceBuffer<Real>& field,
+                                       const std::vector<Real>& values, const char* what) {
   const std::string key = "species." + problem_.materials.species_name(species) + "." + what;
   if (field.size() == 0) throw ConfigError(key, "the species has no reactions, so no such field");
   if (values.size() != field.size())
@@ -156,18 +195,23 @@ void Simulation<Real>::replace_field(int species, DeviceBuffer<Real>& field,
   const int nz = problem_.grid.nz;
   const double before = amount(field, 0, nz);
   field.upload(values);
-  dosed_[species] += amount(field, 0, nz) - before;
   mark_discontinuity();
+  return amount(field, 0, nz) - before;
 }
 
 template <class Real>
 void Simulation<Real>::set_concentration(int species, const std::vector<Real>& concentration) {
-  replace_field(species, field_[species], concentration, "free");
+  dosed_[species] += replace_field(species, field_[species], concentration, "free");
 }
 
 template <class Real>
 void Simulation<Real>::set_bound(int species, const std::vector<Real>& bound) {
-  replace_field(species, bound_[species], bound, "bound");
+  dosed_[species] += replace_field(species, bound_[species], bound, "bound");
+}
+
+template <class Real>
+void Simulation<Real>::remove_to(int species, const std::vector<Real>& concentration) {
+  removed_[species] -= replace_field(species, field_[species], concentration, "free");
 }
 
 template <class Real>
@@ -404,6 +448,7 @@ SpeciesLedger Simulation<Real>::ledger(int species) const {
   const std::vector<double> all = tallies_.download();
   const double* t = all.data() + species * kernels::tally_count;
   ledger.dosed = dosed_[species];
+  ledger.removed = removed_[species];
   ledger.entered_top = t[kernels::Tally::entered_top];
   ledger.added_by_source = t[kernels::Tally::added_by_source];
   ledger.degraded = t[kernels::Tally::degraded];

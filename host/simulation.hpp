@@ -73,6 +73,14 @@ class Simulation {
   void set_concentration(int species, const std::vector<Real>& concentration);
   // Replaces a reacting species' bound field (ConfigError without one); tallied as dosed.
   void set_bound(int species, const std::vector<Real>& bound);
+  // Replaces a species' free field where the change is a removal (a wipe-off): the amount
+  // taken out is tallied as removed, not as a negative dose.
+  void remove_to(int species, const std::vector<Real>& concentration);
+
+  // New coefficients (a film applied or wiped off, channels closing) or boundaries: the
+  // explicit limit is recomputed and the next steps start with the Rannacher start-up.
+  void set_materials(const MaterialTable& materials);
+  void set_boundaries(const Boundaries& boundaries);
   std::vector<Real> concentration(int species) const;
   std::vector<Real> bound(int species) const;         // empty without reactions
   std::vector<Real> internalised(int species) const;  // empty without reactions
@@ -109,8 +117,10 @@ class Simulation {
   kernels::SpeciesView<Real> species_view(int species) const;
   double amount(const DeviceBuffer<Real>& field, int k_begin, int k_end) const;
   double source_scale(int species, double t_s) const;
-  void replace_field(int species, DeviceBuffer<Real>& field, const std::vector<Real>& values,
-                     const char* what);
+  // Replaces a field; returns the change of amount.
+  double replace_field(int species, DeviceBuffer<Real>& field, const std::vector<Real>& values,
+                       const char* what);
+  void upload_coefficients();
 
   void react(double t_s);
   void diffuse_explicit(double dt_s);
@@ -133,7 +143,7 @@ class Simulation {
   std::vector<DeviceBuffer<Real>> bound_, internalised_;              // per species, maybe empty
   std::vector<DeviceBuffer<Real>> source_;                            // per species, maybe empty
   std::vector<std::function<double(double)>> envelope_;
-  std::vector<double> dosed_;
+  std::vector<double> dosed_, removed_;
   DeviceBuffer<Real> work_, scratch_;  // implicit schemes: 1 + 3 values per voxel
   DeviceBuffer<double> tallies_;       // [species][tally_count]
   double dt_limit_s_ = 0;

@@ -4,10 +4,14 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 
 #include "host/backend.hpp"
 #include "host/error.hpp"
+#include "host/run/runner.hpp"
+#include "host/scenario/library.hpp"
+#include "host/scenario/scenario.hpp"
 #include "host/validation/suite.hpp"
 
 namespace {
@@ -94,6 +98,32 @@ int run_validate(const ValidateOptions& options) {
   return failed == 0 ? 0 : 1;
 }
 
+struct ScenarioOptions {
+  std::string path, library, out_dir, backend = "auto";
+  std::vector<std::string> overrides;
+  bool force = false;
+};
+
+scenario::Scenario load(const ScenarioOptions& options) {
+  const scenario::Library library =
+      scenario::load_library(scenario::find_library(options.path, options.library));
+  return scenario::load_scenario(options.path, options.overrides, library);
+}
+
+int run_species(const std::string& library_dir) {
+  const scenario::Library library = scenario::load_library(
+      library_dir.empty() ? scenario::find_library("scenarios/x.toml", "") : library_dir);
+  for (const auto& [key, entry] : library.species) {
+    std::cout << key << ": " << entry.full_name << " ("
+              << (entry.basis.particles ? "vesicle, particles/mL" : "protein, ng/mL") << ")\n";
+    for (const auto& [name, value] : entry.provenance)
+      std::cout << "  " << std::left << std::setw(34) << name << std::setw(26) << value.text
+                << " [" << value.tag << "] " << value.source << '\n';
+  }
+  std::cout << "\ntags: M measured, D derived, E estimate or model parameter, U unverified\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -120,9 +150,45 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--case", validate.cases, "run only these cases (repeatable)");
   validate_cmd->add_option("--csv", validate.csv_path, "also write the table as CSV");
 
+  ScenarioOptions run_options;
+  CLI::App* run_cmd = app.add_subcommand("run", "run a scenario and write its outputs");
+  run_cmd->add_option("scenario", run_options.path, "scenario file (TOML)")->required();
+  run_cmd->add_option("--out", run_options.out_dir, "output directory")->required();
+  run_cmd->add_flag("--force", run_options.force, "write into a non-empty output directory");
+  run_cmd->add_option("--set", run_options.overrides, "override a value: key.path=value (repeatable)");
+  run_cmd->add_option("--library", run_options.library, "species and site library directory");
+  run_cmd->add_option("--backend", run_options.backend, "auto, cpu or cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->capture_default_str();
+
+  ScenarioOptions check_options;
+  CLI::App* check_cmd = app.add_subcommand("check", "validate a scenario; print grid, memory, steps");
+  check_cmd->add_option("scenario", check_options.path, "scenario file (TOML)")->required();
+  check_cmd->add_option("--set", check_options.overrides, "override a value: key.path=value");
+  check_cmd->add_option("--library", check_options.library, "species and site library directory");
+
+  std::string species_library;
+  CLI::App* species_cmd = app.add_subcommand("species", "list the species library with sources");
+  species_cmd->add_option("--library", species_library, "species and site library directory");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*validate_cmd) return run_validate(validate);
+    if (*species_cmd) return run_species(species_library);
+    if (*check_cmd) {
+      run::check_scenario(load(check_options), std::cout);
+      return 0;
+    }
+    if (*run_cmd) {
+      const scenario::Scenario scenario = load(run_options);
+      run::RunOptions options;
+      options.out_dir = run_options.out_dir;
+      options.force = run_options.force;
+      options.backend = select_backend(run_options.backend);
+      for (int a = 0; a < argc; ++a) options.command_line += (a ? " " : "") + std::string(argv[a]);
+      run::run_scenario(scenario, options, std::cerr);
+      return 0;
+    }
   } catch (const skinrd::Error& error) {
     std::cerr << "skinrd: error: " << error.what() << '\n';
     return 2;

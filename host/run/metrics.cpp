@@ -1,0 +1,65 @@
+#include "host/run/metrics.hpp"
+
+#include <algorithm>
+
+namespace skinrd::run {
+
+SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::string& target_layer,
+                         const std::string& amount_unit, const std::string& concentration_unit) {
+  SpeciesSummary summary;
+  if (records.empty()) return summary;
+  summary.species = records.front().ledger.species;
+  summary.amount_unit = amount_unit;
+  summary.concentration_unit = concentration_unit;
+  summary.target_layer = target_layer;
+  for (const auto& layer : records.front().layers) summary.layers.push_back({layer.name});
+  for (std::size_t n = 0; n < records.size(); ++n) {
+    const OutputRecord& r = records[n];
+    const double dose = r.ledger.inputs();
+    summary.dose = std::max(summary.dose, dose);
+    summary.max_ledger_residual = std::max(summary.max_ledger_residual, r.ledger.balance_residual());
+    summary.max_penetration_depth_um = std::max(summary.max_penetration_depth_um, r.penetration_depth_um);
+    double epidermis = 0, dermis = 0;
+    for (std::size_t l = 0; l < r.layers.size(); ++l) {
+      const LayerRecord& layer = r.layers[l];
+      const double total = layer.free + layer.bound + layer.internalised;
+      if (layer.name == "viable_epidermis") epidermis += total;
+      if (layer.name == "papillary_dermis" || layer.name == "reticular_dermis") dermis += total;
+      auto& s = summary.layers[l];
+      if (layer.mean_free_concentration > s.peak_mean_concentration)
+        s.peak_mean_concentration = layer.mean_free_concentration, s.peak_time_s = r.time_s;
+      if (n > 0) {  // trapezoids between output times
+        const OutputRecord& previous = records[n - 1];
+        const double dt = r.time_s - previous.time_s;
+        s.auc_conc_s += 0.5 * dt * (layer.mean_free_concentration +
+                                    previous.layers[l].mean_free_concentration);
+        if (layer.name == target_layer) {
+          const double f0 = previous.layers[l].fraction_at_or_above_ec, f1 = layer.fraction_at_or_above_ec;
+          summary.exposure_target_s += 0.5 * dt * (f0 + f1);
+          // Time with at least half the layer above EC, crossing times interpolated linearly.
+          const bool a = f0 >= 0.5, b = f1 >= 0.5;
+          if (a && b) summary.time_above_ec_target_s += dt;
+          else if (a != b) summary.time_above_ec_target_s += dt * (a ? (f0 - 0.5) : (f1 - 0.5)) / std::abs(f1 - f0);
+        }
+      }
+    }
+    if (dose > 0) {
+      if (epidermis / dose > summary.peak_fraction_viable_epidermis)
+        summary.peak_fraction_viable_epidermis = epidermis / dose,
+        summary.peak_fraction_viable_epidermis_time_s = r.time_s;
+      if (dermis / dose > summary.peak_fraction_dermis)
+        summary.peak_fraction_dermis = dermis / dose, summary.peak_fraction_dermis_time_s = r.time_s;
+    }
+  }
+  const SpeciesLedger& last = records.back().ledger;
+  if (summary.dose > 0) {
+    summary.fraction_degraded = last.degraded / summary.dose;
+    summary.fraction_cleared = last.cleared / summary.dose;
+    summary.fraction_internalised = last.stored_internalised() / summary.dose;
+    summary.fraction_removed = last.removed / summary.dose;
+    summary.fraction_lost_bottom = last.lost_bottom / summary.dose;
+  }
+  return summary;
+}
+
+}  // namespace skinrd::run

@@ -1,0 +1,50 @@
+#pragma once
+// What a run reports at each output time, and the route metrics of DESIGN §5 computed from
+// those records (at the resolution of the output times).
+#include <string>
+#include <vector>
+
+#include "host/ledger.hpp"
+
+namespace skinrd::run {
+
+struct LayerRecord {
+  std::string name;
+  double volume_um3 = 0;
+  double free = 0, bound = 0, internalised = 0;  // amounts, internal units (conc × um^3)
+  double mean_free_concentration = 0;            // free amount / layer volume
+  double fraction_at_or_above_ec = 0;            // of the layer's volume, u = c/K ≥ EC
+};
+
+struct OutputRecord {
+  double time_s = 0;
+  int species = 0;
+  SpeciesLedger ledger;
+  std::vector<LayerRecord> layers;
+  double penetration_depth_um = 0;  // deepest z with lateral-mean c ≥ EC/100
+};
+
+struct SpeciesSummary {
+  std::string species, amount_unit, concentration_unit;
+  double dose = 0;  // everything that entered: dosed + through the top + sources
+  double peak_fraction_viable_epidermis = 0, peak_fraction_viable_epidermis_time_s = 0;
+  double peak_fraction_dermis = 0, peak_fraction_dermis_time_s = 0;
+  struct Layer {
+    std::string name;
+    double peak_mean_concentration = 0, peak_time_s = 0, auc_conc_s = 0;
+  };
+  std::vector<Layer> layers;
+  std::string target_layer;
+  double exposure_target_s = 0;      // ∫ volume fraction ≥ EC dt
+  double time_above_ec_target_s = 0; // time with ≥ half the layer at or above EC
+  double max_penetration_depth_um = 0;
+  double fraction_degraded = 0, fraction_cleared = 0, fraction_internalised = 0,
+         fraction_removed = 0, fraction_lost_bottom = 0;
+  double max_ledger_residual = 0;
+};
+
+// records: one species' records in time order.
+SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::string& target_layer,
+                         const std::string& amount_unit, const std::string& concentration_unit);
+
+}  // namespace skinrd::run

@@ -1,0 +1,424 @@
+#include "host/run/runner.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "host/error.hpp"
+#include "host/run/metrics.hpp"
+#include "host/run/problem_builder.hpp"
+
+#ifndef SKINRD_VERSION
+#define SKINRD_VERSION "unknown"
+#endif
+#ifndef SKINRD_GIT_REVISION
+#define SKINRD_GIT_REVISION "unknown"
+#endif
+
+namespace skinrd::run {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Amounts are kept as concentration × um^3; (ng/mL)·um^3 = 1e-12 ng, likewise for particles.
+constexpr double kAmountPerInternal = 1e-12;
+
+enum class EventKind { wipe_off, apply_film, inject, infusion_change };
+struct Event {
+  double time_s;
+  EventKind kind;
+  int index;  // into scenario.topical or scenario.boluses
+};
+
+std::vector<Event> schedule(const scenario::Scenario& scenario) {
+  std::vector<Event> events;
+  const double end = scenario.run.duration_s;
+  for (std::size_t i = 0; i < scenario.topical.size(); ++i) {
+    const auto& dose = scenario.topical[i];
+    events.push_back({dose.at_s, EventKind::apply_film, static_cast<int>(i)});
+    if (dose.wipe_off_s < end) events.push_back({dose.wipe_off_s, EventKind::wipe_off, static_cast<int>(i)});
+  }
+  for (std::size_t i = 0; i < scenario.boluses.size(); ++i) {
+    const auto& bolus = scenario.boluses[i];
+    if (bolus.infusion_s > 0) {
+      events.push_back({bolus.at_s, EventKind::infusion_change, static_cast<int>(i)});
+      if (bolus.at_s + bolus.infusion_s < end)
+        events.push_back({bolus.at_s + bolus.infusion_s, EventKind::infusion_change, static_cast<int>(i)});
+    } else {
+      events.push_back({bolus.at_s, EventKind::inject, static_cast<int>(i)});
+    }
+  }
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    return a.time_s < b.time_s || (a.time_s == b.time_s && a.kind < b.kind);
+  });
+  return events;
+}
+
+std::string format_duration(double s) {
+  char text[64];
+  if (s < 120) std::snprintf(text, sizeof text, "%.1f s", s);
+  else if (s < 7200) std::snprintf(text, sizeof text, "%.1f min", s / 60);
+  else std::snprintf(text, sizeof text, "%.2f h", s / 3600);
+  return text;
+}
+
+std::string hash_hex(const std::string& text) {  // FNV-1a, 64 bit: identifies the scenario
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  std::ostringstream out;
+  out << std::hex << std::setw(16) << std::setfill('0') << h;
+  return out.str();
+}
+
+void write_atomically(const fs::path& path, const std::string& content) {
+  const fs::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary);
+    if (!out) throw IoError(temporary.string(), "cannot open for writing");
+    out << content;
+    if (!out.flush()) throw IoError(temporary.string(), "write failed");
+  }
+  fs::rename(temporary, path);
+}
+
+template <class Real>
+class Runner {
+ public:
+  Runner(const scenario::Scenario& scenario, const RunOptions& options, std::ostream& progress)
+      : scenario_(scenario), options_(options), progress_(progress),
+        sim_(build_problem(scenario), options.backend.kind, scenario.run.scheme),
+        base_materials_(sim_.problem().materials) {}
+
+  void run();
+
+ private:
+  void apply(const Event& event);
+  void update_infusions(double t_s);
+  void record(double t_s);
+  void advance(double t_end_s);
+  void report_progress(bool final);
+  void open_outputs();
+  void write_summary(double wall_s);
+
+  const scenario::Scenario& scenario_;
+  const RunOptions& options_;
+  std::ostream& progress_;
+  Simulation<Real> sim_;
+  MaterialTable base_materials_;
+  std::vector<std::vector<OutputRecord>> records_;  // per species
+  std::ofstream metrics_;
+  Clock::time_point start_ = Clock::now(), last_report_ = Clock::now();
+  bool terminal_ = isatty(fileno(stderr));
+};
+
+template <class Real>
+void Runner<Real>::open_outputs() {
+  const fs::path dir(options_.out_dir);
+  if (fs::exists(dir) && !fs::is_empty(dir) && !options_.force)
+    throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
+  fs::create_directories(dir);
+  write_atomically(dir / "scenario.toml", scenario_.resolved_toml);
+  metrics_.open(dir / "metrics.csv");
+  if (!metrics_) throw IoError((dir / "metrics.csv").string(), "cannot open for writing");
+  const Grid& grid = sim_.problem().grid;
+  metrics_ << "time_s,time_h,species,amount_unit";
+  for (const char* column : {"dosed", "entered_top", "added_by_source", "degraded", "cleared",
+                             "lost_bottom", "removed", "internalised_total", "stored"})
+    metrics_ << ',' << column;
+  for (const auto& layer : grid.layers)
+    metrics_ << ',' << layer.name << "_free," << layer.name << "_bound," << layer.name
+             << "_internalised," << layer.name << "_mean_conc," << layer.name << "_frac_ge_ec";
+  metrics_ << ",penetration_depth_um,ledger_residual\n";
+}
+
+template <class Real>
+void Runner<Real>::apply(const Event& event) {
+  const Grid& grid = sim_.problem().grid;
+  const int film_k_end = first_tissue_k(grid, scenario_);
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  if (event.kind == EventKind::apply_film || event.kind == EventKind::wipe_off) {
+    const auto& dose = scenario_.topical[event.index];
+    const bool applying = event.kind == EventKind::apply_film;
+    sim_.set_materials(materials_with_film(scenario_, base_materials_, applying ? &dose : nullptr));
+    Boundaries boundaries = sim_.problem().boundaries;
+    boundaries.top = applying && dose.constant ? kernels::TopBoundary::fixed_concentration
+                                               : kernels::TopBoundary::zero_flux;
+    std::fill(boundaries.top_concentration.begin(), boundaries.top_concentration.end(), 0.0);
+    if (applying) boundaries.top_concentration[dose.species] = dose.concentration / dose.partition;
+    sim_.set_boundaries(boundaries);
+    for (int s = 0; s < sim_.species_count(); ++s) {  // the film holds the dose or nothing
+      std::vector<Real> c = sim_.concentration(s);
+      for (std::size_t v = 0; v < plane * film_k_end; ++v)
+        c[v] = applying && s == dose.species ? static_cast<Real>(dose.concentration) : Real(0);
+      if (applying) sim_.set_concentration(s, c);
+      else sim_.remove_to(s, c);
+    }
+  } else if (event.kind == EventKind::inject) {
+    const auto& bolus = scenario_.boluses[event.index];
+    const auto voxels = bleb_voxels(grid, scenario_, bolus);
+    double volume = 0;
+    for (std::size_t v : voxels) volume += grid.dx_um * grid.dx_um * grid.dz_um[v / plane];
+    const double amount = bolus.volume_uL * 1e9 * bolus.concentration;  // conc × um^3
+    std::vector<Real> c = sim_.concentration(bolus.species);
+    for (std::size_t v : voxels) c[v] += static_cast<Real>(amount / volume);
+    sim_.set_concentration(bolus.species, c);
+  } else {
+    update_infusions(event.time_s);
+  }
+}
+
+// The source field of every species: the infusions running from t on, each spread evenly
+// over its bleb at volume × concentration / duration.
+template <class Real>
+void Runner<Real>::update_infusions(double t_s) {
+  const Grid& grid = sim_.problem().grid;
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  for (int s = 0; s < sim_.species_count(); ++s) {
+    std::vector<Real> q(grid.voxel_count(), Real(0));
+    for (const auto& bolus : scenario_.boluses) {
+      if (bolus.species != s || bolus.infusion_s <= 0) continue;
+      if (!(t_s >= bolus.at_s - 1e-9 && t_s < bolus.at_s + bolus.infusion_s - 1e-9)) continue;
+      const auto voxels = bleb_voxels(grid, scenario_, bolus);
+      double volume = 0;
+      for (std::size_t v : voxels) volume += grid.dx_um * grid.dx_um * grid.dz_um[v / plane];
+      const double rate = bolus.volume_uL * 1e9 * bolus.concentration / bolus.infusion_s / volume;
+      for (std::size_t v : voxels) q[v] += static_cast<Real>(rate);
+    }
+    sim_.set_source(s, q, nullptr);
+  }
+}
+
+template <class Real>
+void Runner<Real>::record(double t_s) {
+  const Grid& grid = sim_.problem().grid;
+  const MaterialTable& materials = sim_.problem().materials;
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  const int surface_k = first_tissue_k(grid, scenario_);
+  records_.resize(sim_.species_count());
+  for (int s = 0; s < sim_.species_count(); ++s) {
+    OutputRecord r;
+    r.time_s = t_s;
+    r.species = s;
+    r.ledger = sim_.ledger(s);
+    const std::vector<Real> c = sim_.concentration(s);
+    const double ec = scenario_.species[s].effective_concentration;
+    for (std::size_t l = 0; l < grid.layers.size(); ++l) {
+      const LayerRange& range = grid.layers[l];
+      LayerRecord layer;
+      layer.name = range.name;
+      double above = 0;
+      for (int k = range.k_begin; k < range.k_end; ++k) {
+        const double cell = grid.dx_um * grid.dx_um * grid.dz_um[k];
+        layer.volume_um3 += cell * plane;
+        for (std::size_t v = plane * k; v < plane * (k + 1); ++v) {
+          const double u = c[v] / materials.at(grid.material[v], s).partition;
+          if (ec > 0 && u >= ec) above += cell;
+        }
+      }
+      layer.free = r.ledger.free_by_layer[l];
+      layer.bound = r.ledger.bound_by_layer[l];
+      layer.internalised = r.ledger.internalised_by_layer[l];
+      layer.mean_free_concentration = layer.free / layer.volume_um3;
+      layer.fraction_at_or_above_ec = above / layer.volume_um3;
+      r.layers.push_back(layer);
+    }
+    for (int k = surface_k; k < grid.nz; ++k) {  // deepest lateral mean ≥ EC/100
+      double mean = 0;
+      for (std::size_t v = plane * k; v < plane * (k + 1); ++v) mean += c[v];
+      mean /= plane;
+      if (ec > 0 && mean >= ec / 100)
+        r.penetration_depth_um = grid.z_center_um(k) - grid.z_faces_um[surface_k];
+    }
+    const SpeciesLedger& g = r.ledger;
+    const bool particles = scenario_.species[s].basis.particles;
+    metrics_ << std::setprecision(10) << t_s << ',' << t_s / 3600 << ',' << g.species << ','
+             << (particles ? "particles" : "ng");
+    for (double value : {g.dosed, g.entered_top, g.added_by_source, g.degraded, g.cleared,
+                         g.lost_bottom, g.removed, g.internalised, g.stored()})
+      metrics_ << ',' << value * kAmountPerInternal;
+    for (const auto& layer : r.layers)
+      metrics_ << ',' << layer.free * kAmountPerInternal << ',' << layer.bound * kAmountPerInternal
+               << ',' << layer.internalised * kAmountPerInternal << ','
+               << layer.mean_free_concentration << ',' << layer.fraction_at_or_above_ec;
+    metrics_ << ',' << r.penetration_depth_um << ',' << g.balance_residual() << '\n';
+    records_[s].push_back(std::move(r));
+  }
+  metrics_.flush();
+  if (!metrics_) throw IoError(options_.out_dir + "/metrics.csv", "write failed");
+}
+
+template <class Real>
+void Runner<Real>::report_progress(bool final) {
+  const auto now = Clock::now();
+  const double since_report = std::chrono::duration<double>(now - last_report_).count();
+  if (!final && since_report < (terminal_ ? 0.2 : 10.0)) return;
+  last_report_ = now;
+  const double wall = std::chrono::duration<double>(now - start_).count();
+  const double fraction = sim_.time_s() / scenario_.run.duration_s;
+  const double steps_per_s = wall > 0 ? sim_.steps_taken() / wall : 0;
+  const double eta = fraction > 0 ? wall * (1 - fraction) / fraction : 0;
+  char line[256];
+  std::snprintf(line, sizeof line, "t = %s of %s (%5.1f %%), %lld steps, %.1f steps/s, ETA %s",
+                format_duration(sim_.time_s()).c_str(),
+                format_duration(scenario_.run.duration_s).c_str(), 100 * fraction,
+                sim_.steps_taken(), steps_per_s, format_duration(eta).c_str());
+  if (terminal_) progress_ << '\r' << line << "   " << (final ? "\n" : "") << std::flush;
+  else progress_ << line << '\n' << std::flush;
+}
+
+template <class Real>
+void Runner<Real>::advance(double t_end_s) {
+  // Steps of the fixed dt (or the controller's) in chunks, so progress is reported.
+  while (sim_.time_s() < t_end_s - 1e-9 * std::max(1.0, t_end_s)) {
+    const double chunk_end = std::min(t_end_s, sim_.time_s() + scenario_.run.duration_s / 200);
+    if (scenario_.run.dt_s > 0) sim_.advance_to(chunk_end, scenario_.run.dt_s);
+    else sim_.advance_adaptive(chunk_end, scenario_.run.adaptive);
+    report_progress(false);
+  }
+}
+
+template <class Real>
+void Runner<Real>::write_summary(double wall_s) {
+  nlohmann::ordered_json species = nlohmann::ordered_json::array();
+  for (std::size_t s = 0; s < records_.size(); ++s) {
+    const bool particles = scenario_.species[s].basis.particles;
+    const std::string amount_unit = particles ? "particles" : "ng";
+    const std::string conc_unit = particles ? "particles/mL" : "ng/mL";
+    const SpeciesSummary sum = summarise(records_[s], scenario_.run.target_layer, amount_unit, conc_unit);
+    nlohmann::ordered_json layers = nlohmann::ordered_json::object();
+    for (const auto& layer : sum.layers)
+      layers[layer.name] = {{"peak_mean_concentration_" + conc_unit, layer.peak_mean_concentration},
+                            {"peak_time_s", layer.peak_time_s},
+                            {"auc_" + conc_unit + "_s", layer.auc_conc_s}};
+    species.push_back({
+        {"species", sum.species},
+        {"full_name", scenario_.species[s].full_name},
+        {"dose_" + amount_unit, sum.dose * kAmountPerInternal},
+        {"effective_concentration_" + conc_unit, scenario_.species[s].effective_concentration},
+        {"peak_fraction_viable_epidermis", sum.peak_fraction_viable_epidermis},
+        {"peak_fraction_viable_epidermis_time_s", sum.peak_fraction_viable_epidermis_time_s},
+        {"peak_fraction_dermis", sum.peak_fraction_dermis},
+        {"peak_fraction_dermis_time_s", sum.peak_fraction_dermis_time_s},
+        {"layers", layers},
+        {"target_layer", sum.target_layer},
+        {"exposure_target_s", sum.exposure_target_s},
+        {"time_above_ec_target_s", sum.time_above_ec_target_s},
+        {"max_penetration_depth_um", sum.max_penetration_depth_um},
+        {"fraction_degraded", sum.fraction_degraded},
+        {"fraction_cleared", sum.fraction_cleared},
+        {"fraction_internalised", sum.fraction_internalised},
+        {"fraction_removed", sum.fraction_removed},
+        {"fraction_lost_bottom", sum.fraction_lost_bottom},
+        {"max_ledger_residual", sum.max_ledger_residual},
+    });
+  }
+  nlohmann::ordered_json summary = {
+      {"scenario", scenario_.name},
+      {"metrics_resolution", "peaks, AUC and exposure are taken at the output times"},
+      {"species", species}};
+  const fs::path dir(options_.out_dir);
+  write_atomically(dir / "summary.json", summary.dump(2) + "\n");
+  nlohmann::ordered_json provenance = {
+      {"skinrd_version", SKINRD_VERSION},
+      {"git_revision", SKINRD_GIT_REVISION},
+      {"scenario", scenario_.path},
+      {"scenario_hash_fnv1a64", hash_hex(scenario_.resolved_toml)},
+      {"backend", options_.backend.description},
+      {"precision", std::is_same_v<Real, double> ? "double" : "float"},
+      {"scheme", to_string(scenario_.run.scheme)},
+      {"steps", sim_.steps_taken()},
+      {"wall_time_s", wall_s},
+      {"command", options_.command_line}};
+  write_atomically(dir / "provenance.json", provenance.dump(2) + "\n");
+}
+
+template <class Real>
+void Runner<Real>::run() {
+  open_outputs();
+  const std::vector<Event> events = schedule(scenario_);
+  std::vector<double> stops = scenario_.run.output_times_s;
+  for (const Event& e : events) stops.push_back(e.time_s);
+  std::sort(stops.begin(), stops.end());
+  stops.erase(std::unique(stops.begin(), stops.end()), stops.end());
+  std::size_t next_event = 0;
+  for (double t : stops) {
+    advance(t);
+    while (next_event < events.size() && events[next_event].time_s <= t + 1e-9) apply(events[next_event++]);
+    if (std::binary_search(scenario_.run.output_times_s.begin(), scenario_.run.output_times_s.end(), t))
+      record(t);
+  }
+  report_progress(true);
+  write_summary(std::chrono::duration<double>(Clock::now() - start_).count());
+}
+
+}  // namespace
+
+void run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
+                  std::ostream& progress) {
+  progress << "skinrd run " << scenario.path << ": backend " << options.backend.description
+           << ", scheme " << to_string(scenario.run.scheme)
+           << (scenario.run.double_precision ? ", double" : ", float") << " fields\n";
+  if (scenario.write_vtk)
+    progress << "note: VTK output is not compiled into this build; writing metrics only\n";
+  if (scenario.run.double_precision)
+    Runner<double>(scenario, options, progress).run();
+  else
+    Runner<float>(scenario, options, progress).run();
+  progress << "wrote " << options.out_dir << "/{metrics.csv, summary.json, scenario.toml, provenance.json}\n";
+}
+
+void check_scenario(const scenario::Scenario& scenario, std::ostream& out) {
+  const Problem problem = build_problem(scenario);
+  Simulation<float> probe(problem, BackendKind::cpu, Scheme::explicit_euler);
+  const Grid& grid = problem.grid;
+  const std::size_t voxels = grid.voxel_count();
+  const int species = static_cast<int>(scenario.species.size());
+  const std::size_t field_bytes = (scenario.run.double_precision ? 8 : 4);
+  std::size_t fields = 2 * species;  // free field and its next
+  for (int s = 0; s < species; ++s) fields += problem.materials.species_reacts(s) ? 2 : 0;
+  const std::size_t scratch = scenario.run.scheme == Scheme::explicit_euler ? 0 : 4;
+  const double bytes = double(voxels) * (field_bytes * (fields + scratch) + 1);
+  out << "scenario " << scenario.name << " (" << scenario.path << "): valid\n"
+      << "grid " << grid.nx << " x " << grid.ny << " x " << grid.nz << " = " << voxels
+      << " voxels, dx = " << grid.dx_um << " um, depth " << grid.depth_um() << " um\n";
+  for (const auto& layer : grid.layers)
+    out << "  " << std::setw(18) << std::left << layer.name << std::right << " z " << std::setw(7)
+        << layer.z_top_um << " - " << std::setw(7) << layer.z_bottom_um << " um, "
+        << layer.k_end - layer.k_begin << " cells\n";
+  out << "species " << species << ", fields + scratch " << fields + scratch << " x "
+      << field_bytes << " bytes per voxel: memory " << bytes / 1048576 << " MiB\n"
+      << "explicit stability limit " << probe.explicit_dt_limit_s() << " s\n";
+  const double duration = scenario.run.duration_s;
+  double steps;
+  if (scenario.run.scheme == Scheme::explicit_euler) {
+    steps = duration / (0.9 * probe.explicit_dt_limit_s());
+    out << "scheme explicit: about " << steps << " steps\n";
+  } else if (scenario.run.dt_s > 0) {
+    steps = duration / scenario.run.dt_s;
+    out << "scheme " << to_string(scenario.run.scheme) << ", dt " << scenario.run.dt_s << " s: "
+        << steps << " steps\n";
+  } else {
+    // The controller's steps depend on the solution; bound them by dt_max (3 solves each).
+    steps = 3 * duration / scenario.run.adaptive.dt_max_s;
+    out << "scheme " << to_string(scenario.run.scheme) << " with the accuracy controller (tolerance "
+        << scenario.run.adaptive.relative_tolerance << ", dt_max " << scenario.run.adaptive.dt_max_s
+        << " s): at least " << steps << " step solves\n";
+  }
+  // Measured on the CPU backend of a 2-core machine: about 1.2e7 voxel-updates/s for an ADI
+  // step, 4e7 for an explicit one (bench/RESULTS.md).
+  const double rate = scenario.run.scheme == Scheme::explicit_euler ? 4e7 : 1.2e7;
+  out << "estimated run time on 2 CPU cores: " << format_duration(steps * voxels * species / rate)
+      << " (a lower bound with the controller)\n";
+}
+
+}  // namespace skinrd::run
