@@ -25,7 +25,7 @@ std::vector<double> repeats(TomlSection& section, double at_s) {
   const int times = static_cast<int>(section.number("times", 1.0));
   if (times < 1) section.fail("times", "must be >= 1");
   const double every_s = section.quantity("every", Dimension::time, 0.0);
-  if (times > 1 && !(every_s > 0)) section.fail("every", "is required (> 0) when times > 1");
+  if (times > 1 && !(every_s > 0)) section.fail("times", "repeats need an interval: every = \"12 h\"");
   std::vector<double> starts;
   for (int n = 0; n < times; ++n) starts.push_back(at_s + n * every_s);
   return starts;

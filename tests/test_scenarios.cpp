@@ -1,0 +1,94 @@
+// Scenario files: every shipped scenario loads; every file of the bad-input catalogue
+// (tests/scenarios/bad, its expectation on its first line) fails with a ConfigError naming
+// the key and the line; --set overrides.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "host/error.hpp"
+#include "host/scenario/scenario.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace skinrd;
+using namespace skinrd::scenario;
+
+const std::string kSource = SKINRD_SOURCE_DIR;
+
+const Library& library() {
+  static const Library loaded = load_library(kSource + "/scenarios/library");
+  return loaded;
+}
+
+TEST(Scenarios, EveryShippedScenarioLoads) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(kSource + "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    EXPECT_NO_THROW(load_scenario(entry.path().string(), {}, library())) << entry.path();
+    ++count;
+  }
+  EXPECT_GE(count, 2);
+}
+
+struct Expectation {
+  std::string key, message;
+  int line = 0;
+};
+
+Expectation expectation_of(const fs::path& file) {
+  std::ifstream in(file);
+  std::string header;
+  std::getline(in, header);
+  const std::regex pattern(R"re(# expect: key "([^"]*)" line (\d+) message "([^"]*)")re");
+  std::smatch m;
+  if (!std::regex_match(header, m, pattern)) ADD_FAILURE() << file << ": no expectation line";
+  return {m[1], m[3], std::stoi(m[2])};
+}
+
+TEST(Scenarios, BadFilesNameTheKeyAndTheLine) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(kSource + "/tests/scenarios/bad")) {
+    const Expectation expected = expectation_of(entry.path());
+    try {
+      load_scenario(entry.path().string(), {}, library());
+      ADD_FAILURE() << entry.path().filename() << ": loaded without an error";
+    } catch (const ConfigError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(e.key().find(expected.key), std::string::npos)
+          << entry.path().filename() << ": " << what;
+      EXPECT_NE(what.find(expected.message), std::string::npos)
+          << entry.path().filename() << ": " << what;
+      if (expected.line > 0) {
+        EXPECT_EQ(e.line(), expected.line) << entry.path().filename() << ": " << what;
+        EXPECT_NE(what.find("line " + std::to_string(expected.line) + ":"), std::string::npos) << what;
+      }
+    }
+    ++count;
+  }
+  EXPECT_GE(count, 25);
+}
+
+TEST(Scenarios, SetOverridesAnyValue) {
+  const std::string file = kSource + "/tests/scenarios/valid_topical.toml";
+  const Scenario plain = load_scenario(file, {}, library());
+  const Scenario changed = load_scenario(
+      file, {"run.duration=\"2 h\"", "tissue.layers.viable_epidermis.thickness=\"80 um\""},
+      library());
+  EXPECT_EQ(plain.run.duration_s, 3600);
+  EXPECT_EQ(changed.run.duration_s, 7200);
+  EXPECT_EQ(changed.tissue.layers[1].thickness_um, 80);
+  EXPECT_THROW(load_scenario(file, {"run.duration=\"2 um\""}, library()), ConfigError);
+  EXPECT_THROW(load_scenario(file, {"run.nonsense=1"}, library()), ConfigError);
+}
+
+// A film given as volume per area: 2 uL/cm^2 spread evenly is 2e-3 cm = 20 um thick.
+TEST(Scenarios, FilmThicknessFromVolumePerArea) {
+  const Scenario s = load_scenario(kSource + "/tests/scenarios/valid_topical.toml", {}, library());
+  EXPECT_DOUBLE_EQ(s.topical.at(0).thickness_um, 20);
+  EXPECT_DOUBLE_EQ(s.topical.at(0).concentration, 100);
+}
+
+}  // namespace
