@@ -100,6 +100,7 @@ class Runner {
         base_materials_(sim_.problem().materials) {}
 
   void run();
+  const std::vector<std::vector<OutputRecord>>& records() const { return records_; }
 
  private:
   void apply(const Event& event);
@@ -363,18 +364,27 @@ void Runner<Real>::run() {
 
 }  // namespace
 
-void run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
-                  std::ostream& progress) {
+RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
+                       std::ostream& progress) {
   progress << "skinrd run " << scenario.path << ": backend " << options.backend.description
            << ", scheme " << to_string(scenario.run.scheme)
            << (scenario.run.double_precision ? ", double" : ", float") << " fields\n";
   if (scenario.write_vtk)
     progress << "note: VTK output is not compiled into this build; writing metrics only\n";
-  if (scenario.run.double_precision)
-    Runner<double>(scenario, options, progress).run();
-  else
-    Runner<float>(scenario, options, progress).run();
+  RunReport report;
+  auto execute = [&](auto& runner) {
+    runner.run();
+    report.records = runner.records();
+  };
+  if (scenario.run.double_precision) {
+    Runner<double> runner(scenario, options, progress);
+    execute(runner);
+  } else {
+    Runner<float> runner(scenario, options, progress);
+    execute(runner);
+  }
   progress << "wrote " << options.out_dir << "/{metrics.csv, summary.json, scenario.toml, provenance.json}\n";
+  return report;
 }
 
 void check_scenario(const scenario::Scenario& scenario, std::ostream& out) {

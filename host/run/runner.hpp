@@ -5,6 +5,7 @@
 #include <string>
 
 #include "host/backend.hpp"
+#include "host/run/metrics.hpp"
 #include "host/scenario/scenario.hpp"
 
 namespace skinrd::run {
@@ -16,10 +17,15 @@ struct RunOptions {
   std::string command_line;
 };
 
+// What was recorded at each output time, per species (the rows of metrics.csv).
+struct RunReport {
+  std::vector<std::vector<OutputRecord>> records;
+};
+
 // Runs the scenario; writes metrics.csv, summary.json, scenario.toml (resolved) and
 // provenance.json into out_dir. Progress goes to `progress`.
-void run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
-                  std::ostream& progress);
+RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
+                       std::ostream& progress);
 
 // Grid size, memory, time steps and an estimate of the run time, without running.
 void check_scenario(const scenario::Scenario& scenario, std::ostream& out);
