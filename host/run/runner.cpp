@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/output/vtk_writer.hpp"
 #include "host/run/metrics.hpp"
 #include "host/run/problem_builder.hpp"
 
@@ -118,6 +119,7 @@ class Runner {
   MaterialTable base_materials_;
   std::vector<std::vector<OutputRecord>> records_;  // per species
   std::ofstream metrics_;
+  std::unique_ptr<output::VtkSeries> vtk_;
   Clock::time_point start_ = Clock::now(), last_report_ = Clock::now();
   bool terminal_ = isatty(fileno(stderr));
 };
@@ -129,6 +131,8 @@ void Runner<Real>::open_outputs() {
     throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
   fs::create_directories(dir);
   write_atomically(dir / "scenario.toml", scenario_.resolved_toml);
+  if (scenario_.write_vtk && output::vtk_compiled())
+    vtk_ = std::make_unique<output::VtkSeries>(dir.string(), "fields", sim_.problem().grid);
   metrics_.open(dir / "metrics.csv");
   if (!metrics_) throw IoError((dir / "metrics.csv").string(), "cannot open for writing");
   const Grid& grid = sim_.problem().grid;
@@ -206,7 +210,18 @@ void Runner<Real>::record(double t_s) {
   const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
   const int surface_k = first_tissue_k(grid, scenario_);
   records_.resize(sim_.species_count());
+  std::vector<output::CellArray> arrays;
   for (int s = 0; s < sim_.species_count(); ++s) {
+    if (vtk_) {
+      const std::string unit = scenario_.species[s].basis.particles ? " [particles/mL]" : " [ng/mL]";
+      const std::string name = scenario_.species[s].key;
+      auto add = [&](const std::string& what, const std::vector<Real>& field) {
+        if (!field.empty()) arrays.push_back({name + " " + what + unit, {field.begin(), field.end()}});
+      };
+      add("free", sim_.concentration(s));
+      add("bound", sim_.bound(s));
+      add("internalised", sim_.internalised(s));
+    }
     OutputRecord r;
     r.time_s = t_s;
     r.species = s;
@@ -256,6 +271,7 @@ void Runner<Real>::record(double t_s) {
   }
   metrics_.flush();
   if (!metrics_) throw IoError(options_.out_dir + "/metrics.csv", "write failed");
+  if (vtk_) vtk_->write(t_s, arrays);
 }
 
 template <class Real>
@@ -369,8 +385,9 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
   progress << "skinrd run " << scenario.path << ": backend " << options.backend.description
            << ", scheme " << to_string(scenario.run.scheme)
            << (scenario.run.double_precision ? ", double" : ", float") << " fields\n";
-  if (scenario.write_vtk)
-    progress << "note: VTK output is not compiled into this build; writing metrics only\n";
+  if (scenario.write_vtk && !output::vtk_compiled())
+    progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
+                "metrics only\n";
   RunReport report;
   auto execute = [&](auto& runner) {
     runner.run();
@@ -383,7 +400,9 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
     Runner<float> runner(scenario, options, progress);
     execute(runner);
   }
-  progress << "wrote " << options.out_dir << "/{metrics.csv, summary.json, scenario.toml, provenance.json}\n";
+  progress << "wrote " << options.out_dir << "/{metrics.csv, summary.json, scenario.toml, provenance.json"
+           << (scenario.write_vtk && output::vtk_compiled() ? ", fields.pvd + fields_*.vtr" : "")
+           << "}\n";
   return report;
 }
 

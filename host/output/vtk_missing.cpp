@@ -1,0 +1,17 @@
+// Built when VTK is not found: the rest of skinrd works, and asking for VTK files says so.
+#include "host/error.hpp"
+#include "host/output/vtk_writer.hpp"
+
+namespace skinrd::output {
+
+bool vtk_compiled() { return false; }
+
+struct VtkSeries::Impl {};
+
+VtkSeries::VtkSeries(std::string, std::string, const Grid&) {
+  throw NotCompiled("VTK output (install libvtk9-dev and rebuild)");
+}
+VtkSeries::~VtkSeries() = default;
+void VtkSeries::write(double, const std::vector<CellArray>&) {}
+
+}  // namespace skinrd::output

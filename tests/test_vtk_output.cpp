@@ -1,0 +1,75 @@
+// End to end through VTK: a run's .pvd lists one .vtr per output time; each file read back
+// with VTK has named coordinates in um, a uint8 `layer` array, the species' fields with their
+// units, a TimeValue equal to the collection's timestep, and fields whose integral equals the
+// ledger's stored amount.
+#include <gtest/gtest.h>
+
+#include <vtkCellData.h>
+#include <vtkDataArray.h>
+#include <vtkFieldData.h>
+#include <vtkNew.h>
+#include <vtkRectilinearGrid.h>
+#include <vtkXMLRectilinearGridReader.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "host/run/runner.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace skinrd;
+
+TEST(VtkOutput, ReadBackWithVtk) {
+  const std::string source = SKINRD_SOURCE_DIR;
+  const auto library = scenario::load_library(source + "/scenarios/library");
+  const auto s = scenario::load_scenario(source + "/tests/scenarios/bleb_and_infusion.toml", {}, library);
+  run::RunOptions options;
+  options.out_dir = (fs::temp_directory_path() / "skinrd_test_vtk").string();
+  options.force = true;
+  std::ostringstream progress;
+  const run::RunReport report = run::run_scenario(s, options, progress);
+  const auto& records = report.records.at(0);
+
+  std::ifstream pvd(fs::path(options.out_dir) / "fields.pvd");
+  const std::string collection((std::istreambuf_iterator<char>(pvd)), {});
+  const std::regex entry(R"re(timestep="([^"]+)"[^>]*file="([^"]+)")re");
+  std::size_t n = 0;
+  for (auto it = std::sregex_iterator(collection.begin(), collection.end(), entry);
+       it != std::sregex_iterator(); ++it, ++n) {
+    const double timestep = std::stod((*it)[1]);
+    ASSERT_LT(n, records.size());
+    EXPECT_DOUBLE_EQ(timestep, records[n].time_s);
+    vtkNew<vtkXMLRectilinearGridReader> reader;
+    reader->SetFileName((fs::path(options.out_dir) / (*it)[2].str()).string().c_str());
+    reader->Update();
+    vtkRectilinearGrid* grid = reader->GetOutput();
+    ASSERT_NE(grid->GetCellData()->GetArray("exosome free [particles/mL]"), nullptr);
+    ASSERT_NE(grid->GetCellData()->GetArray("layer"), nullptr);
+    EXPECT_STREQ(grid->GetXCoordinates()->GetName(), "x [um]");
+    EXPECT_STREQ(grid->GetZCoordinates()->GetName(), "z [um]");
+    EXPECT_DOUBLE_EQ(grid->GetFieldData()->GetArray("TimeValue")->GetTuple1(0), timestep);
+    // ∫ c dV from the file (cell volumes from the coordinates) against the ledger.
+    vtkDataArray* c = grid->GetCellData()->GetArray("exosome free [particles/mL]");
+    int dims[3];
+    grid->GetDimensions(dims);
+    double integral = 0;
+    for (int k = 0; k < dims[2] - 1; ++k)
+      for (int j = 0; j < dims[1] - 1; ++j)
+        for (int i = 0; i < dims[0] - 1; ++i) {
+          const double volume =
+              (grid->GetXCoordinates()->GetTuple1(i + 1) - grid->GetXCoordinates()->GetTuple1(i)) *
+              (grid->GetYCoordinates()->GetTuple1(j + 1) - grid->GetYCoordinates()->GetTuple1(j)) *
+              (grid->GetZCoordinates()->GetTuple1(k + 1) - grid->GetZCoordinates()->GetTuple1(k));
+          integral += c->GetTuple1(i + (dims[0] - 1) * (j + (dims[1] - 1) * k)) * volume;
+        }
+    const double stored = records[n].ledger.stored_free();
+    EXPECT_NEAR(integral, stored, 1e-6 * std::max(stored, 1.0)) << "t = " << timestep;  // float arrays
+  }
+  EXPECT_EQ(n, records.size());
+}
+
+}  // namespace
