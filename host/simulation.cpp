@@ -87,8 +87,7 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
     material_transposed_ = DeviceBuffer<std::uint8_t>(backend_, transposed);
   }
   tallies_ = DeviceBuffer<double>(backend_, std::vector<double>(species * kernels::tally_count));
-  source_.resize(species);
-  envelope_.resize(species);
+  sources_.resize(species);
   dosed_.assign(species, 0.0);
 
   for (int s = 0; s < species; ++s) {
@@ -167,7 +166,7 @@ kernels::SpeciesView<Real> Simulation<Real>::species_view(int species) const {
   kernels::SpeciesView<Real> view;
   view.coeffs = coeffs_[species].data();
   view.concentration = field_[species].data();
-  view.source_per_s = source_[species].size() ? source_[species].data() : nullptr;
+  view.source_per_s = nullptr;  // stepping_view adds the sources of a step
   if (problem_.boundaries.top == kernels::TopBoundary::fixed_concentration)
     view.top_concentration = static_cast<Real>(problem_.boundaries.top_concentration[species]);
   return view;
@@ -180,8 +179,29 @@ double Simulation<Real>::amount(const DeviceBuffer<Real>& field, int k_begin, in
 }
 
 template <class Real>
-double Simulation<Real>::source_scale(int species, double t_s) const {
-  return envelope_[species] ? envelope_[species](t_s) : 1.0;
+kernels::SpeciesView<Real> Simulation<Real>::stepping_view(int species, double t0_s, double h_s,
+                                                           double theta, Real* scale) {
+  kernels::SpeciesView<Real> view = species_view(species);
+  *scale = Real(1);
+  const auto& sources = sources_[species];
+  if (sources.empty()) return view;
+  auto factor = [&](const Source& source) {
+    if (source.integral) return (source.integral(t0_s + h_s) - source.integral(t0_s)) / h_s;
+    return source.envelope ? source.envelope(t0_s + theta * h_s) : 1.0;
+  };
+  if (sources.size() == 1) {
+    view.source_per_s = sources.front().q_per_s.data();
+    *scale = static_cast<Real>(factor(sources.front()));
+    return view;
+  }
+  const std::size_t voxels = problem_.grid.voxel_count();
+  if (combined_source_.size() != voxels) combined_source_ = DeviceBuffer<Real>(backend_, voxels);
+  combined_source_.zero();
+  for (const Source& source : sources)
+    SKINRD_DISPATCH(axpy, combined_source_.data(), static_cast<Real>(factor(source)),
+                    source.q_per_s.data(), voxels);
+  view.source_per_s = combined_source_.data();
+  return view;
 }
 
 template <class Real>
@@ -235,8 +255,17 @@ void Simulation<Real>::set_source(int species, const std::vector<Real>& q_per_s,
   if (q_per_s.size() != problem_.grid.voxel_count())
     throw ConfigError("species." + problem_.materials.species_name(species) + ".source",
                       "needs one value per voxel");
-  source_[species] = DeviceBuffer<Real>(backend_, q_per_s);
-  envelope_[species] = std::move(envelope);
+  sources_[species].clear();
+  sources_[species].push_back({DeviceBuffer<Real>(backend_, q_per_s), std::move(envelope), {}});
+}
+
+template <class Real>
+void Simulation<Real>::add_source(int species, const std::vector<Real>& q_per_s,
+                                  std::function<double(double)> integral) {
+  if (q_per_s.size() != problem_.grid.voxel_count())
+    throw ConfigError("species." + problem_.materials.species_name(species) + ".source",
+                      "needs one value per voxel");
+  sources_[species].push_back({DeviceBuffer<Real>(backend_, q_per_s), {}, std::move(integral)});
 }
 
 template <class Real>
@@ -254,9 +283,10 @@ template <class Real>
 void Simulation<Real>::diffuse_explicit(double dt_s) {
   const auto grid = grid_view();
   for (int s = 0; s < species_count(); ++s) {
-    SKINRD_DISPATCH(explicit_step, grid, boundary_view_, species_view(s), next_[s].data(),
-                    static_cast<Real>(dt_s), static_cast<Real>(source_scale(s, time_s_)),
-                    tallies_.data() + s * kernels::tally_count);
+    Real scale;
+    const auto view = stepping_view(s, time_s_, dt_s, 0.0, &scale);
+    SKINRD_DISPATCH(explicit_step, grid, boundary_view_, view, next_[s].data(),
+                    static_cast<Real>(dt_s), scale, tallies_.data() + s * kernels::tally_count);
     field_[s].swap(next_[s]);
   }
 }
@@ -276,8 +306,8 @@ void Simulation<Real>::diffuse_crank_nicolson(double dt_s) {
   const auto grid = grid_view();
   const Real dt = static_cast<Real>(dt_s), theta_real = static_cast<Real>(theta);
   for (int s = 0; s < species_count(); ++s) {
-    const auto view = species_view(s);
-    const Real scale = static_cast<Real>(source_scale(s, time_s_ + theta * dt_s));
+    Real scale;
+    const auto view = stepping_view(s, time_s_, dt_s, theta, &scale);
     SKINRD_DISPATCH(implicit_rhs, grid, boundary_view_, view, work_.data(), dt, scale);
     for (int axis = 0; axis < 3; ++axis) line_sweep(s, axis, theta * dt_s, work_.data());
     SKINRD_DISPATCH(add_arrays, next_[s].data(), field_[s].data(), work_.data(),
@@ -294,8 +324,8 @@ void Simulation<Real>::diffuse_lod(double dt_s) {
   const auto grid = grid_view();
   const Real dt = static_cast<Real>(dt_s);
   for (int s = 0; s < species_count(); ++s) {
-    const auto view = species_view(s);
-    const Real scale = static_cast<Real>(source_scale(s, time_s_ + dt_s));
+    Real scale;
+    const auto view = stepping_view(s, time_s_, dt_s, 1.0, &scale);
     next_[s].copy_from(field_[s]);
     line_sweep(s, 0, dt_s, next_[s].data());
     line_sweep(s, 1, dt_s, next_[s].data());

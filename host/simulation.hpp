@@ -85,9 +85,15 @@ class Simulation {
   std::vector<Real> bound(int species) const;         // empty without reactions
   std::vector<Real> internalised(int species) const;  // empty without reactions
 
-  // A volumetric source q(x)·envelope(t) in amount per volume per second.
+  // A volumetric source q(x)·envelope(t) in amount per volume per second, replacing the
+  // species' sources. The envelope is sampled where the scheme evaluates its source.
   void set_source(int species, const std::vector<Real>& q_per_s,
                   std::function<double(double)> envelope);
+  // Adds a source q(x)·f(t) given by the integral F(t) = ∫_0^t f: each step [t, t + h] adds
+  // exactly q·(F(t + h) − F(t)), so a released amount is exact at any step. Several sources of
+  // a species (with their own timing) are summed.
+  void add_source(int species, const std::vector<Real>& q_per_s,
+                  std::function<double(double)> integral);
 
   // Call after anything changes a field or a coefficient abruptly (a dose, a wipe-off).
   void mark_discontinuity() { smoothing_steps_left_ = kRannacherSteps; }
@@ -116,7 +122,10 @@ class Simulation {
   kernels::GridView<Real> grid_view() const;
   kernels::SpeciesView<Real> species_view(int species) const;
   double amount(const DeviceBuffer<Real>& field, int k_begin, int k_end) const;
-  double source_scale(int species, double t_s) const;
+  // The species' view for a step [t0, t0 + h] whose source is evaluated at t0 + θh: several
+  // sources are summed into the scratch `combined_source_`; *scale multiplies the one used.
+  kernels::SpeciesView<Real> stepping_view(int species, double t0_s, double h_s, double theta,
+                                           Real* scale);
   // Replaces a field; returns the change of amount.
   double replace_field(int species, DeviceBuffer<Real>& field, const std::vector<Real>& values,
                        const char* what);
@@ -141,8 +150,12 @@ class Simulation {
   std::vector<DeviceBuffer<kernels::MaterialCoeffs<Real>>> coeffs_;  // per species
   std::vector<DeviceBuffer<Real>> field_, next_;                      // per species, free
   std::vector<DeviceBuffer<Real>> bound_, internalised_;              // per species, maybe empty
-  std::vector<DeviceBuffer<Real>> source_;                            // per species, maybe empty
-  std::vector<std::function<double(double)>> envelope_;
+  struct Source {
+    DeviceBuffer<Real> q_per_s;
+    std::function<double(double)> envelope, integral;  // one of them, or neither (constant)
+  };
+  std::vector<std::vector<Source>> sources_;  // per species
+  DeviceBuffer<Real> combined_source_;
   std::vector<double> dosed_, removed_;
   DeviceBuffer<Real> work_, scratch_;  // implicit schemes: 1 + 3 values per voxel
   DeviceBuffer<double> tallies_;       // [species][tally_count]

@@ -19,7 +19,8 @@
   template void implicit_tallies<Real>(const GridView<Real>&, const BoundaryView<Real>&,       \
                                        const SpeciesView<Real>&, const Real*, Real, Real, Real, \
                                        double*);                                               \
-  template void add_arrays<Real>(Real*, const Real*, const Real*, std::size_t);
+  template void add_arrays<Real>(Real*, const Real*, const Real*, std::size_t);              \
+  template void axpy<Real>(Real*, Real, const Real*, std::size_t);
 
 #define SKINRD_INSTANTIATE_REACTIONS(Real)                                                     \
   template void react<Real>(const GridView<Real>&, const MaterialCoeffs<Real>*, Real*, Real*,  \

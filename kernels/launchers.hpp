@@ -43,6 +43,9 @@
   /* out = a + b, elementwise. */                                                            \
   template <class Real>                                                                      \
   void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n);                   \
+  /* out += factor · x, elementwise. */                                                      \
+  template <class Real>                                                                      \
+  void axpy(Real* out, Real factor, const Real* x, std::size_t n);                           \
   /* Reactions of every voxel over t_s (kernels/reactions.hpp); adds their tallies. */      \
   template <class Real>                                                                      \
   void react(const GridView<Real>& grid, const MaterialCoeffs<Real>* coeffs, Real* c_free,   \

@@ -105,7 +105,7 @@ class Runner {
 
  private:
   void apply(const Event& event);
-  void update_infusions(double t_s);
+  void add_infusions();
   void record(double t_s);
   void advance(double t_end_s);
   void report_progress(bool final);
@@ -177,29 +177,27 @@ void Runner<Real>::apply(const Event& event) {
     std::vector<Real> c = sim_.concentration(bolus.species);
     for (std::size_t v : voxels) c[v] += static_cast<Real>(amount / volume);
     sim_.set_concentration(bolus.species, c);
-  } else {
-    update_infusions(event.time_s);
-  }
+  }  // infusion start and end: steps land there; the source itself was added at the start
 }
 
-// The source field of every species: the infusions running from t on, each spread evenly
-// over its bleb at volume × concentration / duration.
+// Infusions: each bleb receives volume × concentration evenly over its duration, added as
+// an exactly integrated source (F(t) = time infused so far).
 template <class Real>
-void Runner<Real>::update_infusions(double t_s) {
+void Runner<Real>::add_infusions() {
   const Grid& grid = sim_.problem().grid;
   const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
-  for (int s = 0; s < sim_.species_count(); ++s) {
+  for (const auto& bolus : scenario_.boluses) {
+    if (bolus.infusion_s <= 0) continue;
+    const auto voxels = bleb_voxels(grid, scenario_, bolus);
+    double volume = 0;
+    for (std::size_t v : voxels) volume += grid.dx_um * grid.dx_um * grid.dz_um[v / plane];
     std::vector<Real> q(grid.voxel_count(), Real(0));
-    for (const auto& bolus : scenario_.boluses) {
-      if (bolus.species != s || bolus.infusion_s <= 0) continue;
-      if (!(t_s >= bolus.at_s - 1e-9 && t_s < bolus.at_s + bolus.infusion_s - 1e-9)) continue;
-      const auto voxels = bleb_voxels(grid, scenario_, bolus);
-      double volume = 0;
-      for (std::size_t v : voxels) volume += grid.dx_um * grid.dx_um * grid.dz_um[v / plane];
-      const double rate = bolus.volume_uL * 1e9 * bolus.concentration / bolus.infusion_s / volume;
-      for (std::size_t v : voxels) q[v] += static_cast<Real>(rate);
-    }
-    sim_.set_source(s, q, nullptr);
+    const double rate = bolus.volume_uL * 1e9 * bolus.concentration / bolus.infusion_s / volume;
+    for (std::size_t v : voxels) q[v] = static_cast<Real>(rate);
+    const double start = bolus.at_s, duration = bolus.infusion_s;
+    sim_.add_source(bolus.species, q, [start, duration](double t) {
+      return std::clamp(t - start, 0.0, duration);
+    });
   }
 }
 
@@ -362,6 +360,7 @@ void Runner<Real>::write_summary(double wall_s) {
 template <class Real>
 void Runner<Real>::run() {
   open_outputs();
+  add_infusions();
   const std::vector<Event> events = schedule(scenario_);
   std::vector<double> stops = scenario_.run.output_times_s;
   for (const Event& e : events) stops.push_back(e.time_s);

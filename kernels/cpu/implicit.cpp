@@ -69,6 +69,12 @@ void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n) {
   for (std::size_t idx = 0; idx < n; ++idx) out[idx] = a[idx] + b[idx];
 }
 
+template <class Real>
+void axpy(Real* out, Real factor, const Real* x, std::size_t n) {
+#pragma omp parallel for simd schedule(static)
+  for (std::size_t idx = 0; idx < n; ++idx) out[idx] += factor * x[idx];
+}
+
 SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_IMPLICIT)
 
 }  // namespace skinrd::kernels::cpu

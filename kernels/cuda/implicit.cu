@@ -68,6 +68,12 @@ __global__ void add_kernel(Real* out, const Real* a, const Real* b, std::size_t 
   if (idx < n) out[idx] = a[idx] + b[idx];
 }
 
+template <class Real>
+__global__ void axpy_kernel(Real* out, Real factor, const Real* x, std::size_t n) {
+  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (idx < n) out[idx] += factor * x[idx];
+}
+
 // One thread per line; (first, second) are the line's two fixed coordinates, the first
 // one fastest in memory for this axis and layout.
 template <class Real, class GridT>
@@ -179,6 +185,12 @@ void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
 template <class Real>
 void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n) {
   add_kernel<Real><<<blocks_for(n), kBlockSize>>>(out, a, b, n);
+  SKINRD_CUDA_CHECK_LAUNCH();
+}
+
+template <class Real>
+void axpy(Real* out, Real factor, const Real* x, std::size_t n) {
+  axpy_kernel<Real><<<blocks_for(n), kBlockSize>>>(out, factor, x, n);
   SKINRD_CUDA_CHECK_LAUNCH();
 }
 

@@ -43,6 +43,10 @@ void add_arrays(Real*, const Real*, const Real*, std::size_t) {
   not_compiled();
 }
 template <class Real>
+void axpy(Real*, Real, const Real*, std::size_t) {
+  not_compiled();
+}
+template <class Real>
 void react(const GridView<Real>&, const MaterialCoeffs<Real>*, Real*, Real*, Real*, Real,
            double*) {
   not_compiled();
