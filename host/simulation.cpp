@@ -76,16 +76,7 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
 
   std::vector<Real> dz(grid.dz_um.begin(), grid.dz_um.end());
   dz_um_ = DeviceBuffer<Real>(backend_, dz);
-  material_ = DeviceBuffer<std::uint8_t>(backend_, grid.material);
-  if (backend_ == BackendKind::cuda) {  // CUDA's x sweeps read materials in (y, x, z) order
-    std::vector<std::uint8_t> transposed(voxels);
-    for (int k = 0; k < grid.nz; ++k)
-      for (int j = 0; j < grid.ny; ++j)
-        for (int i = 0; i < grid.nx; ++i)
-          transposed[(static_cast<std::size_t>(k) * grid.nx + i) * grid.ny + j] =
-              grid.material[grid.index(i, j, k)];
-    material_transposed_ = DeviceBuffer<std::uint8_t>(backend_, transposed);
-  }
+  upload_materials();
   tallies_ = DeviceBuffer<double>(backend_, std::vector<double>(species * kernels::tally_count));
   sources_.resize(species);
   dosed_.assign(species, 0.0);
@@ -125,6 +116,34 @@ void Simulation<Real>::upload_coefficients() {
         kernels::cpu::max_explicit_rate_per_s(host_grid, boundary_view_, coeffs.data()));
   }
   dt_limit_s_ = max_rate_per_s > 0 ? 1.0 / max_rate_per_s : std::numeric_limits<double>::infinity();
+}
+
+template <class Real>
+void Simulation<Real>::upload_materials() {
+  const Grid& grid = problem_.grid;
+  material_ = DeviceBuffer<std::uint8_t>(backend_, grid.material);
+  if (backend_ == BackendKind::cuda) {  // CUDA's x sweeps read materials in (y, x, z) order
+    std::vector<std::uint8_t> transposed(grid.voxel_count());
+    for (int k = 0; k < grid.nz; ++k)
+      for (int j = 0; j < grid.ny; ++j)
+        for (int i = 0; i < grid.nx; ++i)
+          transposed[(static_cast<std::size_t>(k) * grid.nx + i) * grid.ny + j] =
+              grid.material[grid.index(i, j, k)];
+    material_transposed_ = DeviceBuffer<std::uint8_t>(backend_, transposed);
+  }
+}
+
+template <class Real>
+void Simulation<Real>::set_voxel_materials(const std::vector<std::uint8_t>& material) {
+  Problem check{problem_.grid, problem_.materials, problem_.boundaries};
+  check.grid.material = material;
+  if (material.size() != problem_.grid.voxel_count())
+    throw ConfigError("grid.material", "needs one id per voxel");
+  validate_problem(check);
+  problem_.grid.material = material;
+  upload_materials();
+  upload_coefficients();
+  mark_discontinuity();
 }
 
 template <class Real>

@@ -80,6 +80,8 @@ class Simulation {
   // New coefficients (a film applied or wiped off, channels closing) or boundaries: the
   // explicit limit is recomputed and the next steps start with the Rannacher start-up.
   void set_materials(const MaterialTable& materials);
+  // New material ids per voxel (a needle inserted or withdrawn, channels opened).
+  void set_voxel_materials(const std::vector<std::uint8_t>& material);
   void set_boundaries(const Boundaries& boundaries);
   std::vector<Real> concentration(int species) const;
   std::vector<Real> bound(int species) const;         // empty without reactions
@@ -130,6 +132,7 @@ class Simulation {
   double replace_field(int species, DeviceBuffer<Real>& field, const std::vector<Real>& values,
                        const char* what);
   void upload_coefficients();
+  void upload_materials();
 
   void react(double t_s);
   void diffuse_explicit(double dt_s);

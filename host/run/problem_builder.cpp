@@ -20,9 +20,26 @@ MaterialTable materials_with_film(const scenario::Scenario& scenario, const Mate
   return table;
 }
 
+MaterialTable materials_with_channels(const scenario::Scenario& scenario, const MaterialTable& base,
+                                      double elapsed_s, double closure_s) {
+  MaterialTable table = base;
+  const double open = std::exp(-elapsed_s / closure_s);
+  for (int s = 0; s < table.species_count(); ++s) {
+    const double free_d = scenario.species[s].diffusion_water_um2_per_s;
+    for (auto [channel, layer] : {std::pair{kChannelSc, 1}, std::pair{kChannelVe, 2}}) {
+      SpeciesCoefficients c = base.at(layer, s);
+      c.diffusion_um2_per_s = c.diffusion_um2_per_s + (free_d - c.diffusion_um2_per_s) * open;
+      table.at(channel, s) = c;
+    }
+  }
+  return table;
+}
+
 Problem build_problem(const scenario::Scenario& scenario) {
   std::vector<std::string> material_names = {"vehicle"};
   for (const auto& m : scenario::tissue_materials()) material_names.push_back(m);
+  for (const char* m : {"needle", "channel_stratum_corneum", "channel_viable_epidermis"})
+    material_names.push_back(m);
   std::vector<std::string> species_names;
   for (const auto& s : scenario.species) species_names.push_back(s.key);
   MaterialTable table(material_names, species_names);
@@ -31,6 +48,11 @@ Problem build_problem(const scenario::Scenario& scenario) {
       table.at(static_cast<int>(m + 1), static_cast<int>(s)) =
           scenario.species[s].by_material.at(scenario::tissue_materials()[m]);
   table = materials_with_film(scenario, table, nullptr);
+  for (std::size_t s = 0; s < scenario.species.size(); ++s) {
+    table.at(kNeedle, static_cast<int>(s)) = SpeciesCoefficients{};  // impermeable
+    table.at(kChannelSc, static_cast<int>(s)) = table.at(1, static_cast<int>(s));  // closed
+    table.at(kChannelVe, static_cast<int>(s)) = table.at(2, static_cast<int>(s));
+  }
 
   std::vector<LayerSpec> layers;
   if (scenario.vehicle_thickness_um() > 0)
@@ -52,6 +74,69 @@ Problem build_problem(const scenario::Scenario& scenario) {
 
 int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario) {
   return scenario.vehicle_thickness_um() > 0 ? grid.layers.front().k_end : 0;
+}
+
+NeedleVoxels needle_voxels(const Grid& grid, const scenario::Scenario& scenario,
+                           const scenario::MicroneedlePatch& patch) {
+  const double width = grid.nx * grid.dx_um, pitch = patch.pitch_um;
+  // Needle axes: a square array, or rows pitch·√3/2 apart with every other row shifted.
+  std::vector<std::pair<double, double>> axes;
+  const double row = patch.hexagonal ? pitch * std::sqrt(3.0) / 2 : pitch;
+  for (int r = 0; (r + 0.5) * row <= width + 1e-9; ++r) {
+    const double shift = patch.hexagonal && r % 2 ? pitch / 2 : 0;
+    for (int c = 0; (c + 0.5) * pitch + shift <= width + 1e-9; ++c)
+      axes.emplace_back((c + 0.5) * pitch + shift, (r + 0.5) * row);
+  }
+  NeedleVoxels result;
+  result.needles = static_cast<int>(axes.size());
+  const int surface_k = first_tissue_k(grid, scenario);
+  const double surface_um = grid.z_faces_um[surface_k];
+  auto lateral = [&](double p, double centre) {
+    double d = p - centre;
+    if (scenario.tissue.periodic) d -= width * std::round(d / width);
+    return std::abs(d);
+  };
+  std::vector<char> is_body(grid.voxel_count(), 0);
+  int deepest_k = surface_k;
+  for (int k = surface_k; k < grid.nz; ++k) {
+    const double depth = grid.z_center_um(k) - surface_um;
+    if (depth > patch.length_um) break;
+    const double half_width = 0.5 * patch.base_width_um * (1 - depth / patch.length_um);
+    for (int j = 0; j < grid.ny; ++j)
+      for (int i = 0; i < grid.nx; ++i)
+        for (const auto& [ax, ay] : axes) {
+          const double dx = lateral(grid.x_center_um(i), ax), dy = lateral(grid.x_center_um(j), ay);
+          const bool inside = patch.pyramid ? std::max(dx, dy) <= half_width
+                                            : dx * dx + dy * dy <= half_width * half_width;
+          if (inside) {
+            is_body[grid.index(i, j, k)] = 1;
+            deepest_k = std::max(deepest_k, k);
+            break;
+          }
+        }
+  }
+  for (int k = surface_k; k < grid.nz; ++k)
+    for (int j = 0; j < grid.ny; ++j)
+      for (int i = 0; i < grid.nx; ++i) {
+        const std::size_t v = grid.index(i, j, k);
+        if (is_body[v]) {
+          result.body.push_back(v);
+          if (k == deepest_k) result.tip.push_back(v);
+          continue;
+        }
+        bool touches = false;  // a face shared with a needle body
+        for (int step = -1; step <= 1; step += 2) {
+          const int ni = i + step, nj = j + step, nk = k + step;
+          auto body_at = [&](int a, int b, int c) {
+            if (scenario.tissue.periodic) a = (a + grid.nx) % grid.nx, b = (b + grid.ny) % grid.ny;
+            if (a < 0 || a >= grid.nx || b < 0 || b >= grid.ny || c < 0 || c >= grid.nz) return false;
+            return is_body[grid.index(a, b, c)] != 0;
+          };
+          touches |= body_at(ni, j, k) || body_at(i, nj, k) || body_at(i, j, nk);
+        }
+        if (touches) result.surface.push_back(v);
+      }
+  return result;
 }
 
 std::vector<std::size_t> bleb_voxels(const Grid& grid, const scenario::Scenario& scenario,

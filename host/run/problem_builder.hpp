@@ -9,7 +9,9 @@
 
 namespace skinrd::run {
 
-constexpr std::uint8_t kVehicle = 0;  // material id of the film; tissue materials follow
+// Material ids: the film, the five tissue layers (1–5), a needle body, and the channels a
+// needle leaves through the stratum corneum and the viable epidermis.
+constexpr std::uint8_t kVehicle = 0, kNeedle = 6, kChannelSc = 7, kChannelVe = 8;
 
 Problem build_problem(const scenario::Scenario& scenario);
 
@@ -19,6 +21,21 @@ MaterialTable materials_with_film(const scenario::Scenario& scenario, const Mate
 
 // Index of the first tissue cell layer (below the film) and the z of the skin surface.
 int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario);
+
+// The coefficients of the channels `elapsed_s` after a patch was withdrawn: D relaxes from
+// free diffusion in water to the intact layer's as exp(−t/τ_close).
+MaterialTable materials_with_channels(const scenario::Scenario& scenario, const MaterialTable& base,
+                                      double elapsed_s, double closure_s);
+
+// The voxels of a patch: needle bodies (cone or pyramid, base at the skin surface), the tissue
+// voxels touching them (where a coating dissolves), and the bodies' deepest cell layer (where
+// a hollow needle infuses).
+struct NeedleVoxels {
+  int needles = 0;
+  std::vector<std::size_t> body, surface, tip;
+};
+NeedleVoxels needle_voxels(const Grid& grid, const scenario::Scenario& scenario,
+                           const scenario::MicroneedlePatch& patch);
 
 // Voxel indices inside the bleb's ellipsoid (at least the voxel at its centre).
 std::vector<std::size_t> bleb_voxels(const Grid& grid, const scenario::Scenario& scenario,

@@ -34,12 +34,17 @@ using Clock = std::chrono::steady_clock;
 // Amounts are kept as concentration × um^3; (ng/mL)·um^3 = 1e-12 ng, likewise for particles.
 constexpr double kAmountPerInternal = 1e-12;
 
-enum class EventKind { wipe_off, apply_film, inject, infusion_change };
+enum class EventKind { wipe_off, withdraw_needles, channels, apply_film, insert_needles, inject,
+                       infusion_change };
 struct Event {
   double time_s;
   EventKind kind;
-  int index;  // into scenario.topical or scenario.boluses
+  int index;             // into scenario.topical, .boluses or .patches
+  double elapsed_s = 0;  // channels: time since the needles were withdrawn
 };
+
+// Channel closure is followed in steps of τ/4 for 6 τ, then the channels are intact.
+constexpr int kChannelUpdates = 24;
 
 std::vector<Event> schedule(const scenario::Scenario& scenario) {
   std::vector<Event> events;
@@ -57,6 +62,19 @@ std::vector<Event> schedule(const scenario::Scenario& scenario) {
         events.push_back({bolus.at_s + bolus.infusion_s, EventKind::infusion_change, static_cast<int>(i)});
     } else {
       events.push_back({bolus.at_s, EventKind::inject, static_cast<int>(i)});
+    }
+  }
+  for (std::size_t i = 0; i < scenario.patches.size(); ++i) {
+    const auto& patch = scenario.patches[i];
+    const int index = static_cast<int>(i);
+    events.push_back({patch.at_s, EventKind::insert_needles, index});
+    const double withdrawn = patch.at_s + patch.wear_s;
+    if (withdrawn >= end) continue;
+    events.push_back({withdrawn, EventKind::withdraw_needles, index});
+    for (int n = 1; n <= kChannelUpdates; ++n) {
+      const double elapsed = n == kChannelUpdates ? 1e300 : patch.closure_s * n / 4;
+      const double at = withdrawn + (n == kChannelUpdates ? patch.closure_s * n / 4 : elapsed);
+      if (at < end) events.push_back({at, EventKind::channels, index, elapsed});
     }
   }
   std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
@@ -116,7 +134,17 @@ class Runner {
   const RunOptions& options_;
   std::ostream& progress_;
   Simulation<Real> sim_;
+  // Coefficients now: the tissue's, with the film on the skin (if any) and the channels'
+  // state since the last patch was withdrawn.
+  void refresh_materials() {
+    sim_.set_materials(materials_with_channels(
+        scenario_, materials_with_film(scenario_, base_materials_, film_), channel_elapsed_s_,
+        channel_closure_s_));
+  }
   MaterialTable base_materials_;
+  const scenario::TopicalDose* film_ = nullptr;
+  double channel_elapsed_s_ = 1e300, channel_closure_s_ = 1;  // closed until needles leave
+  std::vector<std::uint8_t> base_voxel_materials_ = sim_.problem().grid.material;
   std::vector<std::vector<OutputRecord>> records_;  // per species
   std::ofstream metrics_;
   std::unique_ptr<output::VtkSeries> vtk_;
@@ -154,7 +182,8 @@ void Runner<Real>::apply(const Event& event) {
   if (event.kind == EventKind::apply_film || event.kind == EventKind::wipe_off) {
     const auto& dose = scenario_.topical[event.index];
     const bool applying = event.kind == EventKind::apply_film;
-    sim_.set_materials(materials_with_film(scenario_, base_materials_, applying ? &dose : nullptr));
+    film_ = applying ? &dose : nullptr;
+    refresh_materials();
     Boundaries boundaries = sim_.problem().boundaries;
     boundaries.top = applying && dose.constant ? kernels::TopBoundary::fixed_concentration
                                                : kernels::TopBoundary::zero_flux;
@@ -168,6 +197,44 @@ void Runner<Real>::apply(const Event& event) {
       if (applying) sim_.set_concentration(s, c);
       else sim_.remove_to(s, c);
     }
+  } else if (event.kind == EventKind::insert_needles || event.kind == EventKind::withdraw_needles) {
+    const auto& patch = scenario_.patches[event.index];
+    const NeedleVoxels needles = needle_voxels(grid, scenario_, patch);
+    std::vector<std::uint8_t> material = sim_.problem().grid.material;
+    const auto& original = base_voxel_materials_;
+    const bool inserting = event.kind == EventKind::insert_needles;
+    const bool hollow = patch.kind == scenario::MicroneedlePatch::Kind::hollow;
+    std::vector<char> tip(grid.voxel_count(), 0);
+    for (std::size_t v : needles.tip) tip[v] = 1;
+    for (std::size_t v : needles.body) {
+      if (inserting) {
+        // A dissolving needle turns into tissue as it dissolves; the others are solid bodies,
+        // open at the tip for a hollow one.
+        if (patch.kind != scenario::MicroneedlePatch::Kind::dissolving && !(hollow && tip[v]))
+          material[v] = kNeedle;
+      } else {
+        material[v] = original[v] == 1 ? kChannelSc : original[v] == 2 ? kChannelVe : original[v];
+      }
+    }
+    if (inserting) {
+      // Whatever the needle bodies displace leaves the tissue with them (tallied as removed).
+      for (int s = 0; s < sim_.species_count(); ++s) {
+        std::vector<Real> c = sim_.concentration(s);
+        bool changed = false;
+        for (std::size_t v : needles.body)
+          if (material[v] == kNeedle && c[v] != Real(0)) c[v] = Real(0), changed = true;
+        if (changed) sim_.remove_to(s, c);
+      }
+    }
+    sim_.set_voxel_materials(material);
+    if (!inserting) {
+      channel_elapsed_s_ = 0;
+      channel_closure_s_ = patch.closure_s;
+      refresh_materials();
+    }
+  } else if (event.kind == EventKind::channels) {
+    channel_elapsed_s_ = event.elapsed_s;
+    refresh_materials();
   } else if (event.kind == EventKind::inject) {
     const auto& bolus = scenario_.boluses[event.index];
     const auto voxels = bleb_voxels(grid, scenario_, bolus);
@@ -186,6 +253,38 @@ template <class Real>
 void Runner<Real>::add_infusions() {
   const Grid& grid = sim_.problem().grid;
   const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  auto volume_of = [&](const std::vector<std::size_t>& voxels) {
+    double volume = 0;
+    for (std::size_t v : voxels) volume += grid.dx_um * grid.dx_um * grid.dz_um[v / plane];
+    return volume;
+  };
+  using Kind = scenario::MicroneedlePatch::Kind;
+  for (const auto& patch : scenario_.patches) {
+    if (patch.kind == Kind::solid) continue;
+    const NeedleVoxels needles = needle_voxels(grid, scenario_, patch);
+    // Coated: released into the tissue touching the needles; dissolving: within the needles;
+    // hollow: at the tips. First-order release stops when the patch is withdrawn.
+    const auto& region = patch.kind == Kind::coated ? needles.surface
+                         : patch.kind == Kind::dissolving ? needles.body : needles.tip;
+    if (region.empty())
+      throw ConfigError("microneedle", "the needles cover no voxel at this resolution: refine dx or dz");
+    const double total = patch.kind == Kind::hollow
+                             ? patch.flow_uL_per_s * 1e9 * patch.concentration  // per second
+                             : patch.payload_per_needle * 1e12 * needles.needles;  // ng → conc·um^3
+    std::vector<Real> q(grid.voxel_count(), Real(0));
+    for (std::size_t v : region) q[v] = static_cast<Real>(total / volume_of(region));
+    const double start = patch.at_s, end = patch.at_s + patch.wear_s, tau = patch.release_s;
+    if (patch.kind == Kind::hollow) {
+      const double duration = patch.infusion_s;
+      sim_.add_source(patch.species, q, [start, duration](double t) {
+        return std::clamp(t - start, 0.0, duration);  // seconds infused so far
+      });
+    } else {
+      sim_.add_source(patch.species, q, [start, end, tau](double t) {
+        return t <= start ? 0.0 : -std::expm1(-(std::min(t, end) - start) / tau);  // released fraction
+      });
+    }
+  }
   for (const auto& bolus : scenario_.boluses) {
     if (bolus.infusion_s <= 0) continue;
     const auto voxels = bleb_voxels(grid, scenario_, bolus);

@@ -81,13 +81,15 @@ SpeciesEntry load_species(const std::string& key, TomlSection section) {
     entry.diameter_nm =
         sourced(section, "diameter", Dimension::length, {}, p, "diameter") * 1e3;  // um → nm
     const double free_um2_per_s = stokes_einstein_um2_per_s(entry.diameter_nm);
+    entry.diffusion_water_um2_per_s = free_um2_per_s;
     for (auto [material, hindrance] :
          per_material(section, "hindrance", Dimension::rate, entry.basis, p, true, true))
       diffusion[material] = hindrance * free_um2_per_s;
   } else {
     entry.basis.molecular_weight_g_per_mol =
         sourced(section, "molecular_weight", Dimension::molar_mass, {}, p, "molecular_weight");
-    sourced(section, "diffusion_water", Dimension::diffusivity, entry.basis, p, "diffusion_water");
+    entry.diffusion_water_um2_per_s =
+        sourced(section, "diffusion_water", Dimension::diffusivity, entry.basis, p, "diffusion_water");
     diffusion = per_material(section, "diffusion", Dimension::diffusivity, entry.basis, p, false, true);
   }
   const auto partition = per_material(section, "partition", Dimension::rate, entry.basis, p, true, false);

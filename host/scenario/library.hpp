@@ -24,6 +24,7 @@ struct SpeciesEntry {
   SpeciesBasis basis;                     // molecular weight, or counted as particles
   double effective_concentration = 0;     // ng/mL or particles/mL (reference phase)
   double diameter_nm = 0;                 // vesicles
+  double diffusion_water_um2_per_s = 0;   // free diffusion at 37 °C (vesicles: Stokes–Einstein)
   std::map<std::string, SpeciesCoefficients> by_material;  // tissue materials
   std::map<std::string, SourcedValue> provenance;          // "diffusion.dermis" → source
 };

@@ -198,12 +198,81 @@ void read_intradermal(TomlSection event, Scenario& scenario) {
   event.finish();
 }
 
+void read_microneedle(TomlSection event, Scenario& scenario) {
+  using Kind = MicroneedlePatch::Kind;
+  MicroneedlePatch patch;
+  patch.species = species_index(scenario, event);
+  const SpeciesBasis& basis = scenario.species[patch.species].basis;
+  const std::string kind = event.text("kind", std::nullopt, {"solid", "coated", "dissolving", "hollow"});
+  patch.kind = kind == "solid" ? Kind::solid : kind == "coated" ? Kind::coated
+             : kind == "dissolving" ? Kind::dissolving : Kind::hollow;
+  const double at_s = event.quantity("at", Dimension::time, 0.0);
+  patch.wear_s = event.quantity("wear", Dimension::time, std::nullopt);
+  if (!(patch.wear_s > 0)) event.fail("wear", "must be > 0");
+  patch.hexagonal = event.text("array", "square", {"square", "hexagonal"}) == "hexagonal";
+  patch.pyramid = event.text("shape", "cone", {"cone", "pyramid"}) == "pyramid";
+  patch.pitch_um = event.quantity("pitch", Dimension::length, std::nullopt);
+  patch.length_um = event.quantity("length", Dimension::length, std::nullopt);
+  patch.base_width_um = event.quantity("base_width", Dimension::length, std::nullopt);
+  if (!(patch.pitch_um > 0)) event.fail("pitch", "must be > 0");
+  if (!(patch.base_width_um > 0) || patch.base_width_um > patch.pitch_um)
+    event.fail("base_width", "must be > 0 and at most the pitch");
+  double depth = 0;
+  for (const auto& layer : scenario.tissue.layers) depth += layer.thickness_um;
+  if (!(patch.length_um > 0) || patch.length_um >= depth) {
+    std::ostringstream message;
+    message << "a needle " << patch.length_um << " um long does not fit in tissue " << depth
+            << " um deep";
+    event.fail("length", message.str());
+  }
+  if (patch.kind == Kind::coated || patch.kind == Kind::dissolving) {
+    patch.payload_per_needle = event.quantity("payload", Dimension::amount_per_needle, std::nullopt, basis);
+    patch.release_s = patch.kind == Kind::coated
+                          ? event.quantity("release_time", Dimension::time, 30.0)
+                          : event.quantity("dissolution_time", Dimension::time, 600.0);
+    if (!(patch.release_s > 0)) event.fail(patch.kind == Kind::coated ? "release_time" : "dissolution_time", "must be > 0");
+  }
+  if (patch.kind == Kind::hollow) {
+    patch.flow_uL_per_s = event.quantity("rate", Dimension::flow_rate, std::nullopt);
+    patch.concentration = event.quantity("concentration", Dimension::concentration, std::nullopt, basis);
+    patch.infusion_s = event.quantity("duration", Dimension::time, patch.wear_s);
+    if (!(patch.flow_uL_per_s > 0)) event.fail("rate", "must be > 0");
+    if (!(patch.infusion_s > 0) || patch.infusion_s > patch.wear_s)
+      event.fail("duration", "must be > 0 and at most the wear time");
+  }
+  const bool occluded = event.boolean("occluded", false);  // closure: hours open, ~a day occluded
+  patch.closure_s = event.quantity("closure_time", Dimension::time, occluded ? 86400.0 : 3600.0);
+  if (!(patch.closure_s > 0)) event.fail("closure_time", "must be > 0");
+  // One needle per unit cell: a periodic square tissue must hold whole pitches; a hexagonal
+  // array has no square periodic cell, so it needs zero-flux sides.
+  const double cells = scenario.tissue.lateral_um / patch.pitch_um;
+  if (scenario.tissue.periodic && !patch.hexagonal && std::abs(cells - std::round(cells)) > 1e-6)
+    event.fail("pitch", "a periodic tissue must be a whole number of pitches wide (lateral_size " +
+                            std::to_string(scenario.tissue.lateral_um) + " um)");
+  if (scenario.tissue.periodic && patch.hexagonal)
+    event.fail("array", "a hexagonal array needs lateral_boundary = \"zero_flux\"");
+  for (double start : repeats(event, at_s)) {
+    patch.at_s = start;
+    scenario.patches.push_back(patch);
+  }
+  event.finish();
+}
+
 void check_events(Scenario& scenario, TomlSection& root) {
   const double duration = scenario.run.duration_s;
   for (const auto& dose : scenario.topical)
     if (dose.at_s < 0 || dose.at_s >= duration)
       root.fail("topical", "an application at " + std::to_string(dose.at_s) +
                                " s lies outside the run (0 to " + std::to_string(duration) + " s)");
+  std::sort(scenario.patches.begin(), scenario.patches.end(),
+            [](auto& a, auto& b) { return a.at_s < b.at_s; });
+  for (const auto& patch : scenario.patches)
+    if (patch.at_s < 0 || patch.at_s >= duration)
+      root.fail("microneedle", "a patch applied at " + std::to_string(patch.at_s) +
+                                   " s lies outside the run (0 to " + std::to_string(duration) + " s)");
+  for (std::size_t i = 1; i < scenario.patches.size(); ++i)
+    if (scenario.patches[i].at_s < scenario.patches[i - 1].at_s + scenario.patches[i - 1].wear_s)
+      root.fail("microneedle", "two patches cannot be worn at the same time");
   for (const auto& bolus : scenario.boluses)
     if (bolus.at_s < 0 || bolus.at_s >= duration)
       root.fail("intradermal", "an injection at " + std::to_string(bolus.at_s) +
@@ -247,8 +316,9 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   read_species(*species, library, scenario);
   for (auto& event : root.tables("topical")) read_topical(event, scenario);
   for (auto& event : root.tables("intradermal")) read_intradermal(event, scenario);
-  if (scenario.topical.empty() && scenario.boluses.empty())
-    root.fail("topical", "no delivery: add a [[topical]] or [[intradermal]] event");
+  for (auto& event : root.tables("microneedle")) read_microneedle(event, scenario);
+  if (scenario.topical.empty() && scenario.boluses.empty() && scenario.patches.empty())
+    root.fail("topical", "no delivery: add a [[topical]], [[intradermal]] or [[microneedle]] event");
   if (auto output = root.table("output")) {
     scenario.write_vtk = output->boolean("vtk", true);
     output->finish();

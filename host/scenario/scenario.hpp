@@ -48,6 +48,21 @@ struct IntradermalBolus {
   double aspect = 0.5;                      // vertical / lateral semi-axis
 };
 
+// A microneedle patch (DESIGN §1): needles of one kind on a square or hexagonal array,
+// inserted at `at_s` and withdrawn after `wear_s`; their tracks through the stratum corneum
+// and viable epidermis stay open as channels that close with `closure_s`.
+struct MicroneedlePatch {
+  enum class Kind { solid, coated, dissolving, hollow } kind = Kind::solid;
+  int species = 0;
+  double at_s = 0, wear_s = 0;
+  bool hexagonal = false, pyramid = false;
+  double pitch_um = 0, length_um = 0, base_width_um = 0;
+  double payload_per_needle = 0;  // coated, dissolving: amount per needle
+  double release_s = 0;           // coated: release, dissolving: dissolution time constant
+  double flow_uL_per_s = 0, concentration = 0, infusion_s = 0;  // hollow
+  double closure_s = 3600;        // channel closure time constant
+};
+
 struct Scenario {
   std::string path, name, description;
   RunSettings run;
@@ -55,6 +70,7 @@ struct Scenario {
   std::vector<SpeciesEntry> species;  // with the scenario's overrides applied
   std::vector<TopicalDose> topical;
   std::vector<IntradermalBolus> boluses;
+  std::vector<MicroneedlePatch> patches;
   bool write_vtk = true;
   std::string resolved_toml;  // the file after --set overrides, as TOML
 
