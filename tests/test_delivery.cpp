@@ -45,6 +45,45 @@ TEST(Delivery, FilmDoseIsAccountedForAndWipedOff) {
     if (r.time_s > 2 * 3600) EXPECT_EQ(r.layers.at(0).free, 0.0) << "film after wipe-off";
 }
 
+// Occlusion off: the solvent evaporates (15 um/h from a 20 um film, down to a 10 % residue),
+// its content stays, so the fluid-phase concentration driving the film's content into the
+// skin rises and more crosses the stratum corneum (made slightly permeable, D = 0.05 um²/s,
+// so that the crossing is barrier-limited) than under occlusion. Occlusion on
+// with a hydration factor of 3 triples the stratum corneum's D: more crosses again.
+TEST(Delivery, OcclusionChangesEvaporationAndHydration) {
+  const auto library = scenario::load_library(kSource + "/scenarios/library");
+  auto base = scenario::load_scenario(kSource + "/tests/scenarios/film_through_leaky_sc.toml",
+                                      {"run.duration=\"2 h\"",
+                                       "species.VEGF.stratum_corneum.diffusion=\"0.05 um^2/s\""},
+                                      library);
+  auto below_sc = [](const run::RunReport& report) {
+    const auto& r = report.records.at(0).back();
+    double amount = r.ledger.degraded + r.ledger.cleared + r.ledger.lost_bottom;
+    for (std::size_t l = 2; l < r.layers.size(); ++l)
+      amount += r.layers[l].free + r.layers[l].bound + r.layers[l].internalised;
+    EXPECT_LE(r.ledger.balance_residual(), 1e-12);
+    return amount;
+  };
+  auto run_with = [&](bool occluded, double evaporation_um_per_s, double hydration, const char* out) {
+    auto s = base;
+    s.topical.at(0).occluded = occluded;
+    s.topical.at(0).evaporation_um_per_s = evaporation_um_per_s;
+    s.topical.at(0).hydration_factor = hydration;
+    run::RunOptions options;
+    options.out_dir = (fs::temp_directory_path() / out).string();
+    options.force = true;
+    std::ostringstream progress;
+    return below_sc(run::run_scenario(s, options, progress));
+  };
+  const double occluded = run_with(true, 0, 1, "skinrd_test_occluded");
+  const double evaporating = run_with(false, 15.0 / 3600, 1, "skinrd_test_evaporating");
+  const double hydrated = run_with(true, 0, 3, "skinrd_test_hydrated");
+  EXPECT_GT(evaporating, 1.2 * occluded);
+  EXPECT_GT(hydrated, 1.2 * occluded);
+  RecordProperty("passage_occluded_evaporating_hydrated",
+                 std::to_string(occluded) + " " + std::to_string(evaporating) + " " + std::to_string(hydrated));
+}
+
 // Intact stratum corneum (D = 0): not one molecule below it.
 TEST(Delivery, IntactStratumCorneumLetsNothingThrough) {
   const auto report = run_file("film_through_leaky_sc.toml", "skinrd_test_intact",

@@ -6,13 +6,14 @@
 namespace skinrd::run {
 
 MaterialTable materials_with_film(const scenario::Scenario& scenario, const MaterialTable& base,
-                                  const scenario::TopicalDose* dose) {
+                                  const scenario::TopicalDose* dose, double t_s) {
   MaterialTable table = base;
   for (int s = 0; s < table.species_count(); ++s) {
     SpeciesCoefficients film;  // no film: impermeable
     if (dose) {
       film.diffusion_um2_per_s = dose->diffusion_um2_per_s;
-      film.partition = dose->partition;
+      film.partition = dose->partition * dose->remaining_fraction(t_s);
+      if (dose->occluded) table.at(1, s).diffusion_um2_per_s *= dose->hydration_factor;
     }
     table.at(kVehicle, s) = film;
   }

@@ -15,9 +15,12 @@ constexpr std::uint8_t kVehicle = 0, kNeedle = 6, kChannelSc = 7, kChannelVe = 8
 
 Problem build_problem(const scenario::Scenario& scenario);
 
-// The film's coefficients with a film of `dose` on the skin (or none: impermeable).
+// The film's coefficients with a film of `dose` on the skin (or none: impermeable) at time t:
+// evaporation scales its partition by the fraction of the film left, so its content stays
+// while its fluid-phase concentration u = c/K rises as the solvent leaves; an occluded film
+// multiplies the stratum corneum's D by its hydration factor.
 MaterialTable materials_with_film(const scenario::Scenario& scenario, const MaterialTable& base,
-                                  const scenario::TopicalDose* dose);
+                                  const scenario::TopicalDose* dose, double t_s = 0);
 
 // Index of the first tissue cell layer (below the film) and the z of the skin surface.
 int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario);

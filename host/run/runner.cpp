@@ -34,8 +34,11 @@ using Clock = std::chrono::steady_clock;
 // Amounts are kept as concentration × um^3; (ng/mL)·um^3 = 1e-12 ng, likewise for particles.
 constexpr double kAmountPerInternal = 1e-12;
 
-enum class EventKind { wipe_off, withdraw_needles, channels, apply_film, insert_needles, inject,
-                       infusion_change };
+enum class EventKind { wipe_off, withdraw_needles, channels, apply_film, evaporation,
+                       insert_needles, inject, infusion_change };
+
+// Evaporation is followed in 10 steps until the residue is reached (or the film wiped off).
+constexpr int kEvaporationUpdates = 10;
 struct Event {
   double time_s;
   EventKind kind;
@@ -53,6 +56,14 @@ std::vector<Event> schedule(const scenario::Scenario& scenario) {
     const auto& dose = scenario.topical[i];
     events.push_back({dose.at_s, EventKind::apply_film, static_cast<int>(i)});
     if (dose.wipe_off_s < end) events.push_back({dose.wipe_off_s, EventKind::wipe_off, static_cast<int>(i)});
+    if (dose.evaporation_um_per_s > 0) {
+      const double dry_s = (1 - dose.residual_fraction) * dose.thickness_um / dose.evaporation_um_per_s;
+      for (int n = 1; n <= kEvaporationUpdates; ++n) {
+        const double at = dose.at_s + dry_s * n / kEvaporationUpdates;
+        if (at < std::min(end, dose.wipe_off_s))
+          events.push_back({at, EventKind::evaporation, static_cast<int>(i)});
+      }
+    }
   }
   for (std::size_t i = 0; i < scenario.boluses.size(); ++i) {
     const auto& bolus = scenario.boluses[i];
@@ -138,8 +149,8 @@ class Runner {
   // state since the last patch was withdrawn.
   void refresh_materials() {
     sim_.set_materials(materials_with_channels(
-        scenario_, materials_with_film(scenario_, base_materials_, film_), channel_elapsed_s_,
-        channel_closure_s_));
+        scenario_, materials_with_film(scenario_, base_materials_, film_, sim_.time_s()),
+        channel_elapsed_s_, channel_closure_s_));
   }
   MaterialTable base_materials_;
   const scenario::TopicalDose* film_ = nullptr;
@@ -234,6 +245,8 @@ void Runner<Real>::apply(const Event& event) {
     }
   } else if (event.kind == EventKind::channels) {
     channel_elapsed_s_ = event.elapsed_s;
+    refresh_materials();
+  } else if (event.kind == EventKind::evaporation) {
     refresh_materials();
   } else if (event.kind == EventKind::inject) {
     const auto& bolus = scenario_.boluses[event.index];

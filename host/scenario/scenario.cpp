@@ -141,6 +141,19 @@ void read_topical(TomlSection event, Scenario& scenario) {
   dose.partition = event.number("partition", 1.0);
   if (!(dose.partition > 0)) event.fail("partition", "must be > 0");
   dose.constant = event.boolean("constant", false);
+  dose.occluded = event.boolean("occluded", false);
+  if (dose.occluded) {
+    dose.hydration_factor = event.number("hydration_factor", 1.0);
+    if (!(dose.hydration_factor > 0)) event.fail("hydration_factor", "must be > 0");
+  } else {
+    dose.evaporation_um_per_s = event.quantity("evaporation_rate", Dimension::speed, 0.0);
+    if (dose.evaporation_um_per_s < 0) event.fail("evaporation_rate", "must be >= 0");
+    dose.residual_fraction = event.number("residual_fraction", 0.1);
+    if (!(dose.residual_fraction > 0) || dose.residual_fraction > 1)
+      event.fail("residual_fraction", "must be in (0, 1]");
+    if (dose.evaporation_um_per_s > 0 && dose.constant)
+      event.fail("evaporation_rate", "a constant-concentration film does not evaporate");
+  }
   dose.dz_um = event.quantity("dz", Dimension::length, dose.thickness_um / 5);
   const double wipe_after_s = event.quantity("wipe_off_after", Dimension::time,
                                              std::numeric_limits<double>::infinity());
@@ -292,6 +305,11 @@ void check_events(Scenario& scenario, TomlSection& root) {
 }
 
 }  // namespace
+
+double TopicalDose::remaining_fraction(double t_s) const {
+  const double evaporated = evaporation_um_per_s * std::max(0.0, t_s - at_s) / thickness_um;
+  return std::max(residual_fraction, 1.0 - evaporated);
+}
 
 double Scenario::vehicle_thickness_um() const {
   return topical.empty() ? 0.0 : topical.front().thickness_um;

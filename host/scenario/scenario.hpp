@@ -37,6 +37,14 @@ struct TopicalDose {
   double diffusion_um2_per_s = 0, partition = 1;
   double concentration = 0;  // in the film
   bool constant = false;
+  // Occlusion (DESIGN §1): off, the solvent evaporates at evaporation_um_per_s until
+  // residual_fraction of the film is left (its content stays); on, no evaporation and the
+  // stratum corneum's D is multiplied by hydration_factor while the film is on.
+  bool occluded = false;
+  double evaporation_um_per_s = 0, residual_fraction = 0.1, hydration_factor = 1;
+
+  // Film thickness / initial thickness at time t (t ≥ at_s).
+  double remaining_fraction(double t_s) const;
 };
 
 // An intradermal injection: an ellipsoidal bleb, instantaneous or infused.

@@ -65,6 +65,8 @@ constexpr Unit kUnits[] = {
     {"1/(M*s)", Dimension::binding_rate, 1, 3},
     {"Da", Dimension::molar_mass, 1, 0},          {"kDa", Dimension::molar_mass, 1e3, 0},
     {"g/mol", Dimension::molar_mass, 1, 0},
+    {"um/s", Dimension::speed, 1, 0},             {"um/min", Dimension::speed, 1.0 / 60, 0},
+    {"um/h", Dimension::speed, 1.0 / 3600, 0},
 };
 
 std::string trim(std::string_view text) {
@@ -97,6 +99,7 @@ const char* to_string(Dimension dimension) {
     case Dimension::flow_rate: return "a flow rate";
     case Dimension::binding_rate: return "a binding rate constant";
     case Dimension::molar_mass: return "a molar mass";
+    case Dimension::speed: return "a speed";
   }
   return "?";
 }
@@ -116,6 +119,7 @@ const char* internal_unit(Dimension dimension, bool particles) {
     case Dimension::flow_rate: return "uL/s";
     case Dimension::binding_rate: return particles ? "1/(particles/mL*s)" : "1/(ng/mL*s)";
     case Dimension::molar_mass: return "g/mol";
+    case Dimension::speed: return "um/s";
   }
   return "?";
 }

@@ -23,6 +23,7 @@ enum class Dimension {
   flow_rate,          // uL/s
   binding_rate,       // k_on: 1/(concentration·s), per internal concentration unit
   molar_mass,         // g/mol
+  speed,              // um/s (a film's evaporation)
 };
 
 const char* internal_unit(Dimension dimension, bool particles);
