@@ -84,6 +84,23 @@ TEST(Delivery, OcclusionChangesEvaporationAndHydration) {
                  std::to_string(occluded) + " " + std::to_string(evaporating) + " " + std::to_string(hydrated));
 }
 
+// The film loses content only across its interface with the stratum corneum, so the
+// interface flux in the outputs equals −d(film content)/dt (central difference of 1-min
+// outputs, at 20 and 60 min; within 2 %).
+TEST(Delivery, InterfaceFluxDrainsTheFilm) {
+  const auto report = run_file("film_through_leaky_sc.toml", "skinrd_test_flux",
+                               {"run.output_interval=\"1 min\"", "run.duration=\"90 min\""});
+  const auto& records = report.records.at(0);
+  for (int minute : {20, 60}) {
+    const auto& before = records.at(minute - 1);
+    const auto& now = records.at(minute);
+    const auto& after = records.at(minute + 1);
+    ASSERT_DOUBLE_EQ(now.time_s, minute * 60.0);
+    const double drain = -(after.layers[0].free - before.layers[0].free) / 120.0;
+    EXPECT_NEAR(now.interface_flux_per_s.at(0), drain, 0.02 * drain) << minute << " min";
+  }
+}
+
 // Intact stratum corneum (D = 0): not one molecule below it.
 TEST(Delivery, IntactStratumCorneumLetsNothingThrough) {
   const auto report = run_file("film_through_leaky_sc.toml", "skinrd_test_intact",

@@ -22,6 +22,7 @@ struct OutputRecord {
   SpeciesLedger ledger;
   std::vector<LayerRecord> layers;
   double penetration_depth_um = 0;  // deepest z with lateral-mean c ≥ EC/100
+  std::vector<double> interface_flux_per_s;  // down across each layer interface, now (internal)
 };
 
 struct SpeciesSummary {

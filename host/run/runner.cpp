@@ -17,6 +17,7 @@
 #include "host/output/vtk_writer.hpp"
 #include "host/run/metrics.hpp"
 #include "host/run/problem_builder.hpp"
+#include "kernels/transport.hpp"
 
 #ifndef SKINRD_VERSION
 #define SKINRD_VERSION "unknown"
@@ -182,6 +183,8 @@ void Runner<Real>::open_outputs() {
   for (const auto& layer : grid.layers)
     metrics_ << ',' << layer.name << "_free," << layer.name << "_bound," << layer.name
              << "_internalised," << layer.name << "_mean_conc," << layer.name << "_frac_ge_ec";
+  for (std::size_t l = 0; l + 1 < grid.layers.size(); ++l)
+    metrics_ << ',' << grid.layers[l].name << "_to_" << grid.layers[l + 1].name << "_flux_per_s";
   metrics_ << ",penetration_depth_um,ledger_residual\n";
 }
 
@@ -358,6 +361,25 @@ void Runner<Real>::record(double t_s) {
       layer.fraction_at_or_above_ec = above / layer.volume_um3;
       r.layers.push_back(layer);
     }
+    // Net flux down across each layer interface now, through the same face conductances as
+    // the transport step (kernels/transport.hpp), in amount per second.
+    const std::vector<double> dz(grid.dz_um.begin(), grid.dz_um.end());
+    const kernels::GridView<double> host_grid{grid.nx, grid.ny, grid.nz, grid.dx_um, dz.data(),
+                                              grid.material.data()};
+    const auto coeffs = materials.species_coeffs<double>(s);
+    for (std::size_t l = 0; l + 1 < grid.layers.size(); ++l) {
+      const int k = grid.layers[l].k_end - 1;
+      double flux = 0;
+      for (int j = 0; j < grid.ny; ++j)
+        for (int i = 0; i < grid.nx; ++i) {
+          const std::size_t v = grid.index(i, j, k);
+          const auto& self = coeffs[grid.material[v]];
+          const auto face = kernels::face_towards(host_grid, scenario_.tissue.periodic, coeffs.data(),
+                                                  self, i, j, k, 2, +1);
+          flux += face.conductance * (c[v] / self.partition - c[face.neighbour] / face.other->partition);
+        }
+      r.interface_flux_per_s.push_back(flux);
+    }
     for (int k = surface_k; k < grid.nz; ++k) {  // deepest lateral mean ≥ EC/100
       double mean = 0;
       for (std::size_t v = plane * k; v < plane * (k + 1); ++v) mean += c[v];
@@ -376,6 +398,7 @@ void Runner<Real>::record(double t_s) {
       metrics_ << ',' << layer.free * kAmountPerInternal << ',' << layer.bound * kAmountPerInternal
                << ',' << layer.internalised * kAmountPerInternal << ','
                << layer.mean_free_concentration << ',' << layer.fraction_at_or_above_ec;
+    for (double flux : r.interface_flux_per_s) metrics_ << ',' << flux * kAmountPerInternal;
     metrics_ << ',' << r.penetration_depth_um << ',' << g.balance_residual() << '\n';
     records_[s].push_back(std::move(r));
   }
