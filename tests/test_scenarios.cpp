@@ -92,3 +92,30 @@ TEST(Scenarios, FilmThicknessFromVolumePerArea) {
 }
 
 }  // namespace
+
+namespace {
+
+// Occlusion sets the microneedle channels' closure time: hours open, about a day occluded
+// (parameters.md §5: t½ 0.5–2 h non-occluded, 20–26 h occluded; defaults 1 h and 24 h).
+TEST(Scenarios, OcclusionSetsTheChannelClosureTime) {
+  const auto open = load_scenario(kSource + "/scenarios/coated_microneedle_egf.toml", {}, library());
+  EXPECT_DOUBLE_EQ(open.patches.at(0).closure_s, 3600);
+  const auto occluded = load_scenario(kSource + "/scenarios/dissolving_microneedle_vegf.toml", {}, library());
+  EXPECT_DOUBLE_EQ(occluded.patches.at(0).closure_s, 86400);
+}
+
+// Coefficient overrides per material reach the species: uptake as k_int with V_max = k_int·K_m.
+TEST(Scenarios, CoefficientOverridesPerMaterial) {
+  const std::string file = kSource + "/tests/scenarios/valid_topical.toml";
+  const auto s = load_scenario(file,
+                               {"species.VEGF.papillary_dermis.uptake_rate=\"0.5 1/h\"",
+                                "species.VEGF.papillary_dermis.uptake_half_saturation=\"2 ng/mL\"",
+                                "species.VEGF.papillary_dermis.unbinding_rate=\"0.01 1/s\""},
+                               library());
+  const auto& c = s.species.at(0).by_material.at("papillary_dermis");
+  EXPECT_DOUBLE_EQ(c.uptake_half_saturation, 2);
+  EXPECT_NEAR(c.uptake_max_conc_per_s / c.uptake_half_saturation, 0.5 / 3600, 1e-15);
+  EXPECT_DOUBLE_EQ(c.unbinding_per_s, 0.01);
+}
+
+}  // namespace

@@ -104,6 +104,17 @@ void read_species(TomlSection species, const Library& library, Scenario& scenari
         c.clearance_per_s = m->quantity("clearance", Dimension::rate, c.clearance_per_s);
         c.binding_capacity = m->quantity("binding_capacity", Dimension::concentration,
                                          c.binding_capacity, entry.basis);
+        c.binding_on_per_conc_s = m->quantity("binding_on_rate", Dimension::binding_rate,
+                                              c.binding_on_per_conc_s, entry.basis);
+        c.unbinding_per_s = m->quantity("unbinding_rate", Dimension::rate, c.unbinding_per_s);
+        c.bound_degradation_per_s = m->quantity("bound_degradation", Dimension::rate,
+                                                c.bound_degradation_per_s);
+        const double k_int = m->quantity("uptake_rate", Dimension::rate,
+                                         c.uptake_max_conc_per_s / c.uptake_half_saturation);
+        c.uptake_half_saturation = m->quantity("uptake_half_saturation", Dimension::concentration,
+                                               c.uptake_half_saturation, entry.basis);
+        if (!(c.uptake_half_saturation > 0)) m->fail("uptake_half_saturation", "must be > 0");
+        c.uptake_max_conc_per_s = k_int * c.uptake_half_saturation;  // V_max = k_int · K_m
         m->finish();
       }
       entry.effective_concentration = overrides->quantity(
