@@ -102,6 +102,12 @@ TEST(Scenarios, OcclusionSetsTheChannelClosureTime) {
   EXPECT_DOUBLE_EQ(open.patches.at(0).closure_s, 3600);
   const auto occluded = load_scenario(kSource + "/scenarios/dissolving_microneedle_vegf.toml", {}, library());
   EXPECT_DOUBLE_EQ(occluded.patches.at(0).closure_s, 86400);
+  // A patch without its own closure setting, followed by an occluded serum: a day.
+  const auto serum = load_scenario(kSource + "/tests/scenarios/needles_then_serum.toml", {}, library());
+  EXPECT_DOUBLE_EQ(serum.patches.at(0).closure_s, 3600);  // closure_time given
+  const auto occluded_serum =
+      load_scenario(kSource + "/tests/scenarios/needles_then_occluded_serum.toml", {}, library());
+  EXPECT_DOUBLE_EQ(occluded_serum.patches.at(0).closure_s, 86400);
 }
 
 // Coefficient overrides per material reach the species: uptake as k_int with V_max = k_int·K_m.

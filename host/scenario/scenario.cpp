@@ -264,6 +264,7 @@ void read_microneedle(TomlSection event, Scenario& scenario) {
     if (!(patch.infusion_s > 0) || patch.infusion_s > patch.wear_s)
       event.fail("duration", "must be > 0 and at most the wear time");
   }
+  patch.closure_given = event.has("occluded") || event.has("closure_time");
   const bool occluded = event.boolean("occluded", false);  // closure: hours open, ~a day occluded
   patch.closure_s = event.quantity("closure_time", Dimension::time, occluded ? 86400.0 : 3600.0);
   if (!(patch.closure_s > 0)) event.fail("closure_time", "must be > 0");
@@ -297,6 +298,16 @@ void check_events(Scenario& scenario, TomlSection& root) {
   for (std::size_t i = 1; i < scenario.patches.size(); ++i)
     if (scenario.patches[i].at_s < scenario.patches[i - 1].at_s + scenario.patches[i - 1].wear_s)
       root.fail("microneedle", "two patches cannot be worn at the same time");
+  // Channels under an occlusive film close with the occluded time constant (DESIGN §1):
+  // a patch that does not set its own closure takes a day when an occluded film is applied
+  // while its channels are still open (within one non-occluded closure time).
+  for (auto& patch : scenario.patches) {
+    if (patch.closure_given) continue;
+    const double withdrawn = patch.at_s + patch.wear_s;
+    for (const auto& dose : scenario.topical)
+      if (dose.occluded && dose.at_s >= patch.at_s && dose.at_s <= withdrawn + patch.closure_s)
+        patch.closure_s = 86400;
+  }
   for (const auto& bolus : scenario.boluses)
     if (bolus.at_s < 0 || bolus.at_s >= duration)
       root.fail("intradermal", "an injection at " + std::to_string(bolus.at_s) +

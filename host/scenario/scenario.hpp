@@ -69,6 +69,7 @@ struct MicroneedlePatch {
   double release_s = 0;           // coated: release, dissolving: dissolution time constant
   double flow_uL_per_s = 0, concentration = 0, infusion_s = 0;  // hollow
   double closure_s = 3600;        // channel closure time constant
+  bool closure_given = false;     // closure_time or occluded set on the patch itself
 };
 
 struct Scenario {
