@@ -83,9 +83,10 @@ NeedleVoxels needle_voxels(const Grid& grid, const scenario::Scenario& scenario,
   // Needle axes: a square array, or rows pitch·√3/2 apart with every other row shifted.
   std::vector<std::pair<double, double>> axes;
   const double row = patch.hexagonal ? pitch * std::sqrt(3.0) / 2 : pitch;
-  for (int r = 0; (r + 0.5) * row <= width + 1e-9; ++r) {
+  // Only needles whose axis lies inside the tissue (not on its edge) are counted.
+  for (int r = 0; (r + 0.5) * row < width - 1e-9; ++r) {
     const double shift = patch.hexagonal && r % 2 ? pitch / 2 : 0;
-    for (int c = 0; (c + 0.5) * pitch + shift <= width + 1e-9; ++c)
+    for (int c = 0; (c + 0.5) * pitch + shift < width - 1e-9; ++c)
       axes.emplace_back((c + 0.5) * pitch + shift, (r + 0.5) * row);
   }
   NeedleVoxels result;

@@ -156,6 +156,7 @@ class Runner {
   MaterialTable base_materials_;
   const scenario::TopicalDose* film_ = nullptr;
   double channel_elapsed_s_ = 1e300, channel_closure_s_ = 1;  // closed until needles leave
+  int channel_patch_ = -1;  // the patch whose channels are open now
   std::vector<std::uint8_t> base_voxel_materials_ = sim_.problem().grid.material;
   std::vector<std::vector<OutputRecord>> records_;  // per species
   std::ofstream metrics_;
@@ -242,11 +243,13 @@ void Runner<Real>::apply(const Event& event) {
     }
     sim_.set_voxel_materials(material);
     if (!inserting) {
+      channel_patch_ = event.index;
       channel_elapsed_s_ = 0;
       channel_closure_s_ = patch.closure_s;
       refresh_materials();
     }
   } else if (event.kind == EventKind::channels) {
+    if (event.index != channel_patch_) return;  // a later patch's channels replaced these
     channel_elapsed_s_ = event.elapsed_s;
     refresh_materials();
   } else if (event.kind == EventKind::evaporation) {
@@ -276,8 +279,10 @@ void Runner<Real>::add_infusions() {
   };
   using Kind = scenario::MicroneedlePatch::Kind;
   for (const auto& patch : scenario_.patches) {
-    if (patch.kind == Kind::solid) continue;
     const NeedleVoxels needles = needle_voxels(grid, scenario_, patch);
+    if (needles.body.empty())
+      throw ConfigError("microneedle", "the needles cover no voxel at this resolution: refine dx or dz");
+    if (patch.kind == Kind::solid) continue;
     // Coated: released into the tissue touching the needles; dissolving: within the needles;
     // hollow: at the tips. First-order release stops when the patch is withdrawn.
     const auto& region = patch.kind == Kind::coated ? needles.surface
@@ -547,8 +552,13 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out) {
   const std::size_t voxels = grid.voxel_count();
   const int species = static_cast<int>(scenario.species.size());
   const std::size_t field_bytes = (scenario.run.double_precision ? 8 : 4);
-  std::size_t fields = 2 * species;  // free field and its next
-  for (int s = 0; s < species; ++s) fields += problem.materials.species_reacts(s) ? 2 : 0;
+  std::size_t state = species;  // free fields, plus bound and internalised where reacting
+  for (int s = 0; s < species; ++s) state += problem.materials.species_reacts(s) ? 2 : 0;
+  const bool adaptive = scenario.run.dt_s <= 0;
+  std::size_t sources = scenario.boluses.size() + scenario.patches.size();
+  std::size_t fields = state + species            // the next free field of each species
+                       + (adaptive ? 2 * state : 0)  // the controller's two saved copies
+                       + sources + (sources > 1 ? 1 : 0);
   const std::size_t scratch = scenario.run.scheme == Scheme::explicit_euler ? 0 : 4;
   const double bytes = double(voxels) * (field_bytes * (fields + scratch) + 1);
   out << "scenario " << scenario.name << " (" << scenario.path << "): valid\n"
@@ -564,8 +574,9 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out) {
   const double duration = scenario.run.duration_s;
   double steps;
   if (scenario.run.scheme == Scheme::explicit_euler) {
-    steps = duration / (0.9 * probe.explicit_dt_limit_s());
-    out << "scheme explicit: about " << steps << " steps\n";
+    steps = (scenario.run.dt_s > 0 ? 1 : 3) * duration / (0.9 * probe.explicit_dt_limit_s());
+    out << "scheme explicit: about " << steps << " step solves"
+        << (scenario.run.dt_s > 0 ? "" : " (3 per step with the controller)") << "\n";
   } else if (scenario.run.dt_s > 0) {
     steps = duration / scenario.run.dt_s;
     out << "scheme " << to_string(scenario.run.scheme) << ", dt " << scenario.run.dt_s << " s: "

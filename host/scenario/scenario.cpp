@@ -22,8 +22,10 @@ int species_index(const Scenario& scenario, TomlSection& section) {
 
 // "every" and "times" repeat an event: the start times it expands to.
 std::vector<double> repeats(TomlSection& section, double at_s) {
-  const int times = static_cast<int>(section.number("times", 1.0));
-  if (times < 1) section.fail("times", "must be >= 1");
+  const double count = section.number("times", 1.0);
+  if (!(count >= 1) || count != std::floor(count) || count > 100000)
+    section.fail("times", "must be a whole number from 1 to 100000");
+  const int times = static_cast<int>(count);
   const double every_s = section.quantity("every", Dimension::time, 0.0);
   if (times > 1 && !(every_s > 0)) section.fail("times", "repeats need an interval: every = \"12 h\"");
   std::vector<double> starts;
@@ -86,7 +88,10 @@ void read_tissue(TomlSection tissue, const Library& library, Scenario& scenario)
 void read_species(TomlSection species, const Library& library, Scenario& scenario) {
   const std::vector<std::string> names = species.texts("use");
   if (names.empty()) species.fail("use", "list at least one species from the library");
-  for (const std::string& name : names) {
+  for (std::size_t n = 0; n < names.size(); ++n) {
+    const std::string& name = names[n];
+    if (std::find(names.begin(), names.begin() + n, name) != names.begin() + n)
+      species.fail("use", "\"" + name + "\" is listed twice");
     if (!library.species.count(name)) {
       std::string known;
       for (const auto& [key, entry] : library.species) known += (known.empty() ? "" : ", ") + key;
