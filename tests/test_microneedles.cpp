@@ -90,7 +90,7 @@ TEST(Microneedles, ReleaseFollowsItsKinetics) {
 }
 
 // Solid needles leave channels: a serum right after them gets VEGF below the stratum corneum;
-// the same serum 4 h later (channel D at e^-3.75 = 2.4 % of free diffusion) passes in its
+// the same serum 4 h later (channel D at e^-3.75 = 2.4 % of its open value) passes in its
 // first minute less than a tenth of what the first did (measured 7.6 %); on intact skin
 // nothing passes at all.
 TEST(Microneedles, ChannelsOpenTheBarrierAndClose) {

@@ -22,11 +22,13 @@ MaterialTable materials_with_film(const scenario::Scenario& scenario, const Mate
 }
 
 MaterialTable materials_with_channels(const scenario::Scenario& scenario, const MaterialTable& base,
-                                      double elapsed_s, double closure_s) {
+                                      double elapsed_s, double closure_s,
+                                      const scenario::TopicalDose* film) {
   MaterialTable table = base;
   const double open = std::exp(-elapsed_s / closure_s);
   for (int s = 0; s < table.species_count(); ++s) {
-    const double free_d = scenario.species[s].diffusion_water_um2_per_s;
+    const double free_d =
+        film ? film->diffusion_um2_per_s : scenario.species[s].diffusion_water_um2_per_s;
     for (auto [channel, layer] : {std::pair{kChannelSc, 1}, std::pair{kChannelVe, 2}}) {
       SpeciesCoefficients c = base.at(layer, s);
       c.diffusion_um2_per_s = c.diffusion_um2_per_s + (free_d - c.diffusion_um2_per_s) * open;

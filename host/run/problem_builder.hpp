@@ -26,9 +26,11 @@ MaterialTable materials_with_film(const scenario::Scenario& scenario, const Mate
 int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario);
 
 // The coefficients of the channels `elapsed_s` after a patch was withdrawn: D relaxes from
-// free diffusion in water to the intact layer's as exp(−t/τ_close).
+// its open value to the intact layer's as exp(−t/τ_close). Open: the film's D while a film
+// fills the channels (DESIGN §1), else free diffusion in water (interstitial fluid).
 MaterialTable materials_with_channels(const scenario::Scenario& scenario, const MaterialTable& base,
-                                      double elapsed_s, double closure_s);
+                                      double elapsed_s, double closure_s,
+                                      const scenario::TopicalDose* film = nullptr);
 
 // The voxels of a patch: needle bodies (cone or pyramid, base at the skin surface), the tissue
 // voxels touching them (where a coating dissolves), and the bodies' deepest cell layer (where

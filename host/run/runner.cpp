@@ -151,7 +151,7 @@ class Runner {
   void refresh_materials() {
     sim_.set_materials(materials_with_channels(
         scenario_, materials_with_film(scenario_, base_materials_, film_, sim_.time_s()),
-        channel_elapsed_s_, channel_closure_s_));
+        channel_elapsed_s_, channel_closure_s_, film_));
   }
   MaterialTable base_materials_;
   const scenario::TopicalDose* film_ = nullptr;
