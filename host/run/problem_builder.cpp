@@ -79,6 +79,13 @@ int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario) {
   return scenario.vehicle_thickness_um() > 0 ? grid.layers.front().k_end : 0;
 }
 
+double region_volume_um3(const Grid& grid, const std::vector<std::size_t>& voxels) {
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  double volume = 0;
+  for (std::size_t v : voxels) volume += grid.dx_um * grid.dx_um * grid.dz_um[v / plane];
+  return volume;
+}
+
 NeedleVoxels needle_voxels(const Grid& grid, const scenario::Scenario& scenario,
                            const scenario::MicroneedlePatch& patch) {
   const double width = grid.nx * grid.dx_um, pitch = patch.pitch_um;

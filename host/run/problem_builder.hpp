@@ -42,6 +42,9 @@ struct NeedleVoxels {
 NeedleVoxels needle_voxels(const Grid& grid, const scenario::Scenario& scenario,
                            const scenario::MicroneedlePatch& patch);
 
+// Total volume of a set of voxels, um^3.
+double region_volume_um3(const Grid& grid, const std::vector<std::size_t>& voxels);
+
 // Voxel indices inside the bleb's ellipsoid (at least the voxel at its centre).
 std::vector<std::size_t> bleb_voxels(const Grid& grid, const scenario::Scenario& scenario,
                                      const scenario::IntradermalBolus& bolus);

@@ -257,11 +257,10 @@ void Runner<Real>::apply(const Event& event) {
   } else if (event.kind == EventKind::inject) {
     const auto& bolus = scenario_.boluses[event.index];
     const auto voxels = bleb_voxels(grid, scenario_, bolus);
-    double volume = 0;
-    for (std::size_t v : voxels) volume += grid.dx_um * grid.dx_um * grid.dz_um[v / plane];
     const double amount = bolus.volume_uL * 1e9 * bolus.concentration;  // conc × um^3
+    const double added = amount / region_volume_um3(grid, voxels);
     std::vector<Real> c = sim_.concentration(bolus.species);
-    for (std::size_t v : voxels) c[v] += static_cast<Real>(amount / volume);
+    for (std::size_t v : voxels) c[v] += static_cast<Real>(added);
     sim_.set_concentration(bolus.species, c);
   }  // infusion start and end: steps land there; the source itself was added at the start
 }
@@ -271,12 +270,6 @@ void Runner<Real>::apply(const Event& event) {
 template <class Real>
 void Runner<Real>::add_infusions() {
   const Grid& grid = sim_.problem().grid;
-  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
-  auto volume_of = [&](const std::vector<std::size_t>& voxels) {
-    double volume = 0;
-    for (std::size_t v : voxels) volume += grid.dx_um * grid.dx_um * grid.dz_um[v / plane];
-    return volume;
-  };
   using Kind = scenario::MicroneedlePatch::Kind;
   for (const auto& patch : scenario_.patches) {
     const NeedleVoxels needles = needle_voxels(grid, scenario_, patch);
@@ -292,8 +285,9 @@ void Runner<Real>::add_infusions() {
     const double total = patch.kind == Kind::hollow
                              ? patch.flow_uL_per_s * 1e9 * patch.concentration  // per second
                              : patch.payload_per_needle * 1e12 * needles.needles;  // ng → conc·um^3
+    const double per_volume = total / region_volume_um3(grid, region);
     std::vector<Real> q(grid.voxel_count(), Real(0));
-    for (std::size_t v : region) q[v] = static_cast<Real>(total / volume_of(region));
+    for (std::size_t v : region) q[v] = static_cast<Real>(per_volume);
     const double start = patch.at_s, end = patch.at_s + patch.wear_s, tau = patch.release_s;
     if (patch.kind == Kind::hollow) {
       const double duration = patch.infusion_s;
@@ -309,10 +303,9 @@ void Runner<Real>::add_infusions() {
   for (const auto& bolus : scenario_.boluses) {
     if (bolus.infusion_s <= 0) continue;
     const auto voxels = bleb_voxels(grid, scenario_, bolus);
-    double volume = 0;
-    for (std::size_t v : voxels) volume += grid.dx_um * grid.dx_um * grid.dz_um[v / plane];
     std::vector<Real> q(grid.voxel_count(), Real(0));
-    const double rate = bolus.volume_uL * 1e9 * bolus.concentration / bolus.infusion_s / volume;
+    const double rate = bolus.volume_uL * 1e9 * bolus.concentration / bolus.infusion_s /
+                        region_volume_um3(grid, voxels);
     for (std::size_t v : voxels) q[v] = static_cast<Real>(rate);
     const double start = bolus.at_s, duration = bolus.infusion_s;
     sim_.add_source(bolus.species, q, [start, duration](double t) {
