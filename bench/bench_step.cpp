@@ -6,30 +6,16 @@
 
 #include <random>
 
+#include "host/bench/kernel_bench.hpp"
 #include "host/simulation.hpp"
 
 namespace {
 
 using namespace skinrd;
 
-Problem layered_cube(int n, int species) {
-  std::vector<std::string> names;
-  for (int s = 0; s < species; ++s) names.push_back("species" + std::to_string(s));
-  MaterialTable table({"stratum_corneum", "epidermis", "dermis"}, names);
-  for (int s = 0; s < species; ++s) {
-    table.at(0, s) = {0.5, 0.2, 0, 0};
-    table.at(1, s) = {40, 1.0, 1e-4, 0};
-    table.at(2, s) = {80, 0.8, 1e-4, 1e-4};
-  }
-  // n cells in z over three layers with different spacing.
-  const int sc = n / 8, epi = n / 4, dermis = n - sc - epi;
-  Boundaries bc{true, kernels::TopBoundary::fixed_concentration, std::vector<double>(species, 1.0),
-                kernels::BottomBoundary::perfect_sink};
-  return {make_grid(n, n, 5.0, {{"stratum_corneum", sc * 1.0, 1.0, 0},
-                                {"epidermis", epi * 2.0, 2.0, 1},
-                                {"dermis", dermis * 5.0, 5.0, 2}}),
-          table, bc};
-}
+// The grid `skinrd bench` uses (host/bench/kernel_bench.hpp): 1, 2 and 5 um cells over the
+// stratum corneum, epidermis and dermis, fixed top, sink bottom, periodic sides.
+Problem layered_cube(int n, int species) { return bench::layered_test_problem(n, n, n, species); }
 
 template <class Real>
 void time_step(benchmark::State& state, BackendKind backend, Scheme scheme) {

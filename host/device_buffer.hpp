@@ -2,6 +2,7 @@
 // An RAII array in the memory of one backend: host memory for the CPU backend, device
 // memory for CUDA. The only place host code touches backend memory.
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -11,6 +12,34 @@
 #include "kernels/launchers.hpp"
 
 namespace skinrd {
+
+// Bytes held by live DeviceBuffers of each backend, and the most held since the last
+// reset_peak(): what Simulation::memory_footprint promises is checked against these.
+// Counted as requested (the CUDA allocator may round each allocation up).
+class DeviceBufferBytes {
+ public:
+  static std::size_t live(BackendKind kind) { return slot(kind).live.load(); }
+  static std::size_t peak(BackendKind kind) { return slot(kind).peak.load(); }
+  static void reset_peak(BackendKind kind) { slot(kind).peak.store(slot(kind).live.load()); }
+
+  static void allocated(BackendKind kind, std::size_t bytes) {
+    Slot& s = slot(kind);
+    const std::size_t now = s.live.fetch_add(bytes) + bytes;
+    std::size_t peak = s.peak.load();
+    while (now > peak && !s.peak.compare_exchange_weak(peak, now)) {
+    }
+  }
+  static void released(BackendKind kind, std::size_t bytes) { slot(kind).live.fetch_sub(bytes); }
+
+ private:
+  struct Slot {
+    std::atomic<std::size_t> live{0}, peak{0};
+  };
+  static Slot& slot(BackendKind kind) {
+    static Slot slots[2];
+    return slots[kind == BackendKind::cuda ? 1 : 0];
+  }
+};
 
 template <class T>
 class DeviceBuffer {
@@ -24,6 +53,7 @@ class DeviceBuffer {
     } else {
       host_.assign(size, T{}), data_ = host_.data();
     }
+    DeviceBufferBytes::allocated(kind_, bytes());
   }
   explicit DeviceBuffer(BackendKind kind, const std::vector<T>& values)
       : DeviceBuffer(kind, values.size()) {
@@ -37,12 +67,14 @@ class DeviceBuffer {
     return *this;
   }
   ~DeviceBuffer() {
+    DeviceBufferBytes::released(kind_, bytes());
     if (kind_ == BackendKind::cuda) kernels::cuda::release(data_);
   }
 
   T* data() { return data_; }
   const T* data() const { return data_; }
   std::size_t size() const { return size_; }
+  std::size_t bytes() const { return size_ * sizeof(T); }
 
   void upload(const std::vector<T>& values) {
     if (values.size() != size_)

@@ -31,6 +31,16 @@ Scheme parse_scheme(std::string_view name) {
   throw ConfigError("run.scheme", "must be explicit, adi or lod, got '" + std::string(name) + "'");
 }
 
+std::vector<std::uint8_t> transposed_materials(const Grid& grid) {
+  std::vector<std::uint8_t> transposed(grid.voxel_count());
+  for (int k = 0; k < grid.nz; ++k)
+    for (int j = 0; j < grid.ny; ++j)
+      for (int i = 0; i < grid.nx; ++i)
+        transposed[(static_cast<std::size_t>(k) * grid.nx + i) * grid.ny + j] =
+            grid.material[grid.index(i, j, k)];
+  return transposed;
+}
+
 void validate_problem(const Problem& problem) {
   problem.materials.validate();
   const int materials = problem.materials.material_count();
@@ -63,13 +73,90 @@ struct Simulation<Real>::State {
   int smoothing_steps_left = 0;
 };
 
+std::size_t MemoryFootprint::stored() const {
+  std::size_t bytes = 0;
+  for (const SpeciesFootprint& s : species) bytes += s.free + s.bound + s.internalised;
+  return bytes;
+}
+
+std::size_t MemoryFootprint::scratch() const {
+  std::size_t bytes = work + sweep_scratch;
+  for (const SpeciesFootprint& s : species) bytes += s.next;
+  return bytes;
+}
+
+std::size_t MemoryFootprint::sources() const {
+  std::size_t bytes = combined_source;
+  for (const SpeciesFootprint& s : species) bytes += s.sources;
+  return bytes;
+}
+
+std::size_t MemoryFootprint::total() const {
+  return stored() + scratch() + sources() + controller + materials + tallies;
+}
+
+template <class Real>
+typename Simulation<Real>::Layout Simulation<Real>::layout(const Problem& problem,
+                                                           BackendKind backend, Scheme scheme) {
+  const Grid& grid = problem.grid;
+  const std::size_t voxels = grid.voxel_count();
+  const int species = problem.materials.species_count();
+  Layout layout;
+  layout.free = layout.next = voxels;
+  // The reaction kernel updates free, bound and internalised together: a species with any
+  // reaction gets both fields (one may stay zero).
+  for (int s = 0; s < species; ++s)
+    layout.reacting.push_back(problem.materials.species_reacts(s) ? voxels : 0);
+  if (scheme != Scheme::explicit_euler) {
+    layout.work = voxels;
+    layout.sweep_scratch = sweep_scratch_values(voxels);
+  }
+  layout.material = voxels;
+  // CUDA's x sweeps read materials in (y, x, z) order.
+  layout.material_transposed = backend == BackendKind::cuda ? voxels : 0;
+  layout.dz = static_cast<std::size_t>(grid.nz);
+  layout.coeffs = static_cast<std::size_t>(problem.materials.material_count());  // per species
+  layout.tallies = static_cast<std::size_t>(species) * kernels::tally_count;
+  return layout;
+}
+
+template <class Real>
+MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, BackendKind backend,
+                                                   Scheme scheme, const FootprintOptions& options) {
+  const Layout l = layout(problem, backend, scheme);
+  constexpr std::size_t real = sizeof(Real);
+  MemoryFootprint f;
+  f.voxels = problem.grid.voxel_count();
+  bool combines = false;
+  for (std::size_t s = 0; s < l.reacting.size(); ++s) {
+    SpeciesFootprint sp;
+    sp.name = problem.materials.species_name(static_cast<int>(s));
+    sp.free = l.free * real;
+    sp.bound = sp.internalised = l.reacting[s] * real;
+    sp.next = l.next * real;
+    const int sources = s < options.sources_per_species.size() ? options.sources_per_species[s] : 0;
+    sp.sources = static_cast<std::size_t>(sources) * f.voxels * real;
+    combines |= sources > 1;
+    f.species.push_back(sp);
+  }
+  f.work = l.work * real;
+  f.sweep_scratch = l.sweep_scratch * real;
+  f.combined_source = combines ? f.voxels * real : 0;  // stepping_view's combined_source_
+  f.tallies = l.tallies * sizeof(double);
+  // save(): a copy of every stored field and of the tallies, for the start and the full step.
+  f.controller = options.step_controller ? 2 * (f.stored() + f.tallies) : 0;
+  f.materials = (l.material + l.material_transposed) * sizeof(std::uint8_t) + l.dz * real +
+                l.reacting.size() * l.coeffs * sizeof(kernels::MaterialCoeffs<Real>);
+  return f;
+}
+
 template <class Real>
 Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme)
     : problem_(std::move(problem)), backend_(backend), scheme_(scheme) {
   validate_problem(problem_);
   const Grid& grid = problem_.grid;
-  const std::size_t voxels = grid.voxel_count();
   const int species = species_count();
+  const Layout plan = layout(problem_, backend_, scheme_);
   boundary_view_.periodic_lateral = problem_.boundaries.periodic_lateral;
   boundary_view_.top = problem_.boundaries.top;
   boundary_view_.bottom = problem_.boundaries.bottom;
@@ -77,25 +164,20 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
   std::vector<Real> dz(grid.dz_um.begin(), grid.dz_um.end());
   dz_um_ = DeviceBuffer<Real>(backend_, dz);
   upload_materials();
-  tallies_ = DeviceBuffer<double>(backend_, std::vector<double>(species * kernels::tally_count));
+  tallies_ = DeviceBuffer<double>(backend_, std::vector<double>(plan.tallies));
   sources_.resize(species);
   dosed_.assign(species, 0.0);
 
   for (int s = 0; s < species; ++s) {
-    field_.emplace_back(backend_, voxels);
-    next_.emplace_back(backend_, voxels);
-    // The reaction kernel updates free, bound and internalised together: a species with any
-    // reaction gets both fields (one may stay zero).
-    const bool reacts = problem_.materials.species_reacts(s);
-    bound_.emplace_back(backend_, reacts ? voxels : 0);
-    internalised_.emplace_back(backend_, reacts ? voxels : 0);
+    field_.emplace_back(backend_, plan.free);
+    next_.emplace_back(backend_, plan.next);
+    bound_.emplace_back(backend_, plan.reacting[s]);
+    internalised_.emplace_back(backend_, plan.reacting[s]);
   }
   removed_.assign(species, 0.0);
   upload_coefficients();
-  if (scheme_ != Scheme::explicit_euler) {
-    work_ = DeviceBuffer<Real>(backend_, voxels);
-    scratch_ = DeviceBuffer<Real>(backend_, 3 * voxels);
-  }
+  work_ = DeviceBuffer<Real>(backend_, plan.work);
+  scratch_ = DeviceBuffer<Real>(backend_, plan.sweep_scratch);
 }
 
 // Coefficients to the backend and the explicit limit, computed once on the host copies by
@@ -122,15 +204,8 @@ template <class Real>
 void Simulation<Real>::upload_materials() {
   const Grid& grid = problem_.grid;
   material_ = DeviceBuffer<std::uint8_t>(backend_, grid.material);
-  if (backend_ == BackendKind::cuda) {  // CUDA's x sweeps read materials in (y, x, z) order
-    std::vector<std::uint8_t> transposed(grid.voxel_count());
-    for (int k = 0; k < grid.nz; ++k)
-      for (int j = 0; j < grid.ny; ++j)
-        for (int i = 0; i < grid.nx; ++i)
-          transposed[(static_cast<std::size_t>(k) * grid.nx + i) * grid.ny + j] =
-              grid.material[grid.index(i, j, k)];
-    material_transposed_ = DeviceBuffer<std::uint8_t>(backend_, transposed);
-  }
+  if (layout(problem_, backend_, scheme_).material_transposed > 0)
+    material_transposed_ = DeviceBuffer<std::uint8_t>(backend_, transposed_materials(grid));
 }
 
 template <class Real>

@@ -1,7 +1,9 @@
 #pragma once
 // The time loop of one tissue problem on one backend: fields and tallies live in the
 // backend's memory; the host reads them back only when asked.
+#include <cstddef>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +27,10 @@ struct Problem {
   MaterialTable materials;
   Boundaries boundaries;
 };
+
+// The material ids in (y fastest, then x, then z) order: what CUDA's x sweeps read
+// (line_sweep's material_transposed, kernels/launchers.hpp).
+std::vector<std::uint8_t> transposed_materials(const Grid& grid);
 
 // Throws ConfigError for a material id outside the table, a bad coefficient, or a
 // missing or negative top concentration.
@@ -54,9 +60,49 @@ struct AdaptiveReport {
   double last_dt_s = 0;
 };
 
+// Bytes a Simulation holds in its backend's memory (device memory on CUDA, host memory on
+// the CPU backend), by what they hold. Simulation::memory_footprint computes it, and the
+// constructor and the methods that allocate later follow the same layout, so the total is
+// what is allocated (tests/test_memory_footprint.cpp checks it against DeviceBufferBytes).
+struct SpeciesFootprint {
+  std::string name;
+  std::size_t free = 0, bound = 0, internalised = 0;  // the stored fields
+  std::size_t next = 0;     // scratch: the step's new free field, swapped with it each step
+  std::size_t sources = 0;  // the per-voxel source arrays (one per source)
+};
+
+struct MemoryFootprint {
+  std::size_t voxels = 0;
+  std::vector<SpeciesFootprint> species;
+  std::size_t work = 0;             // implicit schemes: right-hand side / correction, shared
+  std::size_t sweep_scratch = 0;    // implicit schemes: the line sweeps' scratch, shared
+  std::size_t combined_source = 0;  // sum of one species' several sources, shared
+  std::size_t controller = 0;       // the step controller's two saved copies of the state
+  std::size_t materials = 0;        // material ids (+ CUDA's transposed copy), coefficients, dz
+  std::size_t tallies = 0;          // the ledger's per-species tallies (double)
+
+  std::size_t stored() const;   // free + bound + internalised of every species
+  std::size_t scratch() const;  // next fields + work + sweep scratch
+  std::size_t sources() const;  // source arrays + combined_source
+  std::size_t total() const;
+  double per_voxel(std::size_t bytes) const { return voxels ? double(bytes) / voxels : 0.0; }
+};
+
+// What a Simulation allocates after its constructor, known to the caller in advance.
+struct FootprintOptions {
+  std::vector<int> sources_per_species;  // add_source/set_source arrays kept; empty: none
+  bool step_controller = false;          // advance_adaptive's two saved states
+};
+
 template <class Real>
 class Simulation {
  public:
+  // The memory a Simulation of `problem` on `backend` with `scheme` holds (Real fields).
+  static MemoryFootprint memory_footprint(const Problem& problem, BackendKind backend,
+                                          Scheme scheme, const FootprintOptions& options = {});
+  // Values of scratch the line sweeps need: line_sweep's contract (kernels/launchers.hpp).
+  static std::size_t sweep_scratch_values(std::size_t voxels) { return 3 * voxels; }
+
   Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::adi);
 
   const Problem& problem() const { return problem_; }
@@ -121,6 +167,14 @@ class Simulation {
  private:
   static constexpr int kRannacherSteps = 3;
 
+  // Values per buffer: the one layout memory_footprint reports and the allocations follow.
+  struct Layout {
+    std::size_t free = 0, next = 0, work = 0, sweep_scratch = 0, material = 0,
+                material_transposed = 0, dz = 0, coeffs = 0, tallies = 0;
+    std::vector<std::size_t> reacting;  // per species: bound and internalised values each
+  };
+  static Layout layout(const Problem& problem, BackendKind backend, Scheme scheme);
+
   kernels::GridView<Real> grid_view() const;
   kernels::SpeciesView<Real> species_view(int species) const;
   double amount(const DeviceBuffer<Real>& field, int k_begin, int k_end) const;
@@ -160,7 +214,7 @@ class Simulation {
   std::vector<std::vector<Source>> sources_;  // per species
   DeviceBuffer<Real> combined_source_;
   std::vector<double> dosed_, removed_;
-  DeviceBuffer<Real> work_, scratch_;  // implicit schemes: 1 + 3 values per voxel
+  DeviceBuffer<Real> work_, scratch_;  // implicit schemes: work and the sweeps' scratch
   DeviceBuffer<double> tallies_;       // [species][tally_count]
   double dt_limit_s_ = 0;
   double time_s_ = 0;

@@ -83,6 +83,10 @@ void fill_zero(void* device, std::size_t bytes);
 void synchronize();  // waits for every launched kernel (for timing)
 int device_count(std::string* why_none);
 std::string device_name(int device);
+// Peak memory bandwidth in bytes/s: 2 × memory clock × bus width / 8 (double data rate).
+double peak_memory_bandwidth_bytes_per_s(int device);
+// Free and total memory of the current device in bytes (cudaMemGetInfo).
+void memory_info(std::size_t* free_bytes, std::size_t* total_bytes);
 }  // namespace cuda
 
 }  // namespace skinrd::kernels

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "host/backend.hpp"
+#include "host/bench/kernel_bench.hpp"
 #include "host/error.hpp"
 #include "host/run/runner.hpp"
 #include "host/scenario/library.hpp"
@@ -171,10 +172,32 @@ int main(int argc, char** argv) {
   CLI::App* species_cmd = app.add_subcommand("species", "list the species library with sources");
   species_cmd->add_option("--library", species_library, "species and site library directory");
 
+  bench::BenchOptions bench_options;
+  std::string bench_size = "128", bench_precision = "float";
+  CLI::App* bench_cmd = app.add_subcommand(
+      "bench", "time each kernel: ms per call, voxel-updates/s, effective GB/s");
+  bench_cmd->add_option("--backend", bench_options.backend, "auto, cpu or cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->capture_default_str();
+  bench_cmd->add_option("--size", bench_size, "grid: NXxNYxNZ or N (a cube)")->capture_default_str();
+  bench_cmd->add_option("--species", bench_options.species, "species")->capture_default_str();
+  bench_cmd->add_option("--precision", bench_precision, "field precision: float or double")
+      ->check(CLI::IsMember({"float", "double"}))
+      ->capture_default_str();
+  bench_cmd->add_option("--repeat", bench_options.repeat, "timed calls per kernel (median)")
+      ->capture_default_str();
+  bench_cmd->add_option("--csv", bench_options.csv_path, "also write the rows as CSV");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*validate_cmd) return run_validate(validate);
     if (*species_cmd) return run_species(species_library);
+    if (*bench_cmd) {
+      bench::parse_size(bench_size, bench_options);
+      bench_options.double_precision = bench_precision == "double";
+      bench::run_kernel_bench(bench_options, std::cout);
+      return 0;
+    }
     if (*check_cmd) {
       run::check_scenario(load(check_options), std::cout);
       return 0;

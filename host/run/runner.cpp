@@ -15,6 +15,7 @@
 
 #include "host/error.hpp"
 #include "host/output/vtk_writer.hpp"
+#include "host/run/memory_budget.hpp"
 #include "host/run/metrics.hpp"
 #include "host/run/problem_builder.hpp"
 #include "kernels/transport.hpp"
@@ -127,7 +128,8 @@ class Runner {
  public:
   Runner(const scenario::Scenario& scenario, const RunOptions& options, std::ostream& progress)
       : scenario_(scenario), options_(options), progress_(progress),
-        sim_(build_problem(scenario), options.backend.kind, scenario.run.scheme),
+        sim_(build_fitting_problem(scenario, options.backend.kind), options.backend.kind,
+             scenario.run.scheme),
         base_materials_(sim_.problem().materials) {}
 
   void run();
@@ -544,16 +546,6 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out) {
   const Grid& grid = problem.grid;
   const std::size_t voxels = grid.voxel_count();
   const int species = static_cast<int>(scenario.species.size());
-  const std::size_t field_bytes = (scenario.run.double_precision ? 8 : 4);
-  std::size_t state = species;  // free fields, plus bound and internalised where reacting
-  for (int s = 0; s < species; ++s) state += problem.materials.species_reacts(s) ? 2 : 0;
-  const bool adaptive = scenario.run.dt_s <= 0;
-  std::size_t sources = scenario.boluses.size() + scenario.patches.size();
-  std::size_t fields = state + species            // the next free field of each species
-                       + (adaptive ? 2 * state : 0)  // the controller's two saved copies
-                       + sources + (sources > 1 ? 1 : 0);
-  const std::size_t scratch = scenario.run.scheme == Scheme::explicit_euler ? 0 : 4;
-  const double bytes = double(voxels) * (field_bytes * (fields + scratch) + 1);
   out << "scenario " << scenario.name << " (" << scenario.path << "): valid\n"
       << "grid " << grid.nx << " x " << grid.ny << " x " << grid.nz << " = " << voxels
       << " voxels, dx = " << grid.dx_um << " um, depth " << grid.depth_um() << " um\n";
@@ -561,9 +553,12 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out) {
     out << "  " << std::setw(18) << std::left << layer.name << std::right << " z " << std::setw(7)
         << layer.z_top_um << " - " << std::setw(7) << layer.z_bottom_um << " um, "
         << layer.k_end - layer.k_begin << " cells\n";
-  out << "species " << species << ", fields + scratch " << fields + scratch << " x "
-      << field_bytes << " bytes per voxel: memory " << bytes / 1048576 << " MiB\n"
-      << "explicit stability limit " << probe.explicit_dt_limit_s() << " s\n";
+  const BackendKind backend = select_backend("auto").kind;  // what `skinrd run` would pick
+  const std::size_t available = available_memory_bytes(backend);
+  out << "species " << species << "\n";
+  print_footprint(scenario_footprint(scenario, problem, backend), backend, scenario.run.scheme,
+                  scenario.run.double_precision, available, out);
+  out << "explicit stability limit " << probe.explicit_dt_limit_s() << " s\n";
   const double duration = scenario.run.duration_s;
   double steps;
   if (scenario.run.scheme == Scheme::explicit_euler) {

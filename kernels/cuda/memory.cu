@@ -65,4 +65,19 @@ std::string device_name(int device) {
   return properties.name;
 }
 
+// CUDA 13 removed memoryClockRate and memoryBusWidth from cudaDeviceProp; the attributes stay.
+double peak_memory_bandwidth_bytes_per_s(int device) {
+  int clock_khz = 0, bus_bits = 0;
+  SKINRD_CUDA_CHECK(cudaDeviceGetAttribute(&clock_khz, cudaDevAttrMemoryClockRate, device));
+  SKINRD_CUDA_CHECK(cudaDeviceGetAttribute(&bus_bits, cudaDevAttrGlobalMemoryBusWidth, device));
+  return 2.0 * clock_khz * 1e3 * bus_bits / 8.0;
+}
+
+void memory_info(std::size_t* free_bytes, std::size_t* total_bytes) {
+  std::size_t free_b = 0, total_b = 0;
+  SKINRD_CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
+  if (free_bytes) *free_bytes = free_b;
+  if (total_bytes) *total_bytes = total_b;
+}
+
 }  // namespace skinrd::kernels::cuda

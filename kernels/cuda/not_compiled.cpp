@@ -73,5 +73,7 @@ int device_count(std::string* why_none) {
   return 0;
 }
 std::string device_name(int) { not_compiled(); }
+double peak_memory_bandwidth_bytes_per_s(int) { not_compiled(); }
+void memory_info(std::size_t*, std::size_t*) { not_compiled(); }
 
 }  // namespace skinrd::kernels::cuda

@@ -1,0 +1,130 @@
+#include "host/run/memory_budget.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+#include <string>
+
+#include "host/error.hpp"
+#include "host/run/problem_builder.hpp"
+#include "kernels/launchers.hpp"
+
+namespace skinrd::run {
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+std::string format_bytes(double bytes) {
+  char text[32];
+  if (bytes >= kGiB) std::snprintf(text, sizeof text, "%.2f GiB", bytes / kGiB);
+  else std::snprintf(text, sizeof text, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  return text;
+}
+
+std::string per_voxel(const MemoryFootprint& f, std::size_t bytes,
+                      const char* format = "%6.2f B/voxel") {
+  char text[32];
+  std::snprintf(text, sizeof text, format, f.per_voxel(bytes));
+  return text;
+}
+
+}  // namespace
+
+FootprintOptions footprint_options(const scenario::Scenario& scenario) {
+  FootprintOptions options;
+  options.sources_per_species.assign(scenario.species.size(), 0);
+  for (const auto& patch : scenario.patches)
+    if (patch.kind != scenario::MicroneedlePatch::Kind::solid)
+      ++options.sources_per_species[patch.species];
+  for (const auto& bolus : scenario.boluses)
+    if (bolus.infusion_s > 0) ++options.sources_per_species[bolus.species];
+  options.step_controller = scenario.run.dt_s <= 0;
+  return options;
+}
+
+MemoryFootprint scenario_footprint(const scenario::Scenario& scenario, const Problem& problem,
+                                   BackendKind backend) {
+  const FootprintOptions options = footprint_options(scenario);
+  return scenario.run.double_precision
+             ? Simulation<double>::memory_footprint(problem, backend, scenario.run.scheme, options)
+             : Simulation<float>::memory_footprint(problem, backend, scenario.run.scheme, options);
+}
+
+std::size_t available_memory_bytes(BackendKind backend) {
+  if (backend == BackendKind::cuda) {
+    std::size_t free_bytes = 0;
+    kernels::cuda::memory_info(&free_bytes, nullptr);
+    return free_bytes;
+  }
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::size_t kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit)
+    if (key == "MemAvailable:") return kib * 1024;
+  return 0;
+}
+
+void require_fits(const MemoryFootprint& footprint, BackendKind backend,
+                  std::size_t available_bytes) {
+  if (available_bytes == 0 || footprint.total() <= available_bytes) return;
+  char message[512];
+  std::snprintf(message, sizeof message,
+                "the run needs %.2f GiB of %s but only %.2f GiB is available; use a coarser "
+                "grid (doubling tissue.dx divides the voxels by 4; coarser layer dz divides "
+                "them further)%s",
+                footprint.total() / kGiB,
+                backend == BackendKind::cuda ? "device memory" : "memory",
+                available_bytes / kGiB,
+                footprint.controller > 0 ? ", or a fixed run.dt (the step controller keeps two "
+                                           "copies of every field)"
+                                         : "");
+  throw ConfigError("tissue.dx", message);
+}
+
+Problem build_fitting_problem(const scenario::Scenario& scenario, BackendKind backend) {
+  Problem problem = build_problem(scenario);
+  require_fits(scenario_footprint(scenario, problem, backend), backend,
+               available_memory_bytes(backend));
+  return problem;
+}
+
+void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme scheme,
+                     bool double_precision, std::size_t available_bytes, std::ostream& out) {
+  out << "memory on the " << to_string(backend) << " backend (" << to_string(scheme) << ", "
+      << (double_precision ? "double" : "float") << " fields): "
+      << format_bytes(static_cast<double>(f.total())) << ", "
+      << per_voxel(f, f.total(), "%.2f bytes/voxel");
+  if (available_bytes > 0)
+    out << "; " << format_bytes(static_cast<double>(available_bytes)) << " available"
+        << (f.total() > available_bytes ? " -- does NOT fit" : "");
+  out << "\n  stored fields   " << per_voxel(f, f.stored()) << "  ";
+  for (std::size_t s = 0; s < f.species.size(); ++s) {
+    const SpeciesFootprint& sp = f.species[s];
+    out << (s ? "; " : "") << sp.name << ": free " << f.per_voxel(sp.free);
+    if (sp.bound) out << ", bound " << f.per_voxel(sp.bound);
+    if (sp.internalised) out << ", internalised " << f.per_voxel(sp.internalised);
+  }
+  std::size_t next = 0;
+  for (const SpeciesFootprint& sp : f.species) next += sp.next;
+  out << "\n  scratch         " << per_voxel(f, f.scratch()) << "  next free fields "
+      << f.per_voxel(next) << " (one per species)";
+  if (f.work + f.sweep_scratch > 0)
+    out << ", shared by all species: work " << f.per_voxel(f.work) << ", line sweeps "
+        << f.per_voxel(f.sweep_scratch);
+  out << "\n  sources         " << per_voxel(f, f.sources()) << "  "
+      << (f.sources() ? "per-voxel source arrays (and their sum where a species has several)"
+                      : "none");
+  out << "\n  step controller " << per_voxel(f, f.controller) << "  "
+      << (f.controller ? "two saved copies of the stored fields" : "none (fixed dt)");
+  out << "\n  materials       " << per_voxel(f, f.materials + f.tallies)
+      << "  material ids" << (backend == BackendKind::cuda ? " (and a transposed copy)" : "")
+      << ", coefficients, dz, ledger tallies\n";
+  if (scheme == Scheme::adi)
+    out << "  (the GPU-performance issue's ADI target: 4 B/voxel per stored float field plus at "
+           "most 8 B/voxel of scratch shared by all species; scratch here "
+        << f.per_voxel(f.scratch()) << " B/voxel)\n";
+}
+
+}  // namespace skinrd::run

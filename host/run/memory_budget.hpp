@@ -1,0 +1,41 @@
+#pragma once
+// A run's memory: what its Simulation will allocate (Simulation::memory_footprint, the layout
+// the allocations follow), what the backend has free, and the refusal of a run that would
+// not fit, made before anything large is allocated.
+#include <cstddef>
+#include <iosfwd>
+
+#include "host/backend.hpp"
+#include "host/scenario/scenario.hpp"
+#include "host/simulation.hpp"
+
+namespace skinrd::run {
+
+// What the scenario's Simulation allocates after its constructor: one source array per
+// infused bleb and per releasing patch (as Runner::add_infusions adds them), and the step
+// controller's saved states when no fixed dt is set.
+FootprintOptions footprint_options(const scenario::Scenario& scenario);
+
+// The footprint of the scenario's run on `backend`, in its field precision.
+MemoryFootprint scenario_footprint(const scenario::Scenario& scenario, const Problem& problem,
+                                   BackendKind backend);
+
+// Memory the backend can still give, in bytes: free device memory on CUDA (cudaMemGetInfo),
+// MemAvailable from /proc/meminfo on the CPU; 0 when it cannot be read.
+std::size_t available_memory_bytes(BackendKind backend);
+
+// Throws ConfigError (key tissue.dx) saying needed vs available in GiB and suggesting a
+// coarser grid when the footprint exceeds `available_bytes`; an unknown (0) availability
+// passes.
+void require_fits(const MemoryFootprint& footprint, BackendKind backend,
+                  std::size_t available_bytes);
+
+// The scenario's problem (build_problem), refused by require_fits before the run allocates.
+Problem build_fitting_problem(const scenario::Scenario& scenario, BackendKind backend);
+
+// The breakdown `skinrd check` prints: stored fields per species, scratch, sources, the step
+// controller's copies, materials; bytes per voxel and in total.
+void print_footprint(const MemoryFootprint& footprint, BackendKind backend, Scheme scheme,
+                     bool double_precision, std::size_t available_bytes, std::ostream& out);
+
+}  // namespace skinrd::run

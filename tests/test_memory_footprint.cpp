@@ -1,0 +1,153 @@
+// Memory footprint: Simulation::memory_footprint is what a Simulation allocates (counted by
+// DeviceBufferBytes), for every scheme, with and without reactions, sources and the step
+// controller, and for a scenario run end to end; a run that does not fit is refused with
+// needed and available memory in GiB.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "host/device_buffer.hpp"
+#include "host/error.hpp"
+#include "host/run/memory_budget.hpp"
+#include "host/run/problem_builder.hpp"
+#include "host/run/runner.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace skinrd;
+const std::string kSource = SKINRD_SOURCE_DIR;
+constexpr BackendKind kCpu = BackendKind::cpu;
+
+// Two layers, 6 × 5 × 7 voxels; species 0 binds in the lower layer when `reacting`.
+Problem small_problem(bool reacting) {
+  MaterialTable table({"upper", "lower"}, {"a", "b"});
+  for (int s = 0; s < 2; ++s) {
+    table.at(0, s) = {10, 1, 1e-3, 0};
+    table.at(1, s) = {20, 0.5, 0, 1e-3};
+  }
+  if (reacting) {
+    table.at(1, 0).binding_on_per_conc_s = 1e-2;
+    table.at(1, 0).unbinding_per_s = 1e-3;
+    table.at(1, 0).binding_capacity = 5;
+  }
+  Boundaries bc{true, kernels::TopBoundary::fixed_concentration, {1.0, 0.5},
+                kernels::BottomBoundary::perfect_sink};
+  return {make_grid(6, 5, 2.0, {{"upper", 6, 2, 0}, {"lower", 8, 2, 1}}), table, bc};
+}
+
+template <class Real>
+void expect_footprint_is_allocated(Scheme scheme, bool reacting) {
+  const Problem problem = small_problem(reacting);
+  const std::size_t before = DeviceBufferBytes::live(kCpu);
+  Simulation<Real> sim(problem, kCpu, scheme);
+  const MemoryFootprint f = Simulation<Real>::memory_footprint(problem, kCpu, scheme);
+  EXPECT_EQ(DeviceBufferBytes::live(kCpu) - before, f.total());
+  EXPECT_EQ(f.stored(), (reacting ? 4 : 2) * problem.grid.voxel_count() * sizeof(Real));
+  EXPECT_EQ(f.species[0].bound > 0, reacting);
+  EXPECT_EQ(f.species[1].bound, 0u);
+
+  // Sources: two for species 0 (summed into one shared array when stepping), one for b.
+  const std::vector<Real> q(problem.grid.voxel_count(), Real(1));
+  sim.add_source(0, q, [](double t) { return t; });
+  sim.add_source(0, q, [](double t) { return 2 * t; });
+  sim.add_source(1, q, [](double t) { return t; });
+  FootprintOptions options;
+  options.sources_per_species = {2, 1};
+  sim.step(0.5 * sim.explicit_dt_limit_s());
+  EXPECT_EQ(DeviceBufferBytes::live(kCpu) - before,
+            Simulation<Real>::memory_footprint(problem, kCpu, scheme, options).total());
+
+  // The step controller's saved states exist only while it runs: its peak.
+  options.step_controller = true;
+  DeviceBufferBytes::reset_peak(kCpu);
+  AdaptiveOptions adaptive;
+  sim.advance_adaptive(sim.time_s() + 3 * sim.explicit_dt_limit_s(), adaptive);
+  EXPECT_EQ(DeviceBufferBytes::peak(kCpu) - before,
+            Simulation<Real>::memory_footprint(problem, kCpu, scheme, options).total());
+}
+
+TEST(MemoryFootprint, IsWhatASimulationAllocates) {
+  for (Scheme scheme : {Scheme::explicit_euler, Scheme::adi, Scheme::lod})
+    for (bool reacting : {false, true}) {
+      SCOPED_TRACE(std::string(to_string(scheme)) + (reacting ? " reacting" : ""));
+      expect_footprint_is_allocated<float>(scheme, reacting);
+      expect_footprint_is_allocated<double>(scheme, reacting);
+    }
+}
+
+TEST(MemoryFootprint, ReleasedWithTheSimulation) {
+  const std::size_t before = DeviceBufferBytes::live(kCpu);
+  { Simulation<float> sim(small_problem(true), kCpu, Scheme::adi); }
+  EXPECT_EQ(DeviceBufferBytes::live(kCpu), before);
+}
+
+// CUDA's x sweeps read a transposed copy of the material ids: 1 byte per voxel more.
+TEST(MemoryFootprint, CudaKeepsTransposedMaterials) {
+  const Problem problem = small_problem(false);
+  const auto cpu = Simulation<float>::memory_footprint(problem, kCpu, Scheme::adi);
+  const auto cuda = Simulation<float>::memory_footprint(problem, BackendKind::cuda, Scheme::adi);
+  EXPECT_EQ(cuda.total() - cpu.total(), problem.grid.voxel_count());
+}
+
+scenario::Scenario load(const std::string& name, const std::vector<std::string>& overrides) {
+  static const auto library = scenario::load_library(kSource + "/scenarios/library");
+  return scenario::load_scenario(kSource + "/tests/scenarios/" + name, overrides, library);
+}
+
+// A scenario's footprint (its infusion's source array included) is the peak of its run.
+TEST(MemoryFootprint, ScenarioRunPeaksAtItsFootprint) {
+  for (bool controller : {false, true}) {
+    SCOPED_TRACE(controller ? "step controller" : "fixed dt");
+    scenario::Scenario s = load("bleb_and_infusion.toml", {"run.duration=\"15 min\""});
+    if (controller) {
+      s.run.dt_s = 0;
+      s.run.adaptive.dt_max_s = 120;
+    }
+    const MemoryFootprint expected =
+        run::scenario_footprint(s, run::build_problem(s), kCpu);
+    ASSERT_EQ(expected.sources(), expected.voxels * sizeof(double));  // one infused bleb
+    run::RunOptions options;
+    options.out_dir = (fs::temp_directory_path() / "skinrd_footprint_run").string();
+    options.force = true;
+    std::ostringstream progress;
+    const std::size_t before = DeviceBufferBytes::live(kCpu);
+    DeviceBufferBytes::reset_peak(kCpu);
+    run::run_scenario(s, options, progress);
+    EXPECT_EQ(DeviceBufferBytes::peak(kCpu) - before, expected.total());
+  }
+}
+
+TEST(MemoryFootprint, RunThatDoesNotFitIsRefused) {
+  const Problem problem = small_problem(true);
+  const MemoryFootprint f = Simulation<float>::memory_footprint(problem, kCpu, Scheme::adi);
+  EXPECT_NO_THROW(run::require_fits(f, kCpu, f.total()));
+  EXPECT_NO_THROW(run::require_fits(f, kCpu, 0));  // unknown: not refused
+  try {
+    run::require_fits(f, BackendKind::cuda, f.total() - 1);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "tissue.dx");
+    const std::string what = e.what();
+    EXPECT_NE(what.find("GiB of device memory but only"), std::string::npos) << what;
+    EXPECT_NE(what.find("coarser grid"), std::string::npos) << what;
+  }
+}
+
+TEST(MemoryFootprint, CpuAvailableMemoryIsRead) {
+  if (!fs::exists("/proc/meminfo")) GTEST_SKIP() << "no /proc/meminfo";
+  EXPECT_GT(run::available_memory_bytes(kCpu), 0u);
+}
+
+TEST(MemoryFootprint, CheckPrintsTheBreakdown) {
+  const scenario::Scenario s = load("bleb_and_infusion.toml", {});
+  std::ostringstream out;
+  run::check_scenario(s, out);
+  const std::string text = out.str();
+  for (const char* part : {"bytes/voxel", "stored fields", "scratch", "sources",
+                           "step controller", "materials"})
+    EXPECT_NE(text.find(part), std::string::npos) << part << " in\n" << text;
+}
+
+}  // namespace
