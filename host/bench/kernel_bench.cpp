@@ -159,7 +159,8 @@ void KernelBench<Real>::measure(const std::string& kernel, const Traffic& traffi
   char peak[16] = "-";
   if (row.fraction_of_peak > 0)
     std::snprintf(peak, sizeof peak, "%.1f %%", 100 * row.fraction_of_peak);
-  std::snprintf(line, sizeof line, "| %-18s | %10.3f | %10.3e | %5.0f | %8.2f | %7s | %s |",
+  // Significant figures, so a fast kernel or a slow machine never prints a rounded 0.
+  std::snprintf(line, sizeof line, "| %-18s | %10.4g | %10.3e | %5.0f | %8.3g | %7s | %s |",
                 kernel.c_str(), row.ms_per_call, row.voxel_updates_per_s, row.bytes_per_voxel,
                 row.gb_per_s, peak, row.traffic.c_str());
   out_ << line << std::endl;
