@@ -43,26 +43,103 @@ struct TridiagonalRow {
   Real lower, diag, upper;
 };
 
+// θ·dt/V of a cell in layer k: turns a face conductance into its weight w in a row.
+template <class Real, class GridT>
+SKINRD_HD inline Real row_weight_per_conductance(const GridT& g, int k, Real theta_dt_s) {
+  return theta_dt_s / g.volume_um3(k);
+}
+
+// Diagonal of a z row beyond its two faces: the top and bottom boundary conductances and
+// the first-order losses.
+template <class Real, class GridT>
+SKINRD_HD inline Real z_row_diagonal_extra(const GridT& g, const BoundaryView<Real>& bc,
+                                           const MaterialCoeffs<Real>& self, int k,
+                                           Real theta_dt_s) {
+  const auto boundary = boundary_conductances(g, bc, self, k);
+  return row_weight_per_conductance(g, k, theta_dt_s) * (boundary.top + boundary.bottom) *
+             reciprocal_partition(self) +
+         theta_dt_s * (self.degradation_per_s + self.clearance_per_s);
+}
+
+// A row from the weights w = θ·dt·G/V of the cell's lower and upper faces (0 where there is
+// none), the reciprocal partitions 1/K of the lower neighbour, the cell and the upper
+// neighbour, and the diagonal beyond the faces. Fluxes act on u = c/K, hence the 1/K.
+template <class Real>
+SKINRD_HD inline TridiagonalRow<Real> row_from_faces(Real w_lower, Real w_upper,
+                                                     Real inv_partition_lower,
+                                                     Real inv_partition_self,
+                                                     Real inv_partition_upper,
+                                                     Real diagonal_extra) {
+  return {-(w_lower * inv_partition_lower),
+          Real(1) + w_lower * inv_partition_self + w_upper * inv_partition_self + diagonal_extra,
+          -(w_upper * inv_partition_upper)};
+}
+
 template <class Real, class GridT>
 SKINRD_HD inline TridiagonalRow<Real> implicit_row(const GridT& g, const BoundaryView<Real>& bc,
                                                    const MaterialCoeffs<Real>* coeffs, int axis,
                                                    int i, int j, int k, Real theta_dt_s) {
   const MaterialCoeffs<Real>& self = coeffs[g.material[g.index(i, j, k)]];
-  const Real per_volume = theta_dt_s / g.volume_um3(k);
-  TridiagonalRow<Real> row{Real(0), Real(1), Real(0)};
+  const Real per_volume = row_weight_per_conductance(g, k, theta_dt_s);
+  Real w[2] = {Real(0), Real(0)}, inv_partition_other[2] = {Real(1), Real(1)};
   for (int step = -1; step <= 1; step += 2) {
     const Face<Real> face = face_towards(g, bc.periodic_lateral, coeffs, self, i, j, k, axis, step);
     if (!face.exists) continue;
-    const Real w = per_volume * face.conductance;
-    (step < 0 ? row.lower : row.upper) -= w / face.other->partition;
-    row.diag += w / self.partition;
+    w[step > 0] = per_volume * face.conductance;
+    inv_partition_other[step > 0] = reciprocal_partition(*face.other);
   }
-  if (axis == 2) {
-    const auto boundary = boundary_conductances(g, bc, self, k);
-    row.diag += per_volume * (boundary.top + boundary.bottom) / self.partition +
-                theta_dt_s * (self.degradation_per_s + self.clearance_per_s);
-  }
-  return row;
+  const Real extra = axis == 2 ? z_row_diagonal_extra(g, bc, self, k, theta_dt_s) : Real(0);
+  return row_from_faces(w[0], w[1], inv_partition_other[0], reciprocal_partition(self),
+                        inv_partition_other[1], extra);
+}
+
+// Row of a line as the Thomas algorithm eliminates it, first and last marking its ends: without the corner
+// entries, and on a cyclic line with the Sherman–Morrison diagonal changes (Numerical
+// Recipes §2.7): beta = row 0's lower, gamma = −row 0's diag, alpha = row n−1's upper, and
+// corner = cyclic_corner(alpha, beta, gamma), needed on row n−1 only.
+template <class Real>
+SKINRD_HD inline Real cyclic_corner(Real alpha, Real beta, Real gamma) {
+  return alpha * beta / gamma;
+}
+template <class Real>
+SKINRD_HD inline TridiagonalRow<Real> thomas_row(TridiagonalRow<Real> r, bool first, bool last,
+                                                 bool cyclic, Real gamma, Real corner) {
+  if (first) r.lower = 0;
+  if (last) r.upper = 0;
+  // Selects, not branches, so SIMD code runs it on every lane.
+  r.diag -= cyclic && first ? gamma : (cyclic && last ? corner : Real(0));
+  return r;
+}
+
+// Right-hand side of the cyclic correction's second system: (gamma, 0, …, 0, alpha).
+template <class Real>
+SKINRD_HD inline Real cyclic_correction_rhs(bool first, bool last, Real alpha, Real gamma) {
+  return first ? gamma : (last ? alpha : Real(0));
+}
+
+// Forward elimination of row r after the previous row's cp: 1/pivot and this row's cp.
+template <class Real>
+struct ThomasPivot {
+  Real reciprocal, cp;
+};
+template <class Real>
+SKINRD_HD inline ThomasPivot<Real> thomas_pivot(const TridiagonalRow<Real>& r, Real cp_previous) {
+  const Real reciprocal = Real(1) / (r.diag - r.lower * cp_previous);
+  return {reciprocal, r.upper * reciprocal};
+}
+template <class Real>
+SKINRD_HD inline Real thomas_forward(Real value, Real lower, Real previous, Real pivot_reciprocal) {
+  return (value - lower * previous) * pivot_reciprocal;
+}
+// Back substitution, and the cyclic correction x − factor·q, both value − a·b.
+template <class Real>
+SKINRD_HD inline Real thomas_backward(Real value, Real cp, Real next) {
+  return value - cp * next;
+}
+template <class Real>
+SKINRD_HD inline Real sherman_morrison_factor(Real x_first, Real x_last, Real q_first,
+                                              Real q_last, Real beta, Real gamma) {
+  return (x_first + beta * x_last / gamma) / (Real(1) + q_first + beta * q_last / gamma);
 }
 
 // Cell m of the line through (i0, j0, k0) along axis.
@@ -78,6 +155,7 @@ SKINRD_HD inline LineCell line_cell(int axis, int i0, int j0, int k0, int m) {
 // with the cyclic variant (Sherman–Morrison, Numerical Recipes §2.7); a periodic line of 2
 // cells, whose two faces join the same pair, is solved directly.
 // The matrix is column diagonally dominant (scaled by cell volume), so no pivoting is needed.
+// The reference line solve: the CPU backend solves many lines at once with the same pieces.
 template <class Real, class GridT>
 SKINRD_HD inline void solve_line(const GridT& g, const BoundaryView<Real>& bc,
                                  const MaterialCoeffs<Real>* coeffs, int axis, int i0, int j0,
@@ -105,39 +183,34 @@ SKINRD_HD inline void solve_line(const GridT& g, const BoundaryView<Real>& bc,
     x[index(1)] = (r0.diag * b1 - a10 * b0) / det;
     return;
   }
-  // Cyclic corners: row 0 couples to cell n−1 (beta), row n−1 to cell 0 (alpha).
-  Real alpha = 0, beta = 0, gamma = 0;
+  Real alpha = 0, beta = 0, gamma = 0, corner = 0;
   if (cyclic) {
-    beta = row(0).lower;
+    const TridiagonalRow<Real> first = row(0);
+    beta = first.lower;
+    gamma = -first.diag;
     alpha = row(n - 1).upper;
-    gamma = -row(0).diag;
+    corner = cyclic_corner(alpha, beta, gamma);
   }
   Real cp_prev = 0, x_prev = 0, q_prev = 0;
   for (int m = 0; m < n; ++m) {
-    TridiagonalRow<Real> r = row(m);
-    if (m == 0) r.lower = 0;
-    if (m == n - 1) r.upper = 0;
-    if (cyclic && m == 0) r.diag -= gamma;
-    if (cyclic && m == n - 1) r.diag -= alpha * beta / gamma;
-    const Real denom = r.diag - r.lower * cp_prev;
+    const TridiagonalRow<Real> r = thomas_row(row(m), m == 0, m == n - 1, cyclic, gamma, corner);
+    const ThomasPivot<Real> pivot = thomas_pivot(r, cp_prev);
     const std::size_t idx = index(m);
-    cp[idx] = cp_prev = r.upper / denom;
-    x[idx] = x_prev = (x[idx] - r.lower * x_prev) / denom;
-    if (cyclic) {
-      const Real u = m == 0 ? gamma : (m == n - 1 ? alpha : Real(0));
-      q[idx] = q_prev = (u - r.lower * q_prev) / denom;
-    }
+    cp[idx] = cp_prev = pivot.cp;
+    x[idx] = x_prev = thomas_forward(x[idx], r.lower, x_prev, pivot.reciprocal);
+    if (cyclic)
+      q[idx] = q_prev = thomas_forward(cyclic_correction_rhs(m == 0, m == n - 1, alpha, gamma), r.lower, q_prev,
+                                       pivot.reciprocal);
   }
   for (int m = n - 2; m >= 0; --m) {
     const std::size_t idx = index(m), next = index(m + 1);
-    x[idx] -= cp[idx] * x[next];
-    if (cyclic) q[idx] -= cp[idx] * q[next];
+    x[idx] = thomas_backward(x[idx], cp[idx], x[next]);
+    if (cyclic) q[idx] = thomas_backward(q[idx], cp[idx], q[next]);
   }
   if (cyclic) {
     const std::size_t first = index(0), last = index(n - 1);
-    const Real factor =
-        (x[first] + beta * x[last] / gamma) / (Real(1) + q[first] + beta * q[last] / gamma);
-    for (int m = 0; m < n; ++m) x[index(m)] -= factor * q[index(m)];
+    const Real factor = sherman_morrison_factor(x[first], x[last], q[first], q[last], beta, gamma);
+    for (int m = 0; m < n; ++m) x[index(m)] = thomas_backward(x[index(m)], factor, q[index(m)]);
   }
 }
 
@@ -155,15 +228,17 @@ SKINRD_HD inline VoxelUpdate<Real> implicit_tallies(const GridView<Real>& g,
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
   const double c_theta = (1.0 - static_cast<double>(theta)) * sp.concentration[idx] +
                          static_cast<double>(theta) * c_new[idx];
-  const double u_theta = c_theta / self.partition;
   const double volume_um3 = g.volume_um3(k), dt = dt_s;
   const auto boundary = boundary_conductances(g, bc, self, k);
   VoxelUpdate<Real> result{c_new[idx], {}};
   result.tally[Tally::degraded] = dt * self.degradation_per_s * volume_um3 * c_theta;
   result.tally[Tally::cleared] = dt * self.clearance_per_s * volume_um3 * c_theta;
-  result.tally[Tally::entered_top] =
-      dt * boundary.top * (static_cast<double>(sp.top_concentration) - u_theta);
-  result.tally[Tally::lost_bottom] = dt * boundary.bottom * u_theta;
+  if (boundary.top != Real(0) || boundary.bottom != Real(0)) {  // the top and bottom layers
+    const double u_theta = c_theta / self.partition;
+    result.tally[Tally::entered_top] =
+        dt * boundary.top * (static_cast<double>(sp.top_concentration) - u_theta);
+    result.tally[Tally::lost_bottom] = dt * boundary.bottom * u_theta;
+  }
   if (sp.source_per_s)
     result.tally[Tally::added_by_source] =
         dt * static_cast<double>(source_scale * sp.source_per_s[idx]) * volume_um3;

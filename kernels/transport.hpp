@@ -17,8 +17,21 @@ SKINRD_HD inline Real half_cell_conductance(const MaterialCoeffs<Real>& m, Real 
 // = A·g_a·g_b/(g_a + g_b). Symmetric in (a, b) bit for bit, so the flux leaving one
 // voxel is exactly the flux entering its neighbour. Zero if either side is impermeable.
 template <class Real>
+SKINRD_HD inline Real series_conductance(Real g_a, Real g_b) {
+  // g ≥ 0, so an impermeable side (g = 0) makes the product, and the result, 0. A zero sum
+  // becomes 1 without a branch: SIMD code computes this on every lane.
+  const Real sum = g_a + g_b;
+  return g_a * g_b / (sum + (sum > Real(0) ? Real(0) : Real(1)));
+}
+template <class Real>
 SKINRD_HD inline Real face_conductance(Real g_a, Real g_b, Real area_um2) {
-  return (g_a > Real(0) && g_b > Real(0)) ? area_um2 * (g_a * g_b / (g_a + g_b)) : Real(0);
+  return area_um2 * series_conductance(g_a, g_b);
+}
+
+// 1/K, which the implicit rows multiply by (one division per material, not per face).
+template <class Real>
+SKINRD_HD inline Real reciprocal_partition(const MaterialCoeffs<Real>& m) {
+  return Real(1) / m.partition;
 }
 
 // Lateral neighbour of cell i along an axis of n cells, or -1 through a zero-flux side.

@@ -1,6 +1,11 @@
 // OpenMP loops over the implicit-scheme functions of kernels/implicit.hpp. Lines along x are
 // contiguous; lines along y and z are taken with x innermost, so neighbouring lines share
 // cache lines.
+#include <algorithm>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
 #include "kernels/cpu/parallel_for.hpp"
 #include "kernels/implicit.hpp"
 #include "kernels/instantiate.hpp"
@@ -23,27 +28,248 @@ void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& b
   });
 }
 
+namespace {
+
+// Lines solved together: the Thomas recurrence runs along the lines and the inner loop
+// across them, so it vectorises and every load is contiguous.
+constexpr int kLanes = 64;
+
+// Per-material and per-layer inputs of one sweep's rows, computed once per sweep by the
+// shared functions of kernels/implicit.hpp, so the line loops only look them up.
+template <class Real>
+struct SweepTables {
+  int materials = 0;
+  std::vector<Real> inv_partition;     // [material]
+  std::vector<Real> half_cell;         // [material] lateral (h = dx), [k][material] along z
+  std::vector<Real> diagonal_extra;    // [k][material], z only
+  std::vector<Real> weight;            // [k] θ·dt/V
+  std::vector<Real> area_um2;          // [k] lateral faces; [0] for z faces
+};
+
+template <class Real>
+int material_count(const GridView<Real>& grid) {
+  const std::uint8_t* material = grid.material;
+  const auto voxels = static_cast<std::ptrdiff_t>(grid.voxel_count());
+  std::uint8_t largest = 0;
+#pragma omp parallel for simd schedule(static) reduction(max : largest)
+  for (std::ptrdiff_t idx = 0; idx < voxels; ++idx)
+    largest = material[idx] > largest ? material[idx] : largest;
+  return largest + 1;
+}
+
+template <class Real>
+SweepTables<Real> sweep_tables(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                               const MaterialCoeffs<Real>* coeffs, int axis, Real theta_dt_s) {
+  SweepTables<Real> t;
+  const int nm = t.materials = material_count(grid);
+  for (int a = 0; a < nm; ++a) t.inv_partition.push_back(reciprocal_partition(coeffs[a]));
+  for (int k = 0; k < grid.nz; ++k) {
+    t.weight.push_back(row_weight_per_conductance(grid, k, theta_dt_s));
+    t.area_um2.push_back(grid.dx_um * grid.dz_um[k]);  // as face_towards: dy = dx
+  }
+  if (axis < 2) {
+    for (int a = 0; a < nm; ++a) t.half_cell.push_back(half_cell_conductance(coeffs[a], grid.dx_um));
+    return t;
+  }
+  t.area_um2.assign(1, grid.dx_um * grid.dx_um);
+  for (int k = 0; k < grid.nz; ++k)
+    for (int a = 0; a < nm; ++a) {
+      t.half_cell.push_back(half_cell_conductance(coeffs[a], grid.dz_um[k]));
+      t.diagonal_extra.push_back(z_row_diagonal_extra(grid, bc, coeffs[a], k, theta_dt_s));
+    }
+  return t;
+}
+
+// Per-thread buffers of a block of lines: cp and q for every cell, and the state carried
+// from one cell to the next, per lane.
+template <class Real>
+struct LineBlockScratch {
+  std::vector<Real> cp, q;
+  Real conductance_lower[kLanes], inv_partition_lower[kLanes], inv_partition_self[kLanes],
+      half_cell_self[kLanes], half_cell_next[kLanes], inv_partition_next[kLanes],
+      extra[kLanes], alpha[kLanes], beta[kLanes], gamma[kLanes], zeros[kLanes] = {};
+  explicit LineBlockScratch(int n) : cp(static_cast<std::size_t>(n) * kLanes), q(cp.size()) {}
+};
+
+// out[l] = table[material[l]]. Layered tissue makes most rows of materials uniform: those
+// become a broadcast, the rest a scalar gather.
+template <class Real>
+void gather(const Real* table, const std::uint8_t* material, int lanes, Real* out) {
+  std::uint8_t differs = 0;
+  for (int l = 0; l < lanes; ++l) differs |= material[l] ^ material[0];
+  if (differs == 0) {
+    const Real value = table[material[0]];
+    for (int l = 0; l < lanes; ++l) out[l] = value;
+  } else {
+    for (int l = 0; l < lanes; ++l) out[l] = table[material[l]];
+  }
+}
+
+// Solves `lanes` lines of n ≥ 2 cells (n ≥ 3 if cyclic) at once, in place: cell m of lane l
+// is x[m·x_stride + l] with material mat[m·mat_stride + l]. Lateral blocks lie in layer
+// k_lateral; z blocks (kZ) have cell m in layer m. The arithmetic is solve_line's, term for
+// term, so the result is the same to the bit.
+template <class Real, bool kZ, bool kCyclic>
+void solve_block(const SweepTables<Real>& t, int n, int k_lateral, int lanes,
+                 Real* x, std::size_t x_stride, const std::uint8_t* mat, std::size_t mat_stride,
+                 LineBlockScratch<Real>& s) {
+  const int nm = t.materials;
+  auto half_cells = [&](int m) { return t.half_cell.data() + (kZ ? std::size_t(m) * nm : 0); };
+  const Real area_um2 = kZ ? t.area_um2[0] : t.area_um2[k_lateral];
+  for (int l = 0; l < lanes; ++l) {
+    const std::uint8_t a = mat[l];
+    s.half_cell_self[l] = half_cells(0)[a];
+    s.inv_partition_self[l] = t.inv_partition[a];
+    s.conductance_lower[l] = Real(0);
+    s.inv_partition_lower[l] = Real(1);
+    s.alpha[l] = s.beta[l] = s.gamma[l] = Real(0);
+    if (kCyclic) {  // the face through the periodic side, to cell n − 1
+      const std::uint8_t b = mat[std::size_t(n - 1) * mat_stride + l];
+      s.conductance_lower[l] = face_conductance(s.half_cell_self[l], half_cells(n - 1)[b], area_um2);
+      s.inv_partition_lower[l] = t.inv_partition[b];
+    }
+  }
+  Real* cp = s.cp.data();
+  Real* q = s.q.data();
+  // Forward elimination of cell m on every lane. The first and last cells (n ≥ 2) are
+  // compile-time cases, so the SIMD loop has no branch.
+  auto forward = [&](auto first_tag, auto last_tag, int m) {
+    constexpr bool kFirst = decltype(first_tag)::value, kLast = decltype(last_tag)::value;
+    const int k = kZ ? m : k_lateral;
+    constexpr bool kHasNext = !kLast || kCyclic;
+    const int m_next = kLast ? 0 : m + 1;
+    const Real weight = t.weight[k];
+    // Gathers by material, scalar; the arithmetic below runs across lanes in SIMD.
+    const std::uint8_t* mat_next = mat + std::size_t(m_next) * mat_stride;
+    const Real* half_cells_next = half_cells(m_next);
+    gather(half_cells_next, mat_next, lanes, s.half_cell_next);
+    gather(t.inv_partition.data(), mat_next, lanes, s.inv_partition_next);
+    if constexpr (kZ)
+      gather(t.diagonal_extra.data() + std::size_t(m) * nm, mat + std::size_t(m) * mat_stride,
+             lanes, s.extra);
+    Real* xm = x + std::size_t(m) * x_stride;
+    Real* cpm = cp + std::size_t(m) * kLanes;
+    Real* qm = q + std::size_t(m) * kLanes;
+    const Real* x_prev = kFirst ? s.zeros : xm - x_stride;
+    const Real* cp_prev = kFirst ? s.zeros : cpm - kLanes;
+    const Real* q_prev = kFirst ? s.zeros : qm - kLanes;
+#pragma GCC ivdep
+    for (int l = 0; l < lanes; ++l) {
+      const Real face = face_conductance(s.half_cell_self[l], s.half_cell_next[l], area_um2);
+      const Real conductance_upper = kHasNext ? face : Real(0);
+      TridiagonalRow<Real> r = row_from_faces(
+          weight * s.conductance_lower[l], weight * conductance_upper, s.inv_partition_lower[l],
+          s.inv_partition_self[l], s.inv_partition_next[l], kZ ? s.extra[l] : Real(0));
+      if constexpr (kFirst) {
+        s.beta[l] = r.lower;
+        s.gamma[l] = -r.diag;
+      }
+      Real corner = Real(0);
+      if constexpr (kLast && kCyclic) {
+        s.alpha[l] = r.upper;
+        corner = cyclic_corner(s.alpha[l], s.beta[l], s.gamma[l]);
+      }
+      r = thomas_row(r, kFirst, kLast, kCyclic, s.gamma[l], corner);
+      const ThomasPivot<Real> pivot = thomas_pivot(r, cp_prev[l]);
+      cpm[l] = pivot.cp;
+      xm[l] = thomas_forward(xm[l], r.lower, x_prev[l], pivot.reciprocal);
+      if constexpr (kCyclic)
+        qm[l] = thomas_forward(cyclic_correction_rhs(kFirst, kLast, s.alpha[l], s.gamma[l]), r.lower,
+                               q_prev[l], pivot.reciprocal);
+      s.conductance_lower[l] = conductance_upper;
+      s.inv_partition_lower[l] = s.inv_partition_self[l];
+      s.inv_partition_self[l] = s.inv_partition_next[l];
+      s.half_cell_self[l] = s.half_cell_next[l];
+    }
+  };
+  forward(std::true_type{}, std::false_type{}, 0);
+  for (int m = 1; m + 1 < n; ++m) forward(std::false_type{}, std::false_type{}, m);
+  forward(std::false_type{}, std::true_type{}, n - 1);
+  for (int m = n - 2; m >= 0; --m) {
+    Real* xm = x + std::size_t(m) * x_stride;
+    const Real* cpm = cp + std::size_t(m) * kLanes;
+    Real* qm = q + std::size_t(m) * kLanes;
+#pragma GCC ivdep
+    for (int l = 0; l < lanes; ++l) {
+      xm[l] = thomas_backward(xm[l], cpm[l], xm[l + x_stride]);
+      if (kCyclic) qm[l] = thomas_backward(qm[l], cpm[l], qm[l + kLanes]);
+    }
+  }
+  if (!kCyclic) return;
+  Real* x_last = x + std::size_t(n - 1) * x_stride;
+  const Real* q_last = q + std::size_t(n - 1) * kLanes;
+  Real* factor = s.extra;  // free again
+#pragma GCC ivdep
+  for (int l = 0; l < lanes; ++l)
+    factor[l] = sherman_morrison_factor(x[l], x_last[l], q[l], q_last[l], s.beta[l], s.gamma[l]);
+  for (int m = 0; m < n; ++m) {
+    Real* xm = x + std::size_t(m) * x_stride;
+    const Real* qm = q + std::size_t(m) * kLanes;
+#pragma GCC ivdep
+    for (int l = 0; l < lanes; ++l) xm[l] = thomas_backward(xm[l], factor[l], qm[l]);
+  }
+}
+
+}  // namespace
+
 template <class Real>
 void line_sweep(const GridView<Real>& grid, const std::uint8_t*, const BoundaryView<Real>& bc,
                 const MaterialCoeffs<Real>* coeffs, int axis, Real theta_dt_s, Real* data,
                 Real* scratch) {
-  Real* cp = scratch;
-  Real* q = scratch + grid.voxel_count();
-  if (axis == 0) {
+  const int n = axis == 0 ? grid.nx : axis == 1 ? grid.ny : grid.nz;
+  const bool cyclic = axis < 2 && bc.periodic_lateral && n > 1;
+  if (n == 1 || (cyclic && n == 2)) {  // degenerate lines: the reference solve, line by line
+    Real* cp = scratch;
+    Real* q = scratch + grid.voxel_count();
 #pragma omp parallel for collapse(2) schedule(static)
-    for (int k = 0; k < grid.nz; ++k)
-      for (int j = 0; j < grid.ny; ++j)
-        solve_line(grid, bc, coeffs, 0, 0, j, k, theta_dt_s, data, cp, q);
-  } else if (axis == 1) {
-#pragma omp parallel for schedule(static)
-    for (int k = 0; k < grid.nz; ++k)
-      for (int i = 0; i < grid.nx; ++i)
-        solve_line(grid, bc, coeffs, 1, i, 0, k, theta_dt_s, data, cp, q);
-  } else {
-#pragma omp parallel for schedule(static)
-    for (int j = 0; j < grid.ny; ++j)
-      for (int i = 0; i < grid.nx; ++i)
-        solve_line(grid, bc, coeffs, 2, i, j, 0, theta_dt_s, data, cp, q);
+    for (int b = 0; b < (axis == 2 ? grid.ny : grid.nz); ++b)
+      for (int a = 0; a < (axis == 0 ? grid.ny : grid.nx); ++a)
+        solve_line(grid, bc, coeffs, axis, axis == 0 ? 0 : a, axis == 0 ? a : axis == 1 ? 0 : b,
+                   axis == 2 ? 0 : b, theta_dt_s, data, cp, q);
+    return;
+  }
+  const SweepTables<Real> tables = sweep_tables(grid, bc, coeffs, axis, theta_dt_s);
+  const std::size_t row = grid.nx, plane = row * grid.ny;
+  // Blocks of up to kLanes lines: along x the lanes are y-lines (copied into a transposed
+  // tile); along y and z they are neighbouring x positions, contiguous in memory.
+  const int lane_count = axis == 0 ? grid.ny : grid.nx;
+  const int chunks = (lane_count + kLanes - 1) / kLanes;
+  const int outer = axis == 2 ? grid.ny : grid.nz;
+#pragma omp parallel
+  {
+    LineBlockScratch<Real> s(n);
+    std::vector<Real> tile(axis == 0 ? std::size_t(n) * kLanes : 0);
+    std::vector<std::uint8_t> tile_material(tile.size());
+    auto solve_lateral = [&](int k, int lanes, Real* x, std::size_t x_stride,
+                             const std::uint8_t* mat, std::size_t mat_stride) {
+      if (cyclic)
+        solve_block<Real, false, true>(tables, n, k, lanes, x, x_stride, mat, mat_stride, s);
+      else
+        solve_block<Real, false, false>(tables, n, k, lanes, x, x_stride, mat, mat_stride, s);
+    };
+#pragma omp for collapse(2) schedule(static)
+    for (int b = 0; b < outer; ++b)
+      for (int c = 0; c < chunks; ++c) {
+        const int first = c * kLanes, lanes = std::min(kLanes, lane_count - first);
+        if (axis == 2) {
+          const std::size_t start = b * row + first;
+          solve_block<Real, true, false>(tables, n, 0, lanes, data + start, plane,
+                                  grid.material + start, plane, s);
+        } else if (axis == 1) {
+          const std::size_t start = b * plane + first;
+          solve_lateral(b, lanes, data + start, row, grid.material + start, row);
+        } else {
+          const std::size_t start = b * plane + first * row;
+          for (int l = 0; l < lanes; ++l)
+            for (int i = 0; i < n; ++i) {
+              tile[std::size_t(i) * kLanes + l] = data[start + l * row + i];
+              tile_material[std::size_t(i) * kLanes + l] = grid.material[start + l * row + i];
+            }
+          solve_lateral(b, lanes, tile.data(), kLanes, tile_material.data(), kLanes);
+          for (int l = 0; l < lanes; ++l)
+            for (int i = 0; i < n; ++i) data[start + l * row + i] = tile[std::size_t(i) * kLanes + l];
+        }
+      }
   }
 }
 
@@ -51,16 +277,20 @@ template <class Real>
 void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                       const SpeciesView<Real>& sp, const Real* c_new, Real theta, Real dt_s,
                       Real source_scale, double* tallies) {
-  double sums[tally_count] = {};
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sums[:tally_count])
+  // Four partial sums per tally, voxel i into sum i mod 4: four independent add chains.
+  constexpr int kChains = 4;
+  double sums[kChains * tally_count] = {};
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sums[:kChains * tally_count])
   for (int k = 0; k < grid.nz; ++k)
     for (int j = 0; j < grid.ny; ++j)
       for (int i = 0; i < grid.nx; ++i) {
         const VoxelUpdate<Real> r =
             kernels::implicit_tallies(grid, bc, sp, c_new, i, j, k, theta, dt_s, source_scale);
-        for (int t = 0; t < tally_count; ++t) sums[t] += r.tally[t];
+        double* chain = sums + (i % kChains) * tally_count;
+        for (int t = 0; t < tally_count; ++t) chain[t] += r.tally[t];
       }
-  for (int t = 0; t < tally_count; ++t) tallies[t] += sums[t];
+  for (int c = 0; c < kChains; ++c)
+    for (int t = 0; t < tally_count; ++t) tallies[t] += sums[c * tally_count + t];
 }
 
 template <class Real>
