@@ -1,6 +1,6 @@
-// OpenMP loops over the implicit-scheme functions of kernels/implicit.hpp. Lines along x are
-// contiguous; lines along y and z are taken with x innermost, so neighbouring lines share
-// cache lines.
+// OpenMP loops over the implicit-scheme functions of kernels/implicit.hpp. Line sweeps solve
+// up to 64 lines together with the SIMD loop across them: y and z lines at neighbouring x
+// (contiguous), x lines through a transposed tile.
 #include <algorithm>
 #include <cstdint>
 #include <type_traits>
