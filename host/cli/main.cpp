@@ -9,6 +9,9 @@
 
 #include "host/backend.hpp"
 #include "host/bench/kernel_bench.hpp"
+#include "host/compare/comparison.hpp"
+#include "host/compare/figures.hpp"
+#include "host/compare/tables.hpp"
 #include "host/error.hpp"
 #include "host/run/runner.hpp"
 #include "host/scenario/library.hpp"
@@ -125,6 +128,28 @@ int run_species(const std::string& library_dir) {
   return 0;
 }
 
+struct CompareOptions {
+  std::vector<std::string> run_dirs;
+  std::string out_dir = "comparison";
+  std::vector<double> profile_times_h;
+  bool figures = true;
+};
+
+int run_compare(const CompareOptions& options) {
+  std::vector<compare::RunData> runs;
+  for (const auto& dir : options.run_dirs) runs.push_back(compare::load_run(dir));
+  const compare::Comparison comparison = compare::compare_runs(runs);
+  compare::print_tables(comparison, std::cout);
+  compare::write_tables(comparison, options.out_dir);
+  std::cout << "\nwrote " << options.out_dir << "/{compare.csv, compare.md, compare.json}\n";
+  if (options.figures &&
+      compare::make_figures_and_report(options.out_dir, {options.profile_times_h}, std::cout))
+    std::cout << "wrote " << options.out_dir << "/{profiles.png, compartments.png, "
+              << "time_above_ec.png, report.html}\n";
+  std::cout << "fields for ParaView: fields.pvd in each run directory\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,6 +197,19 @@ int main(int argc, char** argv) {
   CLI::App* species_cmd = app.add_subcommand("species", "list the species library with sources");
   species_cmd->add_option("--library", species_library, "species and site library directory");
 
+  CompareOptions compare_options;
+  CLI::App* compare_cmd =
+      app.add_subcommand("compare", "compare finished runs: table, CSV, Markdown, plots, report");
+  compare_cmd->add_option("runs", compare_options.run_dirs, "run directories (skinrd run --out)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  compare_cmd->add_option("--out", compare_options.out_dir, "directory for the tables, plots and report")
+      ->capture_default_str();
+  compare_cmd->add_option("--times-h", compare_options.profile_times_h,
+                          "times of the depth profiles, in hours (comma-separated)")
+      ->delimiter(',');
+  compare_cmd->add_flag("!--no-figures", compare_options.figures, "only the tables");
+
   bench::BenchOptions bench_options;
   std::string bench_size = "128", bench_precision = "float";
   CLI::App* bench_cmd = app.add_subcommand(
@@ -198,6 +236,7 @@ int main(int argc, char** argv) {
       bench::run_kernel_bench(bench_options, std::cout);
       return 0;
     }
+    if (*compare_cmd) return run_compare(compare_options);
     if (*check_cmd) {
       run::check_scenario(load(check_options), std::cout);
       return 0;

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/output/atomic_file.hpp"
 
 namespace skinrd::output {
 
@@ -96,14 +97,7 @@ void VtkSeries::write(double time_s, const std::vector<CellArray>& arrays) {
   for (const auto& [t, f] : impl_->entries)
     pvd << "    <DataSet timestep=\"" << t << "\" group=\"\" part=\"0\" file=\"" << f << "\"/>\n";
   pvd << "  </Collection>\n</VTKFile>\n";
-  const fs::path target = fs::path(impl_->dir) / (impl_->basename + ".pvd");
-  const fs::path temporary = target.string() + ".tmp";
-  {
-    std::ofstream out(temporary);
-    out << pvd.str();
-    if (!out.flush()) throw IoError(temporary.string(), "write failed");
-  }
-  fs::rename(temporary, target);
+  write_atomically(fs::path(impl_->dir) / (impl_->basename + ".pvd"), pvd.str());
 }
 
 }  // namespace skinrd::output

@@ -17,7 +17,7 @@ SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::st
     const OutputRecord& r = records[n];
     const double dose = r.ledger.inputs();
     summary.dose = std::max(summary.dose, dose);
-    summary.max_ledger_residual = std::max(summary.max_ledger_residual, r.ledger.balance_residual());
+    summary.max_ledger_residual = std::max(summary.max_ledger_residual, r.ledger_residual);
     summary.max_penetration_depth_um = std::max(summary.max_penetration_depth_um, r.penetration_depth_um);
     double epidermis = 0, dermis = 0;
     for (std::size_t l = 0; l < r.layers.size(); ++l) {

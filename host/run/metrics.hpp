@@ -23,6 +23,7 @@ struct OutputRecord {
   std::vector<LayerRecord> layers;
   double penetration_depth_um = 0;  // deepest z with lateral-mean c ≥ EC/100
   std::vector<double> interface_flux_per_s;  // down across each layer interface, now (internal)
+  double ledger_residual = 0;                // ledger.balance_residual() when recorded
 };
 
 struct SpeciesSummary {

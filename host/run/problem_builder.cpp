@@ -5,30 +5,38 @@
 
 namespace skinrd::run {
 
+const scenario::TopicalDose* film_dose(const Film& film, int species) {
+  for (const auto* dose : film)
+    if (dose->species == species) return dose;
+  return nullptr;
+}
+
 MaterialTable materials_with_film(const scenario::Scenario& scenario, const MaterialTable& base,
-                                  const scenario::TopicalDose* dose, double t_s) {
+                                  const Film& film, double t_s) {
   MaterialTable table = base;
   for (int s = 0; s < table.species_count(); ++s) {
-    SpeciesCoefficients film;  // no film: impermeable
-    if (dose) {
-      film.diffusion_um2_per_s = dose->diffusion_um2_per_s;
-      film.partition = dose->partition * dose->remaining_fraction(t_s);
-      if (dose->occluded) table.at(1, s).diffusion_um2_per_s *= dose->hydration_factor;
+    SpeciesCoefficients vehicle;  // no film: impermeable
+    if (!film.empty()) {
+      const scenario::TopicalDose& common = *film.front();  // the doses agree on the film itself
+      const scenario::TopicalDose* dose = film_dose(film, s);
+      vehicle.diffusion_um2_per_s =
+          dose ? dose->diffusion_um2_per_s : scenario.species[s].diffusion_water_um2_per_s;
+      vehicle.partition = (dose ? dose->partition : 1.0) * common.remaining_fraction(t_s);
+      if (common.occluded) table.at(1, s).diffusion_um2_per_s *= common.hydration_factor;
     }
-    table.at(kVehicle, s) = film;
+    table.at(kVehicle, s) = vehicle;
   }
-  (void)scenario;
   return table;
 }
 
 MaterialTable materials_with_channels(const scenario::Scenario& scenario, const MaterialTable& base,
-                                      double elapsed_s, double closure_s,
-                                      const scenario::TopicalDose* film) {
+                                      double elapsed_s, double closure_s, const Film& film) {
   MaterialTable table = base;
   const double open = std::exp(-elapsed_s / closure_s);
   for (int s = 0; s < table.species_count(); ++s) {
+    const scenario::TopicalDose* dose = film_dose(film, s);
     const double free_d =
-        film ? film->diffusion_um2_per_s : scenario.species[s].diffusion_water_um2_per_s;
+        dose ? dose->diffusion_um2_per_s : scenario.species[s].diffusion_water_um2_per_s;
     for (auto [channel, layer] : {std::pair{kChannelSc, 1}, std::pair{kChannelVe, 2}}) {
       SpeciesCoefficients c = base.at(layer, s);
       c.diffusion_um2_per_s = c.diffusion_um2_per_s + (free_d - c.diffusion_um2_per_s) * open;
@@ -50,7 +58,7 @@ Problem build_problem(const scenario::Scenario& scenario) {
     for (std::size_t m = 0; m < scenario::tissue_materials().size(); ++m)
       table.at(static_cast<int>(m + 1), static_cast<int>(s)) =
           scenario.species[s].by_material.at(scenario::tissue_materials()[m]);
-  table = materials_with_film(scenario, table, nullptr);
+  table = materials_with_film(scenario, table, Film{});
   for (std::size_t s = 0; s < scenario.species.size(); ++s) {
     table.at(kNeedle, static_cast<int>(s)) = SpeciesCoefficients{};  // impermeable
     table.at(kChannelSc, static_cast<int>(s)) = table.at(1, static_cast<int>(s));  // closed

@@ -15,12 +15,20 @@ constexpr std::uint8_t kVehicle = 0, kNeedle = 6, kChannelSc = 7, kChannelVe = 8
 
 Problem build_problem(const scenario::Scenario& scenario);
 
-// The film's coefficients with a film of `dose` on the skin (or none: impermeable) at time t:
-// evaporation scales its partition by the fraction of the film left, so its content stays
-// while its fluid-phase concentration u = c/K rises as the solvent leaves; an occluded film
-// multiplies the stratum corneum's D by its hydration factor.
+// The film on the skin now: the doses applied together, one per species (a serum with
+// several ingredients); empty when there is no film.
+using Film = std::vector<const scenario::TopicalDose*>;
+// The dose of `species` in the film, or nullptr when the film does not carry it.
+const scenario::TopicalDose* film_dose(const Film& film, int species);
+
+// The film's coefficients with `film` on the skin (or none: impermeable) at time t. Each
+// species moves in the film with its dose's D and partition (a species the film does not
+// carry: free diffusion in water, partition 1). Evaporation scales the partition by the
+// fraction of the film left, so its content stays while its fluid-phase concentration
+// u = c/K rises as the solvent leaves; an occluded film multiplies the stratum corneum's D
+// by its hydration factor.
 MaterialTable materials_with_film(const scenario::Scenario& scenario, const MaterialTable& base,
-                                  const scenario::TopicalDose* dose, double t_s = 0);
+                                  const Film& film, double t_s = 0);
 
 // Index of the first tissue cell layer (below the film) and the z of the skin surface.
 int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario);
@@ -29,8 +37,7 @@ int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario);
 // its open value to the intact layer's as exp(−t/τ_close). Open: the film's D while a film
 // fills the channels (DESIGN §1), else free diffusion in water (interstitial fluid).
 MaterialTable materials_with_channels(const scenario::Scenario& scenario, const MaterialTable& base,
-                                      double elapsed_s, double closure_s,
-                                      const scenario::TopicalDose* film = nullptr);
+                                      double elapsed_s, double closure_s, const Film& film = {});
 
 // The voxels of a patch: needle bodies (cone or pyramid, base at the skin surface), the tissue
 // voxels touching them (where a coating dissolves), and the bodies' deepest cell layer (where

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/output/atomic_file.hpp"
 #include "host/output/vtk_writer.hpp"
 #include "host/run/memory_budget.hpp"
 #include "host/run/metrics.hpp"
@@ -56,6 +57,8 @@ std::vector<Event> schedule(const scenario::Scenario& scenario) {
   const double end = scenario.run.duration_s;
   for (std::size_t i = 0; i < scenario.topical.size(); ++i) {
     const auto& dose = scenario.topical[i];
+    // Doses applied at the same time are one film (sorted by time): its first dose stands for it.
+    if (i > 0 && scenario.topical[i - 1].at_s == dose.at_s) continue;
     events.push_back({dose.at_s, EventKind::apply_film, static_cast<int>(i)});
     if (dose.wipe_off_s < end) events.push_back({dose.wipe_off_s, EventKind::wipe_off, static_cast<int>(i)});
     if (dose.evaporation_um_per_s > 0) {
@@ -80,6 +83,8 @@ std::vector<Event> schedule(const scenario::Scenario& scenario) {
   for (std::size_t i = 0; i < scenario.patches.size(); ++i) {
     const auto& patch = scenario.patches[i];
     const int index = static_cast<int>(i);
+    // Entries for several species on one patch (sorted by time): the first moves the needles.
+    if (i > 0 && scenario.patches[i - 1].at_s == patch.at_s) continue;
     events.push_back({patch.at_s, EventKind::insert_needles, index});
     const double withdrawn = patch.at_s + patch.wear_s;
     if (withdrawn >= end) continue;
@@ -112,16 +117,7 @@ std::string hash_hex(const std::string& text) {  // FNV-1a, 64 bit: identifies t
   return out.str();
 }
 
-void write_atomically(const fs::path& path, const std::string& content) {
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary);
-    if (!out) throw IoError(temporary.string(), "cannot open for writing");
-    out << content;
-    if (!out.flush()) throw IoError(temporary.string(), "write failed");
-  }
-  fs::rename(temporary, path);
-}
+using output::write_atomically;
 
 template <class Real>
 class Runner {
@@ -156,12 +152,14 @@ class Runner {
         channel_elapsed_s_, channel_closure_s_, film_));
   }
   MaterialTable base_materials_;
-  const scenario::TopicalDose* film_ = nullptr;
+  Film film_;
   double channel_elapsed_s_ = 1e300, channel_closure_s_ = 1;  // closed until needles leave
   int channel_patch_ = -1;  // the patch whose channels are open now
   std::vector<std::uint8_t> base_voxel_materials_ = sim_.problem().grid.material;
   std::vector<std::vector<OutputRecord>> records_;  // per species
   std::ofstream metrics_;
+  std::ofstream profiles_;  // lateral-mean depth profiles at the output times
+  void record_profiles(double t_s, int species, const std::vector<Real>& free);
   std::unique_ptr<output::VtkSeries> vtk_;
   Clock::time_point start_ = Clock::now(), last_report_ = Clock::now();
   bool terminal_ = isatty(fileno(stderr));
@@ -189,6 +187,37 @@ void Runner<Real>::open_outputs() {
   for (std::size_t l = 0; l + 1 < grid.layers.size(); ++l)
     metrics_ << ',' << grid.layers[l].name << "_to_" << grid.layers[l + 1].name << "_flux_per_s";
   metrics_ << ",penetration_depth_um,ledger_residual\n";
+  profiles_.open(dir / "profiles.csv");
+  if (!profiles_) throw IoError((dir / "profiles.csv").string(), "cannot open for writing");
+  profiles_ << "time_s,time_h,species,concentration_unit,k,depth_um,dz_um,layer,"
+               "mean_free_conc,mean_bound_conc,mean_internalised_conc\n";
+}
+
+// Lateral means per cell layer k: the depth profile a user plots. depth_um is the cell centre
+// below the skin surface (negative in a film on the skin).
+template <class Real>
+void Runner<Real>::record_profiles(double t_s, int s, const std::vector<Real>& free) {
+  const Grid& grid = sim_.problem().grid;
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  const double surface_um = grid.z_faces_um[first_tissue_k(grid, scenario_)];
+  const std::vector<Real> bound = sim_.bound(s), internalised = sim_.internalised(s);
+  auto lateral_mean = [&](const std::vector<Real>& field, int k) {
+    if (field.empty()) return 0.0;
+    double sum = 0;
+    for (std::size_t v = plane * k; v < plane * (k + 1); ++v) sum += field[v];
+    return sum / plane;
+  };
+  const bool particles = scenario_.species[s].basis.particles;
+  for (int k = 0; k < grid.nz; ++k) {
+    std::string layer = "vehicle";
+    for (const auto& range : grid.layers)
+      if (k >= range.k_begin && k < range.k_end) layer = range.name;
+    profiles_ << std::setprecision(10) << t_s << ',' << t_s / 3600 << ','
+              << scenario_.species[s].key << ',' << (particles ? "particles/mL" : "ng/mL") << ','
+              << k << ',' << grid.z_center_um(k) - surface_um << ',' << grid.dz_um[k] << ','
+              << layer << ',' << lateral_mean(free, k) << ',' << lateral_mean(bound, k) << ','
+              << lateral_mean(internalised, k) << '\n';
+  }
 }
 
 template <class Real>
@@ -199,18 +228,23 @@ void Runner<Real>::apply(const Event& event) {
   if (event.kind == EventKind::apply_film || event.kind == EventKind::wipe_off) {
     const auto& dose = scenario_.topical[event.index];
     const bool applying = event.kind == EventKind::apply_film;
-    film_ = applying ? &dose : nullptr;
+    film_.clear();
+    if (applying)
+      for (const auto& member : scenario_.topical)
+        if (member.at_s == dose.at_s) film_.push_back(&member);
     refresh_materials();
     Boundaries boundaries = sim_.problem().boundaries;
     boundaries.top = applying && dose.constant ? kernels::TopBoundary::fixed_concentration
                                                : kernels::TopBoundary::zero_flux;
     std::fill(boundaries.top_concentration.begin(), boundaries.top_concentration.end(), 0.0);
-    if (applying) boundaries.top_concentration[dose.species] = dose.concentration / dose.partition;
+    for (const auto* member : film_)
+      boundaries.top_concentration[member->species] = member->concentration / member->partition;
     sim_.set_boundaries(boundaries);
-    for (int s = 0; s < sim_.species_count(); ++s) {  // the film holds the dose or nothing
+    for (int s = 0; s < sim_.species_count(); ++s) {  // the film holds its doses or nothing
+      const scenario::TopicalDose* held = film_dose(film_, s);
       std::vector<Real> c = sim_.concentration(s);
       for (std::size_t v = 0; v < plane * film_k_end; ++v)
-        c[v] = applying && s == dose.species ? static_cast<Real>(dose.concentration) : Real(0);
+        c[v] = held ? static_cast<Real>(held->concentration) : Real(0);
       if (applying) sim_.set_concentration(s, c);
       else sim_.remove_to(s, c);
     }
@@ -399,11 +433,15 @@ void Runner<Real>::record(double t_s) {
                << ',' << layer.internalised * kAmountPerInternal << ','
                << layer.mean_free_concentration << ',' << layer.fraction_at_or_above_ec;
     for (double flux : r.interface_flux_per_s) metrics_ << ',' << flux * kAmountPerInternal;
-    metrics_ << ',' << r.penetration_depth_um << ',' << g.balance_residual() << '\n';
+    r.ledger_residual = g.balance_residual();
+    metrics_ << ',' << r.penetration_depth_um << ',' << r.ledger_residual << '\n';
+    record_profiles(t_s, s, c);
     records_[s].push_back(std::move(r));
   }
   metrics_.flush();
   if (!metrics_) throw IoError(options_.out_dir + "/metrics.csv", "write failed");
+  profiles_.flush();
+  if (!profiles_) throw IoError(options_.out_dir + "/profiles.csv", "write failed");
   if (vtk_) vtk_->write(t_s, arrays);
 }
 
@@ -534,7 +572,7 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
     Runner<float> runner(scenario, options, progress);
     execute(runner);
   }
-  progress << "wrote " << options.out_dir << "/{metrics.csv, summary.json, scenario.toml, provenance.json"
+  progress << "wrote " << options.out_dir << "/{metrics.csv, profiles.csv, summary.json, scenario.toml, provenance.json"
            << (scenario.write_vtk && output::vtk_compiled() ? ", fields.pvd + fields_*.vtr" : "")
            << "}\n";
   return report;

@@ -288,21 +288,41 @@ void read_microneedle(TomlSection event, Scenario& scenario) {
   event.finish();
 }
 
+// Whether entry i repeats the species of an earlier entry applied at the same time.
+template <class Entry>
+bool species_repeated(const std::vector<Entry>& entries, std::size_t i) {
+  for (std::size_t j = i; j-- > 0 && entries[j].at_s == entries[i].at_s;)
+    if (entries[j].species == entries[i].species) return true;
+  return false;
+}
+
 void check_events(Scenario& scenario, TomlSection& root) {
   const double duration = scenario.run.duration_s;
   for (const auto& dose : scenario.topical)
     if (dose.at_s < 0 || dose.at_s >= duration)
       root.fail("topical", "an application at " + std::to_string(dose.at_s) +
                                " s lies outside the run (0 to " + std::to_string(duration) + " s)");
-  std::sort(scenario.patches.begin(), scenario.patches.end(),
-            [](auto& a, auto& b) { return a.at_s < b.at_s; });
+  std::stable_sort(scenario.patches.begin(), scenario.patches.end(),
+                   [](auto& a, auto& b) { return a.at_s < b.at_s; });
   for (const auto& patch : scenario.patches)
     if (patch.at_s < 0 || patch.at_s >= duration)
       root.fail("microneedle", "a patch applied at " + std::to_string(patch.at_s) +
                                    " s lies outside the run (0 to " + std::to_string(duration) + " s)");
-  for (std::size_t i = 1; i < scenario.patches.size(); ++i)
-    if (scenario.patches[i].at_s < scenario.patches[i - 1].at_s + scenario.patches[i - 1].wear_s)
-      root.fail("microneedle", "two patches cannot be worn at the same time");
+  for (std::size_t i = 1; i < scenario.patches.size(); ++i) {
+    const auto& patch = scenario.patches[i];
+    const auto& previous = scenario.patches[i - 1];
+    if (patch.at_s == previous.at_s && !species_repeated(scenario.patches, i)) {
+      // Entries applied together load one patch with several species: same needles.
+      if (!same_needles(patch, previous))
+        root.fail("microneedle", "entries applied at the same time load one patch with several "
+                                 "species: they need the same kind, array, pitch, needle shape, "
+                                 "length, base width, wear and closure time");
+      continue;
+    }
+    if (patch.at_s < previous.at_s + previous.wear_s)
+      root.fail("microneedle", "two patches cannot be worn at the same time (entries for several "
+                               "species on one patch need the same time and a different species)");
+  }
   // Channels under an occlusive film close with the occluded time constant (DESIGN §1):
   // a patch that does not set its own closure takes a day when an occluded film is applied
   // while its channels are still open (within one non-occluded closure time).
@@ -319,8 +339,19 @@ void check_events(Scenario& scenario, TomlSection& root) {
                                    " s lies outside the run (0 to " + std::to_string(duration) + " s)");
   // One film on the skin at a time, and one film thickness for the whole run.
   auto& doses = scenario.topical;
-  std::sort(doses.begin(), doses.end(), [](auto& a, auto& b) { return a.at_s < b.at_s; });
+  std::stable_sort(doses.begin(), doses.end(), [](auto& a, auto& b) { return a.at_s < b.at_s; });
   for (std::size_t i = 1; i < doses.size(); ++i) {
+    if (doses[i].at_s == doses[i - 1].at_s) {
+      // Doses applied together are one film carrying several species (a serum's ingredients).
+      if (species_repeated(doses, i))
+        root.fail("topical", "two applications of the same species at the same time: give one "
+                             "entry per species and film");
+      if (!same_film(doses[i], doses[i - 1]))
+        root.fail("topical", "entries applied at the same time form one film: they need the same "
+                             "thickness, dz, wipe_off_after, constant, occluded, evaporation_rate, "
+                             "residual_fraction and hydration_factor");
+      continue;
+    }
     if (doses[i].at_s < doses[i - 1].wipe_off_s)
       root.fail("topical", "an application at " + std::to_string(doses[i].at_s) +
                                " s overlaps the film applied at " +
@@ -332,6 +363,20 @@ void check_events(Scenario& scenario, TomlSection& root) {
 }
 
 }  // namespace
+
+bool same_film(const TopicalDose& a, const TopicalDose& b) {
+  return a.at_s == b.at_s && a.wipe_off_s == b.wipe_off_s && a.thickness_um == b.thickness_um &&
+         a.dz_um == b.dz_um && a.constant == b.constant && a.occluded == b.occluded &&
+         a.evaporation_um_per_s == b.evaporation_um_per_s &&
+         a.residual_fraction == b.residual_fraction && a.hydration_factor == b.hydration_factor;
+}
+
+bool same_needles(const MicroneedlePatch& a, const MicroneedlePatch& b) {
+  return a.kind == b.kind && a.at_s == b.at_s && a.wear_s == b.wear_s &&
+         a.hexagonal == b.hexagonal && a.pyramid == b.pyramid && a.pitch_um == b.pitch_um &&
+         a.length_um == b.length_um && a.base_width_um == b.base_width_um &&
+         a.closure_s == b.closure_s;
+}
 
 double TopicalDose::remaining_fraction(double t_s) const {
   const double evaporated = evaporation_um_per_s * std::max(0.0, t_s - at_s) / thickness_um;

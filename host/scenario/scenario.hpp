@@ -86,6 +86,11 @@ struct Scenario {
   double vehicle_thickness_um() const;  // 0 without topical doses
 };
 
+// Two topical entries that form one film (applied together, several species), and two
+// microneedle entries that are one patch loaded with several species.
+bool same_film(const TopicalDose& a, const TopicalDose& b);
+bool same_needles(const MicroneedlePatch& a, const MicroneedlePatch& b);
+
 // Reads and checks a scenario; ConfigError names the key path and the line.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
                        const Library& library);

@@ -1,0 +1,200 @@
+#include "host/compare/run_data.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "host/error.hpp"
+#include "host/scenario/toml_reader.hpp"
+
+namespace skinrd::compare {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream stream(line);
+  std::string cell;
+  while (std::getline(stream, cell, ',')) cells.push_back(cell);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
+
+// The columns of one metrics.csv, looked up by name so added columns do not break reading.
+class MetricsTable {
+ public:
+  MetricsTable(const fs::path& path) : path_(path.string()) {
+    std::ifstream in(path);
+    if (!in) throw IoError(path_, "cannot open (is this a finished skinrd run?)");
+    std::string line;
+    if (!std::getline(in, line)) throw IoError(path_, "empty file");
+    header_ = split_csv_line(line);
+    for (std::size_t c = 0; c < header_.size(); ++c) column_[header_[c]] = c;
+    while (std::getline(in, line))
+      if (!line.empty()) rows_.push_back(split_csv_line(line));
+  }
+  const std::vector<std::string>& header() const { return header_; }
+  std::size_t row_count() const { return rows_.size(); }
+  const std::string& text(std::size_t row, const std::string& name) const {
+    const auto found = column_.find(name);
+    if (found == column_.end()) throw IoError(path_, "no column '" + name + "'");
+    const auto& cells = rows_[row];
+    if (found->second >= cells.size())
+      throw IoError(path_, "line " + std::to_string(row + 2) + ": too few values");
+    return cells[found->second];
+  }
+  double number(std::size_t row, const std::string& name) const {
+    const std::string& cell = text(row, name);
+    try {
+      std::size_t used = 0;
+      const double value = std::stod(cell, &used);
+      if (used == cell.size()) return value;
+    } catch (const std::exception&) {
+    }
+    throw IoError(path_, "line " + std::to_string(row + 2) + ", column " + name +
+                             ": not a number: '" + cell + "'");
+  }
+
+ private:
+  std::string path_;
+  std::vector<std::string> header_;
+  std::map<std::string, std::size_t> column_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// The skin layers of a run. A topical run also reports its film ("vehicle"), which other
+// routes lack: its content counts as on the skin (stored, in no skin layer).
+std::vector<std::string> layer_names_of(const std::vector<std::string>& header) {
+  const std::string suffix = "_mean_conc";
+  std::vector<std::string> names;
+  for (const auto& column : header)
+    if (column.size() > suffix.size() && column.ends_with(suffix) && column != "vehicle" + suffix)
+      names.push_back(column.substr(0, column.size() - suffix.size()));
+  return names;
+}
+
+run::OutputRecord record_of(const MetricsTable& table, std::size_t row,
+                            const std::vector<std::string>& layers) {
+  run::OutputRecord r;
+  r.time_s = table.number(row, "time_s");
+  SpeciesLedger& g = r.ledger;
+  g.species = table.text(row, "species");
+  g.layer_names = layers;
+  g.dosed = table.number(row, "dosed");
+  g.entered_top = table.number(row, "entered_top");
+  g.added_by_source = table.number(row, "added_by_source");
+  g.degraded = table.number(row, "degraded");
+  g.cleared = table.number(row, "cleared");
+  g.lost_bottom = table.number(row, "lost_bottom");
+  g.removed = table.number(row, "removed");
+  g.internalised = table.number(row, "internalised_total");
+  for (const auto& name : layers) {
+    run::LayerRecord layer;
+    layer.name = name;
+    layer.free = table.number(row, name + "_free");
+    layer.bound = table.number(row, name + "_bound");
+    layer.internalised = table.number(row, name + "_internalised");
+    layer.mean_free_concentration = table.number(row, name + "_mean_conc");
+    layer.fraction_at_or_above_ec = table.number(row, name + "_frac_ge_ec");
+    g.free_by_layer.push_back(layer.free);
+    g.bound_by_layer.push_back(layer.bound);
+    g.internalised_by_layer.push_back(layer.internalised);
+    r.layers.push_back(layer);
+  }
+  r.penetration_depth_um = table.number(row, "penetration_depth_um");
+  r.ledger_residual = table.number(row, "ledger_residual");
+  return r;
+}
+
+nlohmann::json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw IoError(path.string(), "cannot open (is this a finished skinrd run?)");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& error) {
+    throw IoError(path.string(), std::string("not valid JSON: ") + error.what());
+  }
+}
+
+// "tissue.layers.dermis.thickness" → "300 um", every leaf of [tissue] as text.
+void flatten(const toml::node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (const auto* table = node.as_table()) {
+    for (const auto& [key, child] : *table) flatten(child, prefix + "." + std::string(key.str()), out);
+  } else {
+    std::ostringstream text;
+    if (const auto* array = node.as_array()) text << *array;
+    else node.visit([&](const auto& value) {
+      if constexpr (toml::is_value<decltype(value)>) text << value;
+    });
+    out[prefix] = text.str();
+  }
+}
+
+}  // namespace
+
+double RunData::end_time_s() const {
+  double end = 0;
+  for (const auto& s : species)
+    if (!s.records.empty()) end = std::max(end, s.records.back().time_s);
+  return end;
+}
+
+const RunSpecies* RunData::find(const std::string& key) const {
+  for (const auto& s : species)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+RunData load_run(const std::string& dir) {
+  const fs::path root(dir);
+  if (!fs::is_directory(root)) throw IoError(dir, "not a directory");
+  RunData run;
+  run.dir = dir;
+  const nlohmann::json summary = read_json(root / "summary.json");
+  const std::string summary_path = (root / "summary.json").string();
+  try {
+    run.scenario_name = summary.at("scenario").get<std::string>();
+    for (const auto& entry : summary.at("species")) {
+      RunSpecies s;
+      s.key = entry.at("species").get<std::string>();
+      s.full_name = entry.value("full_name", s.key);
+      s.target_layer = entry.at("target_layer").get<std::string>();
+      for (const auto& [name, value] : entry.items()) {
+        if (name.starts_with("dose_")) s.amount_unit = name.substr(5);
+        if (name.starts_with("effective_concentration_")) {
+          s.concentration_unit = name.substr(24);
+          s.effective_concentration = value.get<double>();
+        }
+      }
+      run.species.push_back(std::move(s));
+    }
+  } catch (const nlohmann::json::exception& error) {
+    throw IoError(summary_path, std::string("unexpected content: ") + error.what());
+  }
+
+  const fs::path scenario_path = root / "scenario.toml";
+  if (!fs::exists(scenario_path))
+    throw IoError(scenario_path.string(), "cannot open (is this a finished skinrd run?)");
+  const toml::table scenario = scenario::parse_toml_file(scenario_path.string(), {});
+  if (const auto* tissue = scenario["tissue"].as_table()) flatten(*tissue, "tissue", run.tissue);
+
+  const MetricsTable metrics(root / "metrics.csv");
+  run.layer_names = layer_names_of(metrics.header());
+  for (std::size_t row = 0; row < metrics.row_count(); ++row) {
+    const std::string key = metrics.text(row, "species");
+    auto found = std::find_if(run.species.begin(), run.species.end(),
+                              [&](const RunSpecies& s) { return s.key == key; });
+    if (found == run.species.end())
+      throw IoError((root / "metrics.csv").string(),
+                    "line " + std::to_string(row + 2) + ": species '" + key + "' is not in summary.json");
+    found->records.push_back(record_of(metrics, row, run.layer_names));
+  }
+  for (const auto& s : run.species)
+    if (s.records.empty()) throw IoError((root / "metrics.csv").string(), "no rows for species '" + s.key + "'");
+  return run;
+}
+
+}  // namespace skinrd::compare

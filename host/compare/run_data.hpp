@@ -1,0 +1,31 @@
+#pragma once
+// A finished run as `skinrd compare` reads it back: its summary.json (species, units,
+// effective concentrations, target layer), its resolved scenario.toml (the tissue) and its
+// metrics.csv (the records every compared value is computed from).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "host/run/metrics.hpp"
+
+namespace skinrd::compare {
+
+struct RunSpecies {
+  std::string key, full_name, amount_unit, concentration_unit, target_layer;
+  double effective_concentration = 0;          // in concentration_unit
+  std::vector<run::OutputRecord> records;      // from metrics.csv, amounts in amount_unit
+};
+
+struct RunData {
+  std::string dir, scenario_name;
+  std::vector<std::string> layer_names;        // skin layers top to bottom (no film)
+  std::map<std::string, std::string> tissue;   // [tissue] of the resolved scenario, flattened
+  std::vector<RunSpecies> species;
+  double end_time_s() const;                   // last output time
+  const RunSpecies* find(const std::string& key) const;
+};
+
+// Throws IoError naming the file (and line for metrics.csv) when something is missing or malformed.
+RunData load_run(const std::string& dir);
+
+}  // namespace skinrd::compare

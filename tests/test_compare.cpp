@@ -1,0 +1,324 @@
+// skinrd compare on small finished runs of the shipped route set: every compared value equals
+// the one recomputed here, independently, from the runs' own metrics.csv (over the common
+// window); runs that cannot be compared are refused with the reason; the figures are valid
+// PNGs of the size the scripts promise; report.html embeds everything it shows and renders
+// in headless Chromium.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "host/compare/comparison.hpp"
+#include "host/compare/figures.hpp"
+#include "host/compare/tables.hpp"
+#include "host/run/runner.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace skinrd;
+const std::string kSource = SKINRD_SOURCE_DIR;
+const fs::path kRuns = fs::path(SKINRD_TEST_OUTPUT_DIR) / "compare_runs";
+const std::vector<std::string> kRoutes = {"topical", "intradermal", "microneedle"};
+
+// Small versions of the shipped set: 2 h (the microneedle run 3 h, to test the common
+// window), fixed 2 min steps, coarse grid.
+std::vector<std::string> small_overrides(const std::string& route) {
+  return {"run.duration=\"" + std::string(route == "microneedle" ? "3 h" : "2 h") + "\"",
+          "run.output_interval=\"30 min\"", "run.dt=\"2 min\"", "tissue.dx=\"100 um\"",
+          "tissue.layers.papillary_dermis.dz=\"25 um\"", "tissue.layers.reticular_dermis.dz=\"100 um\"",
+          "tissue.layers.hypodermis.dz=\"250 um\""};
+}
+
+// The runs are made once per build of this test (each test runs in its own process).
+void ensure_runs() {
+  const fs::path marker = kRuns / "made_by";
+  const std::string stamp = std::to_string(fs::last_write_time("/proc/self/exe").time_since_epoch().count());
+  {
+    std::ifstream in(marker);
+    std::string seen;
+    if (in >> seen && seen == stamp) return;
+  }
+  const auto library = scenario::load_library(kSource + "/scenarios/library");
+  for (const auto& route : kRoutes) {
+    const auto s = scenario::load_scenario(kSource + "/scenarios/compare_routes/" + route + ".toml",
+                                           small_overrides(route), library);
+    run::RunOptions options;
+    options.out_dir = (kRuns / route).string();
+    options.force = true;
+    std::ostringstream progress;
+    run::run_scenario(s, options, progress);
+  }
+  std::ofstream(marker) << stamp;
+}
+
+std::vector<compare::RunData> load_all() {
+  ensure_runs();
+  std::vector<compare::RunData> runs;
+  for (const auto& route : kRoutes) runs.push_back(compare::load_run((kRuns / route).string()));
+  return runs;
+}
+
+// A CSV file as rows of column → text.
+std::vector<std::map<std::string, std::string>> read_csv(const fs::path& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << path;
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  std::stringstream h(line);
+  for (std::string cell; std::getline(h, cell, ',');) header.push_back(cell);
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    std::stringstream r(line);
+    std::map<std::string, std::string> row;
+    std::size_t c = 0;
+    for (std::string cell; std::getline(r, cell, ','); ++c) row[header.at(c)] = cell;
+    rows.push_back(row);
+  }
+  return rows;
+}
+double num(const std::map<std::string, std::string>& row, const std::string& key) {
+  const auto found = row.find(key);
+  EXPECT_NE(found, row.end()) << key;
+  return found == row.end() ? NAN : std::stod(found->second);
+}
+
+// The route metrics of one run and species, from its metrics.csv rows within the window,
+// written out from their definitions (README: route metrics).
+std::map<std::string, double> expected_from_metrics(const fs::path& run_dir, const std::string& species,
+                                                    double window_h, const std::vector<std::string>& layers,
+                                                    const std::string& target, double ec) {
+  std::vector<std::map<std::string, std::string>> rows;
+  for (auto& row : read_csv(run_dir / "metrics.csv"))
+    if (row["species"] == species && std::stod(row["time_h"]) <= window_h + 1e-9) rows.push_back(row);
+  std::map<std::string, double> e;
+  auto stored = [&](const auto& row, const std::string& layer) {
+    return num(row, layer + "_free") + num(row, layer + "_bound") + num(row, layer + "_internalised");
+  };
+  double dose = 0, peak_ve = 0, peak_ve_t = 0, peak_dermis = 0, peak_dermis_t = 0, depth = 0, residual = 0;
+  double above_h = 0, exposure_h = 0;
+  for (std::size_t n = 0; n < rows.size(); ++n) {
+    const auto& r = rows[n];
+    const double inputs = num(r, "dosed") + num(r, "entered_top") + num(r, "added_by_source");
+    dose = std::max(dose, inputs);
+    const double t = num(r, "time_h");
+    if (inputs > 0 && stored(r, "viable_epidermis") / inputs > peak_ve)
+      peak_ve = stored(r, "viable_epidermis") / inputs, peak_ve_t = t;
+    const double dermis = stored(r, "papillary_dermis") + stored(r, "reticular_dermis");
+    if (inputs > 0 && dermis / inputs > peak_dermis) peak_dermis = dermis / inputs, peak_dermis_t = t;
+    depth = std::max(depth, num(r, "penetration_depth_um"));
+    residual = std::max(residual, num(r, "ledger_residual"));
+    if (n > 0) {
+      const double dt = t - num(rows[n - 1], "time_h");
+      const double f0 = num(rows[n - 1], target + "_frac_ge_ec"), f1 = num(r, target + "_frac_ge_ec");
+      exposure_h += dt * (f0 + f1) / 2;
+      if (f0 >= 0.5 && f1 >= 0.5) above_h += dt;
+      else if ((f0 >= 0.5) != (f1 >= 0.5)) above_h += dt * std::abs((f0 >= 0.5 ? f0 : f1) - 0.5) / std::abs(f1 - f0);
+    }
+  }
+  for (const auto& layer : layers) {
+    double peak = 0, peak_t = 0, auc = 0;
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+      const double c = num(rows[n], layer + "_mean_conc");
+      if (c > peak) peak = c, peak_t = num(rows[n], "time_h");
+      if (n > 0)
+        auc += (num(rows[n], "time_h") - num(rows[n - 1], "time_h")) * (c + num(rows[n - 1], layer + "_mean_conc")) / 2;
+    }
+    e[layer + "_peak_mean_conc"] = peak;
+    e[layer + "_peak_time_h"] = peak_t;
+    e[layer + "_auc_conc_h"] = auc;
+  }
+  const auto& last = rows.back();
+  double internalised = 0;
+  for (const auto& layer : layers) internalised += num(last, layer + "_internalised");
+  e["dose"] = dose;
+  e["peak_fraction_viable_epidermis"] = peak_ve;
+  e["peak_fraction_viable_epidermis_time_h"] = peak_ve_t;
+  e["peak_fraction_dermis"] = peak_dermis;
+  e["peak_fraction_dermis_time_h"] = peak_dermis_t;
+  e["time_above_ec_target_h"] = above_h;
+  e["exposure_target_h"] = exposure_h;
+  e["max_penetration_depth_um"] = depth;
+  e["fraction_degraded"] = num(last, "degraded") / dose;
+  e["fraction_cleared"] = num(last, "cleared") / dose;
+  e["fraction_internalised"] = internalised / dose;
+  e["fraction_removed"] = num(last, "removed") / dose;
+  e["fraction_lost_bottom"] = num(last, "lost_bottom") / dose;
+  e["max_ledger_residual"] = residual;
+  e["effective_concentration"] = ec;
+  e["window_h"] = window_h;
+  return e;
+}
+
+TEST(Compare, EveryTableValueEqualsTheRecomputationFromMetricsCsv) {
+  const auto runs = load_all();
+  const compare::Comparison comparison = compare::compare_runs(runs);
+  const fs::path out = fs::path(SKINRD_TEST_OUTPUT_DIR) / "compare_out";
+  compare::write_tables(comparison, out.string());
+  EXPECT_DOUBLE_EQ(comparison.window_s, 2 * 3600.0);  // the microneedle run's 3 h are cut
+  EXPECT_TRUE(comparison.window_cut);
+  bool said = false;
+  for (const auto& note : comparison.notes) said |= note.find("common window") != std::string::npos;
+  EXPECT_TRUE(said) << "the cut to the common window is said";
+
+  const auto table = read_csv(out / "compare.csv");
+  ASSERT_EQ(table.size(), 6u);  // 3 runs × (VEGF, exosome)
+  int compared = 0;
+  for (const auto& row : table) {
+    const auto& run = runs.at(std::find(kRoutes.begin(), kRoutes.end(), row.at("run")) - kRoutes.begin());
+    const compare::RunSpecies* s = run.find(row.at("species"));
+    ASSERT_NE(s, nullptr);
+    const auto expected = expected_from_metrics(run.dir, s->key, 2.0, run.layer_names, s->target_layer,
+                                                s->effective_concentration);
+    EXPECT_GT(expected.at("dose"), 0.0) << row.at("run") << " " << s->key;
+    for (const auto& [column, value] : expected) {
+      const double got = num(row, column);
+      EXPECT_NEAR(got, value, 1e-9 * std::abs(value) + 1e-300)
+          << row.at("run") << " " << s->key << " " << column;
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 6 * (16 + 3 * 5));
+}
+
+TEST(Compare, RefusesDifferentTissue) {
+  auto runs = load_all();
+  runs[1].tissue["tissue.site"] = "'face_cheek'";
+  try {
+    compare::compare_runs(runs);
+    FAIL() << "different sites were compared";
+  } catch (const compare::IncomparableRuns& error) {
+    EXPECT_NE(std::string(error.what()).find("tissue.site"), std::string::npos) << error.what();
+  }
+}
+
+TEST(Compare, ResolutionDifferencesAreNotedNotRefused) {
+  auto runs = load_all();
+  runs[2].tissue["tissue.dx"] = "'50 um'";
+  const auto comparison = compare::compare_runs(runs);
+  bool noted = false;
+  for (const auto& note : comparison.notes) noted |= note.find("tissue.dx") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(Compare, RefusesDifferentLayers) {
+  auto runs = load_all();
+  runs[0].layer_names.pop_back();
+  EXPECT_THROW(compare::compare_runs(runs), compare::IncomparableRuns);
+}
+
+TEST(Compare, RefusesASpeciesThatMeansSomethingElse) {
+  for (const std::string what : {"effective concentration", "target layer", "amount unit"}) {
+    auto runs = load_all();
+    auto& vegf = runs[1].species.at(0);
+    if (what == "effective concentration") vegf.effective_concentration *= 2;
+    if (what == "target layer") vegf.target_layer = "viable_epidermis";
+    if (what == "amount unit") vegf.amount_unit = "particles";
+    try {
+      compare::compare_runs(runs);
+      FAIL() << what << " differed but the runs were compared";
+    } catch (const compare::IncomparableRuns& error) {
+      EXPECT_NE(std::string(error.what()).find(what), std::string::npos) << error.what();
+    }
+  }
+}
+
+TEST(Compare, LeavesOutSpeciesNotInEveryRunAndRefusesWhenNoneIsShared) {
+  auto runs = load_all();
+  runs[0].species.erase(runs[0].species.begin() + 1);  // topical: VEGF only
+  const auto comparison = compare::compare_runs(runs);
+  ASSERT_EQ(comparison.species.size(), 1u);
+  EXPECT_EQ(comparison.species[0].key, "VEGF");
+  EXPECT_EQ(comparison.rows.size(), 3u);
+  runs[1].species.erase(runs[1].species.begin());  // intradermal: exosome only
+  EXPECT_THROW(compare::compare_runs(runs), compare::IncomparableRuns);
+}
+
+TEST(Compare, NeedsTwoFinishedRuns) {
+  auto runs = load_all();
+  runs.resize(1);
+  EXPECT_THROW(compare::compare_runs(runs), compare::IncomparableRuns);
+  const fs::path empty = fs::path(SKINRD_TEST_OUTPUT_DIR) / "compare_not_a_run";
+  fs::create_directories(empty);
+  try {
+    compare::load_run(empty.string());
+    FAIL() << "an empty directory was read as a run";
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find("summary.json"), std::string::npos) << error.what();
+  }
+}
+
+// Width and height from a PNG's IHDR chunk, or {0, 0} when it is not a PNG.
+std::pair<int, int> png_size(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char head[24] = {};
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (!in || !std::equal(signature, signature + 8, head) || std::string(head + 12, head + 16) != "IHDR")
+    return {0, 0};
+  auto be32 = [&](int at) { return head[at] << 24 | head[at + 1] << 16 | head[at + 2] << 8 | head[at + 3]; };
+  return {be32(16), be32(20)};
+}
+
+fs::path figures_dir() {
+  const fs::path out = fs::path(SKINRD_TEST_OUTPUT_DIR) / "compare_figures";
+  const auto runs = load_all();
+  const auto comparison = compare::compare_runs(runs);
+  compare::write_tables(comparison, out.string());
+  std::ostringstream progress;
+  setenv("SKINRD_VIZ_DIR", (kSource + "/viz").c_str(), 1);
+  if (!compare::make_figures_and_report(out.string(), {}, progress)) return {};
+  return out;
+}
+
+TEST(Compare, FiguresAreValidPngsOfTheExpectedSize) {
+  if (compare::find_plotting_python().empty()) GTEST_SKIP() << "no Python 3 with matplotlib here";
+  const fs::path out = figures_dir();
+  // viz/compare_data.py: 5 x 4 in panels at 100 dpi; profiles: 3 times x 2 species,
+  // compartments: 3 runs x 2 species; time above EC: one 8 x 4 in panel.
+  EXPECT_EQ(png_size(out / "profiles.png"), std::make_pair(1500, 800));
+  EXPECT_EQ(png_size(out / "compartments.png"), std::make_pair(1500, 800));
+  EXPECT_EQ(png_size(out / "time_above_ec.png"), std::make_pair(800, 400));
+}
+
+TEST(Compare, ReportEmbedsEverythingAndRendersInChromium) {
+  if (compare::find_plotting_python().empty()) GTEST_SKIP() << "no Python 3 with matplotlib here";
+  const fs::path out = figures_dir();
+  std::ifstream in(out / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Every reference is a data: URI; nothing is fetched from a file or the network.
+  std::size_t images = 0;
+  for (const std::string attribute : {"src=", "href=", "url("}) {
+    for (std::size_t at = html.find(attribute); at != std::string::npos; at = html.find(attribute, at + 1)) {
+      const std::string value = html.substr(at + attribute.size(), 40);
+      EXPECT_TRUE(value.starts_with("'data:") || value.starts_with("\"data:")) << value;
+      images += value.find("data:image/png;base64,") != std::string::npos;
+    }
+  }
+  EXPECT_EQ(images, 3u);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  for (const auto& route : kRoutes) EXPECT_NE(html.find(route), std::string::npos);
+
+  const char* browsers[] = {"chromium", "chromium-browser", "google-chrome"};
+  std::string browser;
+  for (const char* name : browsers)
+    if (std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0) browser = name;
+  if (browser.empty()) GTEST_SKIP() << "no headless Chromium here (Debian: chromium)";
+  const fs::path shot = out / "report_screenshot.png";
+  fs::remove(shot);
+  const std::string command = browser + " --headless --no-sandbox --disable-gpu --hide-scrollbars "
+                              "--window-size=1280,2400 --screenshot=" + shot.string() + " file://" +
+                              fs::absolute(out / "report.html").string() + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  EXPECT_EQ(png_size(shot), std::make_pair(1280, 2400));
+  EXPECT_GT(fs::file_size(shot), 50000u) << "a blank page compresses to a few kB";
+}
+
+}  // namespace
