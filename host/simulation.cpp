@@ -80,9 +80,7 @@ std::size_t MemoryFootprint::stored() const {
 }
 
 std::size_t MemoryFootprint::scratch() const {
-  std::size_t bytes = work + sweep_scratch;
-  for (const SpeciesFootprint& s : species) bytes += s.next;
-  return bytes;
+  return next + work + sweep_scratch;
 }
 
 std::size_t MemoryFootprint::sources() const {
@@ -109,7 +107,7 @@ typename Simulation<Real>::Layout Simulation<Real>::layout(const Problem& proble
     layout.reacting.push_back(problem.materials.species_reacts(s) ? voxels : 0);
   if (scheme != Scheme::explicit_euler) {
     layout.work = voxels;
-    layout.sweep_scratch = sweep_scratch_values(voxels);
+    layout.sweep_scratch = sweep_scratch_values(voxels, backend);
   }
   layout.material = voxels;
   // CUDA's x sweeps read materials in (y, x, z) order.
@@ -133,12 +131,12 @@ MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, Backe
     sp.name = problem.materials.species_name(static_cast<int>(s));
     sp.free = l.free * real;
     sp.bound = sp.internalised = l.reacting[s] * real;
-    sp.next = l.next * real;
     const int sources = s < options.sources_per_species.size() ? options.sources_per_species[s] : 0;
     sp.sources = static_cast<std::size_t>(sources) * f.voxels * real;
     combines |= sources > 1;
     f.species.push_back(sp);
   }
+  f.next = l.next * real;
   f.work = l.work * real;
   f.sweep_scratch = l.sweep_scratch * real;
   f.combined_source = combines ? f.voxels * real : 0;  // stepping_view's combined_source_
@@ -170,12 +168,12 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
 
   for (int s = 0; s < species; ++s) {
     field_.emplace_back(backend_, plan.free);
-    next_.emplace_back(backend_, plan.next);
     bound_.emplace_back(backend_, plan.reacting[s]);
     internalised_.emplace_back(backend_, plan.reacting[s]);
   }
   removed_.assign(species, 0.0);
   upload_coefficients();
+  spare_ = DeviceBuffer<Real>(backend_, plan.next);
   work_ = DeviceBuffer<Real>(backend_, plan.work);
   scratch_ = DeviceBuffer<Real>(backend_, plan.sweep_scratch);
 }
@@ -379,9 +377,9 @@ void Simulation<Real>::diffuse_explicit(double dt_s) {
   for (int s = 0; s < species_count(); ++s) {
     Real scale;
     const auto view = stepping_view(s, time_s_, dt_s, 0.0, &scale);
-    SKINRD_DISPATCH(explicit_step, grid, boundary_view_, view, next_[s].data(),
+    SKINRD_DISPATCH(explicit_step, grid, boundary_view_, view, spare_.data(),
                     static_cast<Real>(dt_s), scale, tallies_.data() + s * kernels::tally_count);
-    field_[s].swap(next_[s]);
+    field_[s].swap(spare_);
   }
 }
 
@@ -404,11 +402,11 @@ void Simulation<Real>::diffuse_crank_nicolson(double dt_s) {
     const auto view = stepping_view(s, time_s_, dt_s, theta, &scale);
     SKINRD_DISPATCH(implicit_rhs, grid, boundary_view_, view, work_.data(), dt, scale);
     for (int axis = 0; axis < 3; ++axis) line_sweep(s, axis, theta * dt_s, work_.data());
-    SKINRD_DISPATCH(add_arrays, next_[s].data(), field_[s].data(), work_.data(),
+    SKINRD_DISPATCH(add_arrays, spare_.data(), field_[s].data(), work_.data(),
                     grid.voxel_count());
-    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, view, next_[s].data(), theta_real,
+    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, view, spare_.data(), theta_real,
                     dt, scale, tallies_.data() + s * kernels::tally_count);
-    field_[s].swap(next_[s]);
+    field_[s].swap(spare_);
   }
 }
 
@@ -420,14 +418,14 @@ void Simulation<Real>::diffuse_lod(double dt_s) {
   for (int s = 0; s < species_count(); ++s) {
     Real scale;
     const auto view = stepping_view(s, time_s_, dt_s, 1.0, &scale);
-    next_[s].copy_from(field_[s]);
-    line_sweep(s, 0, dt_s, next_[s].data());
-    line_sweep(s, 1, dt_s, next_[s].data());
-    SKINRD_DISPATCH(add_constant_inflow, grid, boundary_view_, view, next_[s].data(), dt, scale);
-    line_sweep(s, 2, dt_s, next_[s].data());
-    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, view, next_[s].data(), Real(1), dt,
+    spare_.copy_from(field_[s]);
+    line_sweep(s, 0, dt_s, spare_.data());
+    line_sweep(s, 1, dt_s, spare_.data());
+    SKINRD_DISPATCH(add_constant_inflow, grid, boundary_view_, view, spare_.data(), dt, scale);
+    line_sweep(s, 2, dt_s, spare_.data());
+    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, view, spare_.data(), Real(1), dt,
                     scale, tallies_.data() + s * kernels::tally_count);
-    field_[s].swap(next_[s]);
+    field_[s].swap(spare_);
   }
 }
 

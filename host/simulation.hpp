@@ -67,13 +67,13 @@ struct AdaptiveReport {
 struct SpeciesFootprint {
   std::string name;
   std::size_t free = 0, bound = 0, internalised = 0;  // the stored fields
-  std::size_t next = 0;     // scratch: the step's new free field, swapped with it each step
   std::size_t sources = 0;  // the per-voxel source arrays (one per source)
 };
 
 struct MemoryFootprint {
   std::size_t voxels = 0;
   std::vector<SpeciesFootprint> species;
+  std::size_t next = 0;             // the step's new free field, swapped in turn with each species'
   std::size_t work = 0;             // implicit schemes: right-hand side / correction, shared
   std::size_t sweep_scratch = 0;    // implicit schemes: the line sweeps' scratch, shared
   std::size_t combined_source = 0;  // sum of one species' several sources, shared
@@ -101,7 +101,10 @@ class Simulation {
   static MemoryFootprint memory_footprint(const Problem& problem, BackendKind backend,
                                           Scheme scheme, const FootprintOptions& options = {});
   // Values of scratch the line sweeps need: line_sweep's contract (kernels/launchers.hpp).
-  static std::size_t sweep_scratch_values(std::size_t voxels) { return 3 * voxels; }
+  // The CPU sweeps keep their recurrences in small per-thread buffers and need none.
+  static std::size_t sweep_scratch_values(std::size_t voxels, BackendKind backend) {
+    return backend == BackendKind::cuda ? 3 * voxels : 0;
+  }
 
   Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::adi);
 
@@ -205,7 +208,10 @@ class Simulation {
   DeviceBuffer<Real> dz_um_;
   DeviceBuffer<std::uint8_t> material_, material_transposed_;
   std::vector<DeviceBuffer<kernels::MaterialCoeffs<Real>>> coeffs_;  // per species
-  std::vector<DeviceBuffer<Real>> field_, next_;                      // per species, free
+  std::vector<DeviceBuffer<Real>> field_;  // per species, free
+  // The new free field of the species being stepped; swapped with that species' field, so the
+  // old field becomes the spare for the next species.
+  DeviceBuffer<Real> spare_;
   std::vector<DeviceBuffer<Real>> bound_, internalised_;              // per species, maybe empty
   struct Source {
     DeviceBuffer<Real> q_per_s;

@@ -29,8 +29,8 @@
                            const SpeciesView<Real>& sp, Real* data, Real dt_s,               \
                            Real source_scale);                                               \
   /* Solves (I − θ·dt·A_axis) x = data on every line along axis, in place. scratch holds     \
-     3 × voxels values; material_transposed is the material ids in (y fastest, then x,      \
-     then z) order, which CUDA's x sweep reads for coalesced access. */                     \
+     3 × voxels values on CUDA; the CPU needs none (may be null). material_transposed is    \
+     the material ids in (y, x, z) order, which CUDA's x sweep reads for coalescing. */     \
   template <class Real>                                                                      \
   void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transposed,       \
                   const BoundaryView<Real>& bc, const MaterialCoeffs<Real>* coeffs, int axis, \

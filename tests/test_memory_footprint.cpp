@@ -84,11 +84,26 @@ TEST(MemoryFootprint, ReleasedWithTheSimulation) {
 }
 
 // CUDA's x sweeps read a transposed copy of the material ids: 1 byte per voxel more.
-TEST(MemoryFootprint, CudaKeepsTransposedMaterials) {
+// CUDA keeps a transposed copy of the material ids (1 B/voxel) and the sweeps' per-voxel
+// scratch (3 values/voxel); the CPU sweeps need no per-voxel scratch.
+TEST(MemoryFootprint, CudaKeepsTransposedMaterialsAndSweepScratch) {
   const Problem problem = small_problem(false);
   const auto cpu = Simulation<float>::memory_footprint(problem, kCpu, Scheme::adi);
   const auto cuda = Simulation<float>::memory_footprint(problem, BackendKind::cuda, Scheme::adi);
-  EXPECT_EQ(cuda.total() - cpu.total(), problem.grid.voxel_count());
+  EXPECT_EQ(cpu.sweep_scratch, 0u);
+  EXPECT_EQ(cuda.total() - cpu.total(), problem.grid.voxel_count() * (1 + 3 * sizeof(float)));
+}
+
+// The implicit-scheme target (GPU-performance issue): an ADI run on the CPU holds 4 B/voxel
+// per stored float field plus at most 8 B/voxel of scratch, whatever the species count.
+TEST(MemoryFootprint, AdiScratchOnTheCpuIsAtMostEightBytesPerVoxel) {
+  for (bool reacting : {false, true}) {
+    const Problem problem = small_problem(reacting);
+    const auto f = Simulation<float>::memory_footprint(problem, kCpu, Scheme::adi);
+    EXPECT_LE(f.scratch(), 8 * f.voxels) << (reacting ? "reacting" : "not reacting");
+    // Two species; with reactions species a also stores bound and internalised.
+    EXPECT_EQ(f.stored(), 4 * (reacting ? 4 : 2) * f.voxels);
+  }
 }
 
 scenario::Scenario load(const std::string& name, const std::vector<std::string>& overrides) {

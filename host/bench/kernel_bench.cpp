@@ -223,7 +223,7 @@ std::vector<KernelRow> KernelBench<Real>::run() {
     internalised.emplace_back(backend_, voxels_);
   }
   DeviceBuffer<Real> work(backend_, voxels_);
-  DeviceBuffer<Real> scratch(backend_, Simulation<Real>::sweep_scratch_values(voxels_));
+  DeviceBuffer<Real> scratch(backend_, Simulation<Real>::sweep_scratch_values(voxels_, backend_));
   DeviceBuffer<double> tallies(backend_, static_cast<std::size_t>(kernels::tally_count));
   const BackendKind b = backend_;
   constexpr double r = sizeof(Real);

@@ -106,13 +106,10 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
     if (sp.bound) out << ", bound " << f.per_voxel(sp.bound);
     if (sp.internalised) out << ", internalised " << f.per_voxel(sp.internalised);
   }
-  std::size_t next = 0;
-  for (const SpeciesFootprint& sp : f.species) next += sp.next;
-  out << "\n  scratch         " << per_voxel(f, f.scratch()) << "  next free fields "
-      << f.per_voxel(next) << " (one per species)";
+  out << "\n  scratch         " << per_voxel(f, f.scratch()) << "  shared by all species: next free field "
+      << f.per_voxel(f.next);
   if (f.work + f.sweep_scratch > 0)
-    out << ", shared by all species: work " << f.per_voxel(f.work) << ", line sweeps "
-        << f.per_voxel(f.sweep_scratch);
+    out << ", work " << f.per_voxel(f.work) << ", line sweeps " << f.per_voxel(f.sweep_scratch);
   out << "\n  sources         " << per_voxel(f, f.sources()) << "  "
       << (f.sources() ? "per-voxel source arrays (and their sum where a species has several)"
                       : "none");

@@ -219,8 +219,9 @@ void line_sweep(const GridView<Real>& grid, const std::uint8_t*, const BoundaryV
   const int n = axis == 0 ? grid.nx : axis == 1 ? grid.ny : grid.nz;
   const bool cyclic = axis < 2 && bc.periodic_lateral && n > 1;
   if (n == 1 || (cyclic && n == 2)) {  // degenerate lines: the reference solve, line by line
+    // solve_line solves these directly and never touches cp or q, so no scratch is needed.
     Real* cp = scratch;
-    Real* q = scratch + grid.voxel_count();
+    Real* q = scratch ? scratch + grid.voxel_count() : nullptr;
 #pragma omp parallel for collapse(2) schedule(static)
     for (int b = 0; b < (axis == 2 ? grid.ny : grid.nz); ++b)
       for (int a = 0; a < (axis == 0 ? grid.ny : grid.nx); ++a)
