@@ -15,6 +15,7 @@
 
 #include "host/error.hpp"
 #include "host/output/atomic_file.hpp"
+#include "host/output/background_writer.hpp"
 #include "host/output/vtk_writer.hpp"
 #include "host/run/memory_budget.hpp"
 #include "host/run/metrics.hpp"
@@ -161,6 +162,8 @@ class Runner {
   std::ofstream profiles_;  // lateral-mean depth profiles at the output times
   void record_profiles(double t_s, int species, const std::vector<Real>& free);
   std::unique_ptr<output::VtkSeries> vtk_;
+  // Writes the .vtr files while the run goes on; declared after vtk_, so it stops first.
+  output::BackgroundWriter vtk_writer_;
   Clock::time_point start_ = Clock::now(), last_report_ = Clock::now();
   bool terminal_ = isatty(fileno(stderr));
 };
@@ -442,7 +445,8 @@ void Runner<Real>::record(double t_s) {
   if (!metrics_) throw IoError(options_.out_dir + "/metrics.csv", "write failed");
   profiles_.flush();
   if (!profiles_) throw IoError(options_.out_dir + "/profiles.csv", "write failed");
-  if (vtk_) vtk_->write(t_s, arrays);
+  if (vtk_)
+    vtk_writer_.submit([vtk = vtk_.get(), t_s, arrays = std::move(arrays)] { vtk->write(t_s, arrays); });
 }
 
 template <class Real>
@@ -547,6 +551,7 @@ void Runner<Real>::run() {
       record(t);
   }
   report_progress(true);
+  vtk_writer_.finish();
   write_summary(std::chrono::duration<double>(Clock::now() - start_).count());
 }
 
