@@ -1,3 +1,4 @@
+#include "kernels/cpu/denormals.hpp"
 #include "host/simulation.hpp"
 
 #include <algorithm>
@@ -152,6 +153,7 @@ template <class Real>
 Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme)
     : problem_(std::move(problem)), backend_(backend), scheme_(scheme) {
   validate_problem(problem_);
+  if (backend_ == BackendKind::cpu) kernels::cpu::flush_subnormals_to_zero();
   const Grid& grid = problem_.grid;
   const int species = species_count();
   const Layout plan = layout(problem_, backend_, scheme_);
