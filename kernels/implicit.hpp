@@ -10,30 +10,49 @@
 
 namespace skinrd::kernels {
 
-// dt·(A c + s) at voxel (i, j, k): the right-hand side of Douglas–Gunn's first sweep.
+// The pieces of dt·(A c + s) at one cell, shared by the per-voxel functions below and the
+// CPU backend's row loops (which look the inputs up in per-material and per-layer tables).
+// dt·s: the source over a step (0 without one).
+// (Branch-free forms take the voxel's stored source rate, or 0 where there is no source.)
 template <class Real>
-SKINRD_HD inline Real implicit_rhs(const GridView<Real>& g, const BoundaryView<Real>& bc,
-                                   const SpeciesView<Real>& sp, int i, int j, int k, Real dt_s,
-                                   Real source_scale) {
-  const std::size_t idx = g.index(i, j, k);
-  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
-  const TransportRate<Real> rate = transport_rate(g, bc, sp, i, j, k);
-  const Real source_per_s = sp.source_per_s ? source_scale * sp.source_per_s[idx] : Real(0);
-  const Real loss_per_s = (self.degradation_per_s + self.clearance_per_s) * sp.concentration[idx];
-  return dt_s * (rate.net_in_per_s() / g.volume_um3(k) + source_per_s - loss_per_s);
+SKINRD_HD inline Real scaled_source_rate(Real stored_per_s, Real source_scale) {
+  return source_scale * stored_per_s;
 }
-
-// dt·(constant part of A_z's right-hand side): the fixed top value and the source. LOD adds
-// it to its z sweep; in Douglas–Gunn it is inside implicit_rhs.
 template <class Real>
-SKINRD_HD inline Real constant_inflow(const GridView<Real>& g, const BoundaryView<Real>& bc,
-                                      const SpeciesView<Real>& sp, int i, int j, int k, Real dt_s,
-                                      Real source_scale) {
-  const std::size_t idx = g.index(i, j, k);
-  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
-  const Real top_in_per_s = boundary_conductances(g, bc, self, k).top * sp.top_concentration;
-  const Real source_per_s = sp.source_per_s ? source_scale * sp.source_per_s[idx] : Real(0);
-  return dt_s * (top_in_per_s / g.volume_um3(k) + source_per_s);
+SKINRD_HD inline Real step_source_of(Real stored_per_s, Real dt_s, Real source_scale) {
+  return dt_s * scaled_source_rate(stored_per_s, source_scale);
+}
+template <class Real>
+SKINRD_HD inline Real source_rate_per_s(const SpeciesView<Real>& sp, std::size_t idx,
+                                        Real source_scale) {
+  return sp.source_per_s ? scaled_source_rate(sp.source_per_s[idx], source_scale) : Real(0);
+}
+template <class Real>
+SKINRD_HD inline Real step_source(const SpeciesView<Real>& sp, std::size_t idx, Real dt_s,
+                                  Real source_scale) {
+  return sp.source_per_s ? step_source_of(sp.source_per_s[idx], dt_s, source_scale) : Real(0);
+}
+// Inflow through a fixed top in amount per second, from the boundary conductance G_top
+// (boundary_conductances(...).top, 0 where the top is closed or the cell is not on top),
+// constant over a step: G_top·u0. The outflow part, −G_top·u, is in z_row_diagonal_extra.
+template <class Real>
+SKINRD_HD inline Real fixed_top_inflow_per_s(Real top_conductance, Real top_value) {
+  return top_conductance * top_value;
+}
+// dt·(constant part of A_z c + s) from w = dt/V (row_weight_per_conductance at θ·dt = dt),
+// the fixed top's inflow and dt·s.
+template <class Real>
+SKINRD_HD inline Real constant_inflow_from_parts(Real weight, Real top_inflow_per_s,
+                                                 Real dt_source) {
+  return weight * top_inflow_per_s + dt_source;
+}
+// dt·(A c + s) from w = dt/V, the net inflow through the interior faces Σ G·(u_n − u), the
+// diagonal beyond the faces (z_row_diagonal_extra at θ·dt = dt: boundary conductances and
+// losses, acting on c) and the constant part above.
+template <class Real>
+SKINRD_HD inline Real rhs_from_parts(Real weight, Real faces_in_per_s, Real diagonal_extra,
+                                     Real c, Real constant_part) {
+  return weight * faces_in_per_s - diagonal_extra * c + constant_part;
 }
 
 // One row of (I − θ·dt·A_axis) for concentrations: coefficients of the previous cell, this
@@ -59,6 +78,40 @@ SKINRD_HD inline Real z_row_diagonal_extra(const GridT& g, const BoundaryView<Re
   return row_weight_per_conductance(g, k, theta_dt_s) * (boundary.top + boundary.bottom) *
              reciprocal_partition(self) +
          theta_dt_s * (self.degradation_per_s + self.clearance_per_s);
+}
+
+// dt·(constant part of A_z's right-hand side): the fixed top value and the source. LOD adds
+// it to its z sweep; in Douglas–Gunn it is inside implicit_rhs.
+template <class Real>
+SKINRD_HD inline Real constant_inflow(const GridView<Real>& g, const BoundaryView<Real>& bc,
+                                      const SpeciesView<Real>& sp, int i, int j, int k, Real dt_s,
+                                      Real source_scale) {
+  const std::size_t idx = g.index(i, j, k);
+  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
+  const Real top_conductance = boundary_conductances(g, bc, self, k).top;
+  return constant_inflow_from_parts(row_weight_per_conductance(g, k, dt_s),
+                                    fixed_top_inflow_per_s(top_conductance, sp.top_concentration),
+                                    step_source(sp, idx, dt_s, source_scale));
+}
+
+// dt·(A c + s) at voxel (i, j, k): the right-hand side of Douglas–Gunn's first sweep.
+template <class Real>
+SKINRD_HD inline Real implicit_rhs(const GridView<Real>& g, const BoundaryView<Real>& bc,
+                                   const SpeciesView<Real>& sp, int i, int j, int k, Real dt_s,
+                                   Real source_scale) {
+  const std::size_t idx = g.index(i, j, k);
+  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
+  const Real c = sp.concentration[idx];
+  const Real u = reference_phase(c, reciprocal_partition(self));
+  Real faces_in_per_s = 0;  // summed in for_each_face's order: −x, +x, −y, +y, −z, +z
+  for_each_face(g, bc.periodic_lateral, sp.coeffs, i, j, k, [&](const Face<Real>& face) {
+    faces_in_per_s += face_inflow_per_s(
+        face.conductance,
+        reference_phase(sp.concentration[face.neighbour], reciprocal_partition(*face.other)), u);
+  });
+  return rhs_from_parts(row_weight_per_conductance(g, k, dt_s), faces_in_per_s,
+                        z_row_diagonal_extra(g, bc, self, k, dt_s), c,
+                        constant_inflow(g, bc, sp, i, j, k, dt_s, source_scale));
 }
 
 // A row from the weights w = θ·dt·G/V of the cell's lower and upper faces (0 where there is
@@ -218,6 +271,38 @@ SKINRD_HD inline void solve_line(const GridT& g, const BoundaryView<Real>& bc,
 // θ-weighted state c_θ = (1 − θ)·c_old + θ·c_new: the lateral sweeps conserve amount
 // exactly, so Σ V (c_new − c_old) = entered − lost − degraded − cleared + added, to
 // rounding, for Douglas–Gunn (θ = ½ or 1) and for LOD (θ = 1, c_old unused).
+// Its pieces, shared with the CPU backend, which sums c_θ and the sources per layer and
+// material and evaluates the boundary terms on the top and bottom layers only:
+template <class Real>
+SKINRD_HD inline double theta_state(Real c_old, Real c_new, Real theta) {
+  return (1.0 - static_cast<double>(theta)) * c_old + static_cast<double>(theta) * c_new;
+}
+// Degraded and cleared over dt from cells of material m and volume V holding c_θ in all
+// (one cell's c_θ, or the sum over the cells of one material in one layer).
+template <class Real>
+SKINRD_HD inline void add_loss_tallies(const MaterialCoeffs<Real>& m, double dt_s,
+                                       double volume_um3, double c_theta, double* tally) {
+  tally[Tally::degraded] += dt_s * m.degradation_per_s * volume_um3 * c_theta;
+  tally[Tally::cleared] += dt_s * m.clearance_per_s * volume_um3 * c_theta;
+}
+// Entered through a fixed top and lost into a sink bottom over dt, from one cell's boundary
+// conductances (zero off the top and bottom layers) and its c_θ.
+template <class Real>
+SKINRD_HD inline void add_boundary_tallies(const BoundaryConductances<Real>& boundary,
+                                           const MaterialCoeffs<Real>& m, Real top_value,
+                                           double dt_s, double c_theta, double* tally) {
+  if (boundary.top == Real(0) && boundary.bottom == Real(0)) return;
+  const double u_theta = c_theta / m.partition;
+  tally[Tally::entered_top] += dt_s * boundary.top * (static_cast<double>(top_value) - u_theta);
+  tally[Tally::lost_bottom] += dt_s * boundary.bottom * u_theta;
+}
+// Added by sources over dt in cells of volume V whose source rates (source_rate_per_s) sum
+// to source_per_s.
+SKINRD_HD inline void add_source_tally(double dt_s, double source_per_s, double volume_um3,
+                                       double* tally) {
+  tally[Tally::added_by_source] += dt_s * source_per_s * volume_um3;
+}
+
 template <class Real>
 SKINRD_HD inline VoxelUpdate<Real> implicit_tallies(const GridView<Real>& g,
                                                     const BoundaryView<Real>& bc,
@@ -226,22 +311,14 @@ SKINRD_HD inline VoxelUpdate<Real> implicit_tallies(const GridView<Real>& g,
                                                     Real theta, Real dt_s, Real source_scale) {
   const std::size_t idx = g.index(i, j, k);
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
-  const double c_theta = (1.0 - static_cast<double>(theta)) * sp.concentration[idx] +
-                         static_cast<double>(theta) * c_new[idx];
+  const double c_theta = theta_state(sp.concentration[idx], c_new[idx], theta);
   const double volume_um3 = g.volume_um3(k), dt = dt_s;
-  const auto boundary = boundary_conductances(g, bc, self, k);
   VoxelUpdate<Real> result{c_new[idx], {}};
-  result.tally[Tally::degraded] = dt * self.degradation_per_s * volume_um3 * c_theta;
-  result.tally[Tally::cleared] = dt * self.clearance_per_s * volume_um3 * c_theta;
-  if (boundary.top != Real(0) || boundary.bottom != Real(0)) {  // the top and bottom layers
-    const double u_theta = c_theta / self.partition;
-    result.tally[Tally::entered_top] =
-        dt * boundary.top * (static_cast<double>(sp.top_concentration) - u_theta);
-    result.tally[Tally::lost_bottom] = dt * boundary.bottom * u_theta;
-  }
+  add_loss_tallies(self, dt, volume_um3, c_theta, result.tally);
+  add_boundary_tallies(boundary_conductances(g, bc, self, k), self, sp.top_concentration, dt,
+                       c_theta, result.tally);
   if (sp.source_per_s)
-    result.tally[Tally::added_by_source] =
-        dt * static_cast<double>(source_scale * sp.source_per_s[idx]) * volume_um3;
+    add_source_tally(dt, source_rate_per_s(sp, idx, source_scale), volume_um3, result.tally);
   return result;
 }
 

@@ -34,6 +34,18 @@ SKINRD_HD inline Real reciprocal_partition(const MaterialCoeffs<Real>& m) {
   return Real(1) / m.partition;
 }
 
+// The reference-phase value u = c/K of a concentration, from 1/K.
+template <class Real>
+SKINRD_HD inline Real reference_phase(Real c, Real inv_partition) {
+  return c * inv_partition;
+}
+
+// Net inflow through one face, in amount per second: G·(u_other − u_self).
+template <class Real>
+SKINRD_HD inline Real face_inflow_per_s(Real conductance, Real u_other, Real u_self) {
+  return conductance * (u_other - u_self);
+}
+
 // Lateral neighbour of cell i along an axis of n cells, or -1 through a zero-flux side.
 SKINRD_HD inline int lateral_neighbour(int i, int n, int step, bool periodic) {
   const int neighbour = i + step;
