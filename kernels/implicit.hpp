@@ -13,19 +13,9 @@ namespace skinrd::kernels {
 // The pieces of dt·(A c + s) at one cell, shared by the per-voxel functions below and the
 // CPU backend's row loops (which look the inputs up in per-material and per-layer tables).
 // dt·s: the source over a step (0 without one).
-// (Branch-free forms take the voxel's stored source rate, or 0 where there is no source.)
-template <class Real>
-SKINRD_HD inline Real scaled_source_rate(Real stored_per_s, Real source_scale) {
-  return source_scale * stored_per_s;
-}
 template <class Real>
 SKINRD_HD inline Real step_source_of(Real stored_per_s, Real dt_s, Real source_scale) {
   return dt_s * scaled_source_rate(stored_per_s, source_scale);
-}
-template <class Real>
-SKINRD_HD inline Real source_rate_per_s(const SpeciesView<Real>& sp, std::size_t idx,
-                                        Real source_scale) {
-  return sp.source_per_s ? scaled_source_rate(sp.source_per_s[idx], source_scale) : Real(0);
 }
 template <class Real>
 SKINRD_HD inline Real step_source(const SpeciesView<Real>& sp, std::size_t idx, Real dt_s,
@@ -296,13 +286,6 @@ SKINRD_HD inline void add_boundary_tallies(const BoundaryConductances<Real>& bou
   tally[Tally::entered_top] += dt_s * boundary.top * (static_cast<double>(top_value) - u_theta);
   tally[Tally::lost_bottom] += dt_s * boundary.bottom * u_theta;
 }
-// Added by sources over dt in cells of volume V whose source rates (source_rate_per_s) sum
-// to source_per_s.
-SKINRD_HD inline void add_source_tally(double dt_s, double source_per_s, double volume_um3,
-                                       double* tally) {
-  tally[Tally::added_by_source] += dt_s * source_per_s * volume_um3;
-}
-
 template <class Real>
 SKINRD_HD inline VoxelUpdate<Real> implicit_tallies(const GridView<Real>& g,
                                                     const BoundaryView<Real>& bc,

@@ -158,22 +158,98 @@ struct TransportRate {
   SKINRD_HD Real net_in_per_s() const { return faces_in_per_s + top_in_per_s - bottom_out_per_s; }
 };
 
+// The rate from the net face inflow, the cell's boundary conductances (zero off the top and
+// bottom layers), the top's reference-phase value u0 and the cell's u.
+template <class Real>
+SKINRD_HD inline TransportRate<Real> transport_rate_from_parts(
+    Real faces_in_per_s, const BoundaryConductances<Real>& boundary, Real top_value, Real u) {
+  return {faces_in_per_s, boundary.top * (top_value - u), boundary.bottom * u};
+}
+
 template <class Real>
 SKINRD_HD inline TransportRate<Real> transport_rate(const GridView<Real>& g,
                                                     const BoundaryView<Real>& bc,
                                                     const SpeciesView<Real>& sp, int i, int j,
                                                     int k) {
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[g.index(i, j, k)]];
-  const Real u = sp.concentration[g.index(i, j, k)] / self.partition;
-  TransportRate<Real> rate{Real(0), Real(0), Real(0)};
+  const Real u = reference_phase(sp.concentration[g.index(i, j, k)], reciprocal_partition(self));
+  Real faces_in_per_s = 0;  // summed in for_each_face's order: −x, +x, −y, +y, −z, +z
   for_each_face(g, bc.periodic_lateral, sp.coeffs, i, j, k, [&](const Face<Real>& face) {
-    rate.faces_in_per_s +=
-        face.conductance * (sp.concentration[face.neighbour] / face.other->partition - u);
+    faces_in_per_s += face_inflow_per_s(
+        face.conductance,
+        reference_phase(sp.concentration[face.neighbour], reciprocal_partition(*face.other)), u);
   });
-  const auto boundary = boundary_conductances(g, bc, self, k);
-  rate.top_in_per_s = boundary.top * (sp.top_concentration - u);
-  rate.bottom_out_per_s = boundary.bottom * u;
-  return rate;
+  return transport_rate_from_parts(faces_in_per_s, boundary_conductances(g, bc, self, k),
+                                   sp.top_concentration, u);
+}
+
+// The exponential integrator's constants of one material over a step dt: with k its
+// first-order loss rate and x = k dt, the fraction 1 − e^{−x} of c lost, φ(x) = (1 − e^{−x})/x,
+// and the degraded share of what is lost.
+template <class Real>
+struct ExplicitLoss {
+  Real lost_fraction, phi;
+  double degraded_share;
+};
+template <class Real>
+SKINRD_HD inline ExplicitLoss<Real> explicit_loss(const MaterialCoeffs<Real>& self, Real dt_s) {
+  const Real loss_rate_per_s = self.degradation_per_s + self.clearance_per_s;
+  const Real x = loss_rate_per_s * dt_s;
+  const Real lost_fraction = -expm1_real(-x);  // 1 − e^{−x}
+  const Real phi =
+      x > Real(1e-4) ? lost_fraction / x : Real(1) - x * (Real(0.5) - x / Real(6));
+  const double degraded_share =
+      loss_rate_per_s > Real(0)
+          ? static_cast<double>(self.degradation_per_s) / static_cast<double>(loss_rate_per_s)
+          : 0.0;
+  return {lost_fraction, phi, degraded_share};
+}
+
+// F·dt, the gain over a step from transport and source frozen at its start.
+template <class Real>
+SKINRD_HD inline Real explicit_gain(const TransportRate<Real>& rate, Real volume_um3,
+                                    Real source_per_s, Real dt_s) {
+  return dt_s * (rate.net_in_per_s() / volume_um3 + source_per_s);
+}
+// The amount per volume lost over the step, c + F·dt − c_new exactly, and c_new.
+template <class Real>
+SKINRD_HD inline Real explicit_lost(Real c, Real gained, Real lost_fraction, Real phi) {
+  return c * lost_fraction + gained * (Real(1) - phi);
+}
+template <class Real>
+SKINRD_HD inline Real explicit_new_value(Real c, Real gained, Real lost) {
+  return c + gained - lost;
+}
+
+// Ledger pieces of an explicit step: lost amounts (one cell's, or summed over the cells of one
+// material) split into degraded and cleared, boundary transfers from rates summed over cells,
+// and sources (rates summed over cells of one volume).
+SKINRD_HD inline void add_explicit_loss_tallies(double lost_amount, double degraded_share,
+                                                double* tally) {
+  tally[Tally::degraded] += lost_amount * degraded_share;
+  tally[Tally::cleared] += lost_amount * (1.0 - degraded_share);
+}
+SKINRD_HD inline void add_explicit_boundary_tallies(double top_in_per_s, double bottom_out_per_s,
+                                                    double dt_s, double* tally) {
+  tally[Tally::entered_top] += top_in_per_s * dt_s;
+  tally[Tally::lost_bottom] += bottom_out_per_s * dt_s;
+}
+// Added by sources over dt in cells of volume V whose source rates sum to source_per_s.
+SKINRD_HD inline void add_source_tally(double dt_s, double source_per_s, double volume_um3,
+                                       double* tally) {
+  tally[Tally::added_by_source] += dt_s * source_per_s * volume_um3;
+}
+
+// A voxel's source rate: source_scale × its stored rate, 0 where there is no source. (The
+// branch-free form takes the stored rate, or 0.)
+template <class Real>
+SKINRD_HD inline Real scaled_source_rate(Real stored_per_s, Real source_scale) {
+  return source_scale * stored_per_s;
+}
+template <class Real>
+SKINRD_HD inline Real source_rate_per_s(const SpeciesView<Real>& sp, std::size_t idx,
+                                        Real source_scale) {
+  return sp.source_per_s ? scaled_source_rate(sp.source_per_s[idx], source_scale) : Real(0);
 }
 
 // One explicit step of voxel (i, j, k): transport and source F frozen at the start of the
@@ -190,29 +266,17 @@ SKINRD_HD inline VoxelUpdate<Real> explicit_voxel_step(const GridView<Real>& g,
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
   const TransportRate<Real> rate = transport_rate(g, bc, sp, i, j, k);
   const Real volume_um3 = g.volume_um3(k);
-  const Real source_per_s = sp.source_per_s ? source_scale * sp.source_per_s[idx] : Real(0);
+  const Real source_per_s = source_rate_per_s(sp, idx, source_scale);
   const Real c = sp.concentration[idx];
-  const Real gained = dt_s * (rate.net_in_per_s() / volume_um3 + source_per_s);  // F·dt
+  const Real gained = explicit_gain(rate, volume_um3, source_per_s, dt_s);
+  const ExplicitLoss<Real> loss = explicit_loss(self, dt_s);
+  const Real lost = explicit_lost(c, gained, loss.lost_fraction, loss.phi);
 
-  const Real loss_rate_per_s = self.degradation_per_s + self.clearance_per_s;
-  const Real x = loss_rate_per_s * dt_s;
-  const Real lost_fraction = -expm1_real(-x);                            // 1 − e^{−x}
-  const Real phi =
-      x > Real(1e-4) ? lost_fraction / x : Real(1) - x * (Real(0.5) - x / Real(6));
-  const Real lost = c * lost_fraction + gained * (Real(1) - phi);
-
-  VoxelUpdate<Real> result{c + gained - lost, {}};
-  const double lost_amount = static_cast<double>(lost) * volume_um3;
-  const double degraded_share =
-      loss_rate_per_s > Real(0)
-          ? static_cast<double>(self.degradation_per_s) / static_cast<double>(loss_rate_per_s)
-          : 0.0;
-  result.tally[Tally::degraded] = lost_amount * degraded_share;
-  result.tally[Tally::cleared] = lost_amount * (1.0 - degraded_share);
-  result.tally[Tally::entered_top] = static_cast<double>(rate.top_in_per_s) * dt_s;
-  result.tally[Tally::lost_bottom] = static_cast<double>(rate.bottom_out_per_s) * dt_s;
-  result.tally[Tally::added_by_source] =
-      static_cast<double>(source_per_s) * dt_s * static_cast<double>(volume_um3);
+  VoxelUpdate<Real> result{explicit_new_value(c, gained, lost), {}};
+  add_explicit_loss_tallies(static_cast<double>(lost) * volume_um3, loss.degraded_share,
+                            result.tally);
+  add_explicit_boundary_tallies(rate.top_in_per_s, rate.bottom_out_per_s, dt_s, result.tally);
+  add_source_tally(dt_s, source_per_s, volume_um3, result.tally);
   return result;
 }
 

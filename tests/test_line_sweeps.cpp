@@ -2,8 +2,8 @@
 // transposed tile) against the reference one-line solve, solve_line of kernels/implicit.hpp,
 // which the CUDA backend runs: the same rows and the same Thomas steps, so the same result
 // to rounding (bitwise where neither side contracts multiply-adds). Likewise the CPU row
-// loops of the right-hand side (implicit_rhs, add_constant_inflow) and of the ledger
-// (implicit_tallies) against the per-voxel functions.
+// loops of the right-hand side (implicit_rhs, add_constant_inflow), of the ledger
+// (implicit_tallies) and of the explicit step against the per-voxel functions.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -168,6 +168,31 @@ void expect_rows_match_reference(const RowCase& c, double tolerance) {
       << "implicit_rhs, " << where;
   EXPECT_LE(max_relative_difference(inflow, inflow_reference, inflow_scale), tolerance)
       << "add_constant_inflow, " << where;
+
+  // The explicit step: new values and its ledger.
+  {
+    std::vector<Real> next(voxels);
+    double rows[kernels::tally_count] = {}, reference[kernels::tally_count] = {};
+    kernels::cpu::explicit_step(view, bc, sp, next.data(), dt, scale, rows);
+    std::vector<double> next_reference(voxels);
+    double next_scale = 1, magnitude = 1;
+    for (int k = 0; k < grid.nz; ++k)
+      for (int j = 0; j < grid.ny; ++j)
+        for (int i = 0; i < grid.nx; ++i) {
+          const auto r = kernels::explicit_voxel_step(view, bc, sp, i, j, k, dt, scale);
+          next_reference[view.index(i, j, k)] = r.concentration;
+          next_scale = std::max(next_scale, std::abs(static_cast<double>(r.concentration)));
+          for (int t = 0; t < kernels::tally_count; ++t) {
+            reference[t] += r.tally[t];
+            magnitude = std::max(magnitude, std::abs(r.tally[t]));
+          }
+        }
+    EXPECT_LE(max_relative_difference(next, next_reference, next_scale), tolerance)
+        << "explicit_step, " << where;
+    for (int t = 0; t < kernels::tally_count; ++t)
+      EXPECT_NEAR(rows[t], reference[t], 1e-12 * magnitude * static_cast<double>(voxels))
+          << "explicit tally " << t << ", " << where;
+  }
 
   // Ledger tallies, θ = ½ and 1; the per-voxel sums in double.
   for (const Real theta : {Real(0.5), Real(1)}) {

@@ -1,27 +1,97 @@
-// OpenMP loops over the per-voxel transport functions of kernels/transport.hpp.
+// OpenMP loops over the transport functions of kernels/transport.hpp.
 #include <algorithm>
 
+#include "kernels/cpu/rows.hpp"
 #include "kernels/instantiate.hpp"
 #include "kernels/transport.hpp"
 
 namespace skinrd::kernels::cpu {
 
+// Row by row (kernels/cpu/rows.hpp): the face inflows of a row in SIMD, the exponential
+// integrator's constants per material, and the ledger from per-layer, per-material sums of the
+// amounts lost, the boundary rates on the top and bottom layers and the source rates.
 template <class Real>
 void explicit_step(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                    const SpeciesView<Real>& sp, Real* next, Real dt_s, Real source_scale,
                    double* tallies) {
-  double sums[tally_count] = {};
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : sums[:tally_count])
-  for (int k = 0; k < grid.nz; ++k) {
-    for (int j = 0; j < grid.ny; ++j) {
-      for (int i = 0; i < grid.nx; ++i) {
-        const VoxelUpdate<Real> r = explicit_voxel_step(grid, bc, sp, i, j, k, dt_s, source_scale);
-        next[grid.index(i, j, k)] = r.concentration;
-        for (int t = 0; t < tally_count; ++t) sums[t] += r.tally[t];
+  const int nm = material_count(grid), nz = grid.nz, nx = grid.nx;
+  const OperatorTables<Real> t(grid, bc, sp.coeffs, dt_s, nm);
+  std::vector<Real> lost_fraction(nm), phi(nm);
+  std::vector<double> degraded_share(nm);
+  for (int a = 0; a < nm; ++a) {
+    const ExplicitLoss<Real> loss = explicit_loss(sp.coeffs[a], dt_s);
+    lost_fraction[a] = loss.lost_fraction;
+    phi[a] = loss.phi;
+    degraded_share[a] = loss.degraded_share;
+  }
+  const std::size_t row = nx, plane = row * grid.ny;
+  std::vector<double> lost_sum(std::size_t(nz) * nm), source_sum(nz);
+  double top_in_sum = 0, bottom_out_sum = 0;
+#pragma omp parallel
+  {
+    RowNeighbourhood<Real> r(nx);
+    std::vector<Real> fraction(row), phis(row), top(row), bottom(row), lost(row), top_in(row),
+        bottom_out(row), rates(row);
+    std::vector<double> local_lost(lost_sum.size()), local_source(nz);
+    double local_top_in = 0, local_bottom_out = 0;
+#pragma omp for collapse(2) schedule(static) nowait
+    for (int k = 0; k < nz; ++k)
+      for (int j = 0; j < grid.ny; ++j) {
+        const std::size_t start = k * plane + j * row;
+        const std::uint8_t* mat = grid.material + start;
+        r.load(grid, bc, sp.concentration, t, j, k);
+        gather(lost_fraction.data(), mat, nx, fraction.data());
+        gather(phi.data(), mat, nx, phis.data());
+        if (k == 0)
+          gather(t.vertical.top_conductance.data(), mat, nx, top.data());
+        else
+          std::fill(top.begin(), top.end(), Real(0));
+        if (k == nz - 1)
+          gather(t.vertical.bottom_conductance.data(), mat, nx, bottom.data());
+        else
+          std::fill(bottom.begin(), bottom.end(), Real(0));
+        const Real volume_um3 = grid.volume_um3(k), top_value = sp.top_concentration;
+        const Real *c = sp.concentration + start, *faces_in = r.faces_in, *u = r.u,
+                   *fractions = fraction.data(), *phi_row = phis.data(),
+                   *top_conductance = top.data(), *bottom_conductance = bottom.data();
+        const Real* source = sp.source_per_s ? sp.source_per_s + start : r.zeros;
+        Real *out = next + start, *lost_row = lost.data(), *top_row = top_in.data(),
+             *bottom_row = bottom_out.data(), *rate_row = rates.data();
+#pragma omp simd
+        for (int i = 0; i < nx; ++i) {
+          const TransportRate<Real> rate = transport_rate_from_parts(
+              faces_in[i], BoundaryConductances<Real>{top_conductance[i], bottom_conductance[i]},
+              top_value, u[i]);
+          rate_row[i] = scaled_source_rate(source[i], source_scale);
+          const Real gained = explicit_gain(rate, volume_um3, rate_row[i], dt_s);
+          lost_row[i] = explicit_lost(c[i], gained, fractions[i], phi_row[i]);
+          out[i] = explicit_new_value(c[i], gained, lost_row[i]);
+          top_row[i] = rate.top_in_per_s;
+          bottom_row[i] = rate.bottom_out_per_s;
+        }
+        add_by_material(lost_row, mat, nx, local_lost.data() + std::size_t(k) * nm);
+        if (sp.source_per_s) local_source[k] += row_sum(rate_row, nx);
+        if (k == 0) local_top_in += row_sum(top_row, nx);
+        if (k == nz - 1) local_bottom_out += row_sum(bottom_row, nx);
       }
+#pragma omp critical
+    {
+      for (std::size_t n = 0; n < lost_sum.size(); ++n) lost_sum[n] += local_lost[n];
+      for (int k = 0; k < nz; ++k) source_sum[k] += local_source[k];
+      top_in_sum += local_top_in;
+      bottom_out_sum += local_bottom_out;
     }
   }
-  for (int t = 0; t < tally_count; ++t) tallies[t] += sums[t];
+  double total[tally_count] = {};
+  for (int k = 0; k < nz; ++k) {
+    const double volume_um3 = grid.volume_um3(k);
+    for (int a = 0; a < nm; ++a)
+      add_explicit_loss_tallies(lost_sum[std::size_t(k) * nm + a] * volume_um3, degraded_share[a],
+                                total);
+    add_source_tally(static_cast<double>(dt_s), source_sum[k], volume_um3, total);
+  }
+  add_explicit_boundary_tallies(top_in_sum, bottom_out_sum, static_cast<double>(dt_s), total);
+  for (int q = 0; q < tally_count; ++q) tallies[q] += total[q];
 }
 
 template <class Real>

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/cpu/rows.hpp"
 #include "kernels/implicit.hpp"
 #include "kernels/instantiate.hpp"
 
@@ -17,56 +18,6 @@ namespace {
 // across them, so it vectorises and every load is contiguous.
 constexpr int kLanes = 64;
 
-// Per-material and per-layer inputs of one sweep's rows, computed once per sweep by the
-// shared functions of kernels/implicit.hpp, so the line loops only look them up.
-template <class Real>
-struct SweepTables {
-  int materials = 0;
-  std::vector<Real> inv_partition;     // [material]
-  std::vector<Real> half_cell;         // [material] lateral (h = dx), [k][material] along z
-  std::vector<Real> diagonal_extra;    // [k][material], z only
-  std::vector<Real> top_conductance;   // [material] boundary conductance of layer 0, z only
-  std::vector<Real> weight;            // [k] θ·dt/V
-  std::vector<Real> area_um2;          // [k] lateral faces; [0] for z faces
-};
-
-template <class Real>
-int material_count(const GridView<Real>& grid) {
-  const std::uint8_t* material = grid.material;
-  const auto voxels = static_cast<std::ptrdiff_t>(grid.voxel_count());
-  std::uint8_t largest = 0;
-#pragma omp parallel for simd schedule(static) reduction(max : largest)
-  for (std::ptrdiff_t idx = 0; idx < voxels; ++idx)
-    largest = material[idx] > largest ? material[idx] : largest;
-  return largest + 1;
-}
-
-template <class Real>
-SweepTables<Real> sweep_tables(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                               const MaterialCoeffs<Real>* coeffs, int axis, Real theta_dt_s,
-                               int materials) {
-  SweepTables<Real> t;
-  const int nm = t.materials = materials;
-  for (int a = 0; a < nm; ++a) t.inv_partition.push_back(reciprocal_partition(coeffs[a]));
-  for (int k = 0; k < grid.nz; ++k) {
-    t.weight.push_back(row_weight_per_conductance(grid, k, theta_dt_s));
-    t.area_um2.push_back(grid.dx_um * grid.dz_um[k]);  // as face_towards: dy = dx
-  }
-  if (axis < 2) {
-    for (int a = 0; a < nm; ++a) t.half_cell.push_back(half_cell_conductance(coeffs[a], grid.dx_um));
-    return t;
-  }
-  t.area_um2.assign(1, grid.dx_um * grid.dx_um);
-  for (int a = 0; a < nm; ++a)
-    t.top_conductance.push_back(boundary_conductances(grid, bc, coeffs[a], 0).top);
-  for (int k = 0; k < grid.nz; ++k)
-    for (int a = 0; a < nm; ++a) {
-      t.half_cell.push_back(half_cell_conductance(coeffs[a], grid.dz_um[k]));
-      t.diagonal_extra.push_back(z_row_diagonal_extra(grid, bc, coeffs[a], k, theta_dt_s));
-    }
-  return t;
-}
-
 // Per-thread buffers of a block of lines: cp and q for every cell, and the state carried
 // from one cell to the next, per lane.
 template <class Real>
@@ -77,20 +28,6 @@ struct LineBlockScratch {
       extra[kLanes], alpha[kLanes], beta[kLanes], gamma[kLanes], zeros[kLanes] = {};
   explicit LineBlockScratch(int n) : cp(static_cast<std::size_t>(n) * kLanes), q(cp.size()) {}
 };
-
-// out[l] = table[material[l]]. Layered tissue makes most rows of materials uniform: those
-// become a broadcast, the rest a scalar gather.
-template <class Real>
-void gather(const Real* table, const std::uint8_t* material, int lanes, Real* out) {
-  std::uint8_t differs = 0;
-  for (int l = 0; l < lanes; ++l) differs |= material[l] ^ material[0];
-  if (differs == 0) {
-    const Real value = table[material[0]];
-    for (int l = 0; l < lanes; ++l) out[l] = value;
-  } else {
-    for (int l = 0; l < lanes; ++l) out[l] = table[material[l]];
-  }
-}
 
 // Solves `lanes` lines of n ≥ 2 cells (n ≥ 3 if cyclic) at once, in place: cell m of lane l
 // is x[m·x_stride + l] with material mat[m·mat_stride + l]. Lateral blocks lie in layer
@@ -199,118 +136,38 @@ void solve_block(const SweepTables<Real>& t, int n, int k_lateral, int lanes,
 
 }  // namespace
 
-// One (j, k) row of x at a time: u = c/K and the half-cell conductances of the row and of
-// its four neighbour rows are looked up in the sweep tables (at θ·dt = dt), then every cell
-// of the row in one SIMD loop. A missing neighbour (closed side, top, bottom) has u = 0
-// and half-cell conductance 0, hence a face conductance of exactly 0.
-template <class Real>
-struct RowNeighbourhood {
-  int nx;
-  std::vector<Real> storage;
-  Real *u, *half_cell, *face_x;  // the row, u and half cells with one halo cell each side
-  Real *u_y[2], *half_cell_y[2], *u_z[2], *half_cell_z[2], *half_cell_z_self, *extra, *top;
-  const Real* zeros;  // nx zeros: the source rates where there is no source
-  explicit RowNeighbourhood(int n) : nx(n), storage(std::size_t(15) * (n + 2)) {
-    Real* p = storage.data();
-    auto next = [&]() { Real* q = p; p += nx + 2; return q; };
-    u = next() + 1;
-    half_cell = next() + 1;
-    face_x = next();
-    for (int side = 0; side < 2; ++side) {
-      u_y[side] = next();
-      half_cell_y[side] = next();
-      u_z[side] = next();
-      half_cell_z[side] = next();
-    }
-    half_cell_z_self = next();
-    extra = next();
-    top = next();
-    zeros = next();  // storage is zero-initialised and this part never written
-  }
-  // u and half cells of the row of cells c with materials mat, or zeros where there is none.
-  void fill(const SweepTables<Real>& inv_partitions, const Real* half_cells, const Real* c,
-            const std::uint8_t* mat, Real* u_out, Real* half_cell_out) const {
-    if (!c) {
-      std::fill(u_out, u_out + nx, Real(0));
-      std::fill(half_cell_out, half_cell_out + nx, Real(0));
-      return;
-    }
-    gather(inv_partitions.inv_partition.data(), mat, nx, u_out);
-    gather(half_cells, mat, nx, half_cell_out);
-#pragma omp simd
-    for (int i = 0; i < nx; ++i) u_out[i] = reference_phase(c[i], u_out[i]);
-  }
-};
-
 template <class Real>
 void implicit_rhs(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                   const SpeciesView<Real>& sp, Real* rhs, Real dt_s, Real source_scale) {
-  const int nm = material_count(grid);
-  const SweepTables<Real> lateral = sweep_tables(grid, bc, sp.coeffs, 0, dt_s, nm);
-  const SweepTables<Real> vertical = sweep_tables(grid, bc, sp.coeffs, 2, dt_s, nm);
-  const int nx = grid.nx;
+  const int nm = material_count(grid), nx = grid.nx;
+  const OperatorTables<Real> t(grid, bc, sp.coeffs, dt_s, nm);
   const std::size_t row = nx, plane = row * grid.ny;
-  const bool periodic_x = bc.periodic_lateral && nx > 1;
 #pragma omp parallel
   {
     RowNeighbourhood<Real> r(nx);
+    std::vector<Real> extra(row), top(row);
 #pragma omp for collapse(2) schedule(static)
     for (int k = 0; k < grid.nz; ++k)
       for (int j = 0; j < grid.ny; ++j) {
         const std::size_t start = k * plane + j * row;
-        auto fill = [&](int jj, int kk, const Real* half_cells, Real* u_out, Real* hc_out) {
-          const bool exists = jj >= 0 && kk >= 0 && kk < grid.nz;
-          const std::size_t at = exists ? kk * plane + jj * row : 0;
-          r.fill(lateral, half_cells, exists ? sp.concentration + at : nullptr,
-                 grid.material + at, u_out, hc_out);
-        };
         const std::uint8_t* mat = grid.material + start;
-        const Real* c = sp.concentration + start;
-        fill(j, k, lateral.half_cell.data(), r.u, r.half_cell);
-        for (int side = 0; side < 2; ++side) {
-          const int step = side ? 1 : -1;
-          fill(lateral_neighbour(j, grid.ny, step, bc.periodic_lateral), k,
-               lateral.half_cell.data(), r.u_y[side], r.half_cell_y[side]);
-          const int kk = k + step;
-          fill(j, kk, vertical.half_cell.data() + std::size_t(kk >= 0 && kk < grid.nz ? kk : 0) * nm,
-               r.u_z[side], r.half_cell_z[side]);
-        }
-        gather(vertical.half_cell.data() + std::size_t(k) * nm, mat, nx, r.half_cell_z_self);
-        gather(vertical.diagonal_extra.data() + std::size_t(k) * nm, mat, nx, r.extra);
+        r.load(grid, bc, sp.concentration, t, j, k);
+        gather(t.vertical.diagonal_extra.data() + std::size_t(k) * nm, mat, nx, extra.data());
         if (k == 0)
-          gather(vertical.top_conductance.data(), mat, nx, r.top);
+          gather(t.vertical.top_conductance.data(), mat, nx, top.data());
         else
-          std::fill(r.top, r.top + nx, Real(0));
-        // The x faces of the row, face i between cells i − 1 and i.
-        r.u[-1] = periodic_x ? r.u[nx - 1] : Real(0);
-        r.half_cell[-1] = periodic_x ? r.half_cell[nx - 1] : Real(0);
-        r.u[nx] = periodic_x ? r.u[0] : Real(0);
-        r.half_cell[nx] = periodic_x ? r.half_cell[0] : Real(0);
-        const Real area_lateral = lateral.area_um2[k], area_z = vertical.area_um2[0];
-#pragma omp simd
-        for (int i = 0; i <= nx; ++i)
-          r.face_x[i] = face_conductance(r.half_cell[i - 1], r.half_cell[i], area_lateral);
-        const Real weight = lateral.weight[k], top_value = sp.top_concentration;
-        const Real *u = r.u, *hc = r.half_cell, *gx = r.face_x;
-        const Real *u_ym = r.u_y[0], *u_yp = r.u_y[1], *hc_ym = r.half_cell_y[0],
-                   *hc_yp = r.half_cell_y[1], *u_zm = r.u_z[0], *u_zp = r.u_z[1],
-                   *hc_zm = r.half_cell_z[0], *hc_zp = r.half_cell_z[1],
-                   *hc_z = r.half_cell_z_self, *extra = r.extra, *top = r.top;
+          std::fill(top.begin(), top.end(), Real(0));
+        const Real weight = t.lateral.weight[k], top_value = sp.top_concentration;
+        const Real *c = sp.concentration + start, *faces_in = r.faces_in,
+                   *diagonal_extra = extra.data(), *top_conductance = top.data();
         const Real* source = sp.source_per_s ? sp.source_per_s + start : r.zeros;
         Real* out = rhs + start;
 #pragma omp simd
         for (int i = 0; i < nx; ++i) {
-          // In for_each_face's order, as the per-voxel implicit_rhs sums them.
-          Real faces_in = face_inflow_per_s(gx[i], u[i - 1], u[i]);
-          faces_in += face_inflow_per_s(gx[i + 1], u[i + 1], u[i]);
-          faces_in += face_inflow_per_s(face_conductance(hc[i], hc_ym[i], area_lateral), u_ym[i], u[i]);
-          faces_in += face_inflow_per_s(face_conductance(hc[i], hc_yp[i], area_lateral), u_yp[i], u[i]);
-          faces_in += face_inflow_per_s(face_conductance(hc_z[i], hc_zm[i], area_z), u_zm[i], u[i]);
-          faces_in += face_inflow_per_s(face_conductance(hc_z[i], hc_zp[i], area_z), u_zp[i], u[i]);
           const Real constant = constant_inflow_from_parts(
-              weight, fixed_top_inflow_per_s(top[i], top_value),
+              weight, fixed_top_inflow_per_s(top_conductance[i], top_value),
               step_source_of(source[i], dt_s, source_scale));
-          out[i] = rhs_from_parts(weight, faces_in, extra[i], c[i], constant);
+          out[i] = rhs_from_parts(weight, faces_in[i], diagonal_extra[i], c[i], constant);
         }
       }
   }
@@ -424,7 +281,8 @@ void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
   double total[tally_count] = {};
 #pragma omp parallel
   {
-    std::vector<double> local_c_theta(c_theta_sum.size()), local_source(nz);
+    std::vector<double> local_c_theta(c_theta_sum.size()), local_source(nz), c_theta(row);
+    std::vector<Real> rates(row);
     double local_boundary[tally_count] = {};
 #pragma omp for collapse(2) schedule(static) nowait
     for (int k = 0; k < nz; ++k)
@@ -434,29 +292,21 @@ void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
         const Real* c = c_new + start;
         const std::uint8_t* mat = grid.material + start;
         double* sums = local_c_theta.data() + std::size_t(k) * nm;
-        std::uint8_t differs = 0;
-        for (int i = 0; i < nx; ++i) differs |= mat[i] ^ mat[0];
-        if (differs == 0) {
-          double sum = 0;
-#pragma omp simd reduction(+ : sum)
-          for (int i = 0; i < nx; ++i) sum += theta_state(c_old[i], c[i], theta);
-          sums[mat[0]] += sum;
-        } else {
-          for (int i = 0; i < nx; ++i) sums[mat[i]] += theta_state(c_old[i], c[i], theta);
-        }
+#pragma omp simd
+        for (int i = 0; i < nx; ++i) c_theta[i] = theta_state(c_old[i], c[i], theta);
+        add_by_material(c_theta.data(), mat, nx, sums);
         if (sp.source_per_s) {
           const Real* source = sp.source_per_s + start;
-          double sum = 0;
-#pragma omp simd reduction(+ : sum)
-          for (int i = 0; i < nx; ++i) sum += scaled_source_rate(source[i], source_scale);
-          local_source[k] += sum;
+#pragma omp simd
+          for (int i = 0; i < nx; ++i) rates[i] = scaled_source_rate(source[i], source_scale);
+          local_source[k] += row_sum(rates.data(), nx);
         }
         if (k == 0 || k == nz - 1)
           for (int i = 0; i < nx; ++i) {
             const MaterialCoeffs<Real>& self = sp.coeffs[mat[i]];
             add_boundary_tallies(boundary_conductances(grid, bc, self, k), self,
-                                 sp.top_concentration, static_cast<double>(dt_s),
-                                 theta_state(c_old[i], c[i], theta), local_boundary);
+                                 sp.top_concentration, static_cast<double>(dt_s), c_theta[i],
+                                 local_boundary);
           }
       }
 #pragma omp critical
