@@ -1,6 +1,7 @@
 // OpenMP loops over the implicit-scheme functions of kernels/implicit.hpp. Line sweeps solve
 // up to 64 lines together with the SIMD loop across them: y and z lines at neighbouring x
-// (contiguous), x lines through a transposed tile.
+// (contiguous), x lines through a transposed tile. The right-hand side and the ledger run row
+// by row (kernels/cpu/rows.hpp).
 #include <algorithm>
 #include <cstdint>
 #include <type_traits>

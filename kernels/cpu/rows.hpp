@@ -11,7 +11,8 @@
 namespace skinrd::kernels::cpu {
 
 // Per-material and per-layer inputs of one sweep's rows, computed once per sweep by the
-// shared functions of kernels/implicit.hpp, so the line loops only look them up.
+// shared functions of kernels/implicit.hpp, so the line loops only look them up. At θ·dt = dt,
+// a lateral and a z table (OperatorTables) hold all that the operator A needs.
 template <class Real>
 struct SweepTables {
   int materials = 0;
