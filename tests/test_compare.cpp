@@ -93,7 +93,7 @@ double num(const std::map<std::string, std::string>& row, const std::string& key
 // written out from their definitions (README: route metrics).
 std::map<std::string, double> expected_from_metrics(const fs::path& run_dir, const std::string& species,
                                                     double window_h, const std::vector<std::string>& layers,
-                                                    const std::string& target, double ec) {
+                                                    const std::string& target) {
   std::vector<std::map<std::string, std::string>> rows;
   for (auto& row : read_csv(run_dir / "metrics.csv"))
     if (row["species"] == species && std::stod(row["time_h"]) <= window_h + 1e-9) rows.push_back(row);
@@ -151,7 +151,6 @@ std::map<std::string, double> expected_from_metrics(const fs::path& run_dir, con
   e["fraction_removed"] = num(last, "removed") / dose;
   e["fraction_lost_bottom"] = num(last, "lost_bottom") / dose;
   e["max_ledger_residual"] = residual;
-  e["effective_concentration"] = ec;
   e["window_h"] = window_h;
   return e;
 }
@@ -169,22 +168,35 @@ TEST(Compare, EveryTableValueEqualsTheRecomputationFromMetricsCsv) {
 
   const auto table = read_csv(out / "compare.csv");
   ASSERT_EQ(table.size(), 6u);  // 3 runs × (VEGF, exosome)
-  int compared = 0;
   for (const auto& row : table) {
     const auto& run = runs.at(std::find(kRoutes.begin(), kRoutes.end(), row.at("run")) - kRoutes.begin());
     const compare::RunSpecies* s = run.find(row.at("species"));
     ASSERT_NE(s, nullptr);
-    const auto expected = expected_from_metrics(run.dir, s->key, 2.0, run.layer_names, s->target_layer,
-                                                s->effective_concentration);
+    const auto expected = expected_from_metrics(run.dir, s->key, 2.0, run.layer_names, s->target_layer);
     EXPECT_GT(expected.at("dose"), 0.0) << row.at("run") << " " << s->key;
     for (const auto& [column, value] : expected) {
       const double got = num(row, column);
       EXPECT_NEAR(got, value, 1e-9 * std::abs(value) + 1e-300)
           << row.at("run") << " " << s->key << " " << column;
-      ++compared;
     }
   }
-  EXPECT_EQ(compared, 6 * (16 + 3 * 5));
+}
+
+// One film and one patch carry both species (entries applied together): each species gets
+// its own dose once. Film: 40 ng/cm² and 4e9 particles/cm² over 500 × 500 µm (0.0025 cm²);
+// dissolving needles: 0.1 ng and 1e7 particles per needle, released as 1 − exp(−t/10 min)
+// while worn (30 min), one needle per 500 µm cell.
+TEST(Compare, OneFilmAndOnePatchCarryBothSpecies) {
+  const auto runs = load_all();
+  const std::map<std::string, double> per_cell = {{"VEGF", 0.1}, {"exosome", 1e7}};
+  for (const auto& [key, amount] : per_cell) {
+    const auto& film = runs[0].find(key)->records;
+    for (const auto& r : film) EXPECT_NEAR(r.ledger.dosed, amount, 1e-6 * amount) << key << " film";
+    const auto& patch = runs[2].find(key)->records;
+    const double released = amount * -std::expm1(-30.0 / 10.0);
+    EXPECT_NEAR(patch.back().ledger.added_by_source, released, 1e-4 * released) << key << " patch";
+    EXPECT_EQ(patch.back().ledger.dosed, 0.0) << key << ": the needles hold it, not the field";
+  }
 }
 
 TEST(Compare, RefusesDifferentTissue) {
@@ -200,10 +212,10 @@ TEST(Compare, RefusesDifferentTissue) {
 
 TEST(Compare, ResolutionDifferencesAreNotedNotRefused) {
   auto runs = load_all();
-  runs[2].tissue["tissue.dx"] = "'50 um'";
+  runs[2].tissue["tissue.dx_um"] = "50.0";
   const auto comparison = compare::compare_runs(runs);
   bool noted = false;
-  for (const auto& note : comparison.notes) noted |= note.find("tissue.dx") != std::string::npos;
+  for (const auto& note : comparison.notes) noted |= note.find("tissue.dx_um") != std::string::npos;
   EXPECT_TRUE(noted);
 }
 
@@ -238,6 +250,26 @@ TEST(Compare, LeavesOutSpeciesNotInEveryRunAndRefusesWhenNoneIsShared) {
   EXPECT_EQ(comparison.rows.size(), 3u);
   runs[1].species.erase(runs[1].species.begin());  // intradermal: exosome only
   EXPECT_THROW(compare::compare_runs(runs), compare::IncomparableRuns);
+}
+
+TEST(Compare, WindowEndsAtTheLastOutputEveryRunShares) {
+  auto runs = load_all();
+  // Drop the intradermal run's 2 h output: its last output within 2 h is now 1.5 h.
+  for (auto& s : runs[1].species) s.records.pop_back();
+  const auto comparison = compare::compare_runs(runs);
+  EXPECT_DOUBLE_EQ(comparison.window_s, 1.5 * 3600);
+  for (const auto& row : comparison.rows)
+    for (const auto& layer : row.summary.layers) EXPECT_LE(layer.peak_time_s, 1.5 * 3600);
+}
+
+TEST(Compare, LabelsFromDirectoriesWithATrailingSlash) {
+  auto runs = load_all();
+  runs.resize(2);
+  runs[1].scenario_name = runs[0].scenario_name;  // same scenario, say with other --set values
+  runs[0].dir += "/";
+  runs[1].dir += "/";
+  const auto comparison = compare::compare_runs(runs);
+  EXPECT_EQ(comparison.labels, (std::vector<std::string>{"topical", "intradermal"}));
 }
 
 TEST(Compare, NeedsTwoFinishedRuns) {
@@ -304,7 +336,8 @@ TEST(Compare, ReportEmbedsEverythingAndRendersInChromium) {
   EXPECT_EQ(images, 3u);
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  for (const auto& route : kRoutes) EXPECT_NE(html.find(route), std::string::npos);
+  for (const auto& route : kRoutes)  // each run's rows, not just its directory path
+    EXPECT_NE(html.find("<tr><td>" + route + "</td>"), std::string::npos) << route;
 
   const char* browsers[] = {"chromium", "chromium-browser", "google-chrome"};
   std::string browser;

@@ -47,11 +47,16 @@ def metrics_by_species(run_dir, window_s):
     return series
 
 
-def profiles(run_dir, species):
-    """{time_s: (depth_um list, mean free concentration list, layer list)} of one species."""
+def has_profiles(run_dir):
+    return os.path.exists(os.path.join(run_dir, "profiles.csv"))
+
+
+def profiles(run_dir, species, window_s):
+    """{time_s: (depth_um list, mean free concentration list, layer list)} of one species,
+    output times within the common window."""
     by_time = defaultdict(lambda: ([], [], []))
     for row in read_csv_rows(os.path.join(run_dir, "profiles.csv")):
-        if row["species"] != species:
+        if row["species"] != species or float(row["time_s"]) > window_s * (1 + 1e-12):
             continue
         depth, conc, layer = by_time[float(row["time_s"])]
         depth.append(float(row["depth_um"]))

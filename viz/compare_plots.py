@@ -14,8 +14,10 @@ Needs matplotlib (Debian: python3-matplotlib). `skinrd compare` runs it; on its 
 import argparse
 import os
 
-from compare_data import (DPI, PANEL_HEIGHT_IN, PANEL_WIDTH_IN, fail, layer_interfaces_um,
-                          load_comparison, metrics_by_species, profiles)
+import sys
+
+from compare_data import (DPI, PANEL_HEIGHT_IN, PANEL_WIDTH_IN, fail, has_profiles,
+                          layer_interfaces_um, load_comparison, metrics_by_species, profiles)
 
 
 def chosen_times_s(comparison, times_h):
@@ -43,7 +45,7 @@ def plot_profiles(plt, comparison, times_s, out_path):
     for row, sp in enumerate(species):
         by_run = []
         for run in comparison["runs"]:
-            by_time = profiles(run["dir"], sp["key"])
+            by_time = profiles(run["dir"], sp["key"], comparison["window_s"])
             if not by_time:
                 fail(f"{run['dir']}/profiles.csv has no rows for {sp['key']}")
             by_run.append((run, by_time))
@@ -158,8 +160,15 @@ def main():
     import matplotlib.pyplot as plt
 
     comparison = load_comparison(args.compare_dir)
-    plot_profiles(plt, comparison, chosen_times_s(comparison, times_h),
-                  os.path.join(args.compare_dir, "profiles.png"))
+    profiles_png = os.path.join(args.compare_dir, "profiles.png")
+    older = [run["label"] for run in comparison["runs"] if not has_profiles(run["dir"])]
+    if older:  # runs made before profiles.csv existed: every other figure still works
+        print(f"compare_plots.py: no depth profiles: no profiles.csv in {', '.join(older)} "
+              f"(run them again with this skinrd)", file=sys.stderr)
+        if os.path.exists(profiles_png):
+            os.remove(profiles_png)  # not a stale figure of other runs
+    else:
+        plot_profiles(plt, comparison, chosen_times_s(comparison, times_h), profiles_png)
     plot_compartments(plt, comparison, os.path.join(args.compare_dir, "compartments.png"))
     plot_time_above_ec(plt, comparison, os.path.join(args.compare_dir, "time_above_ec.png"))
     return 0

@@ -78,8 +78,9 @@ def report(comparison, compare_dir):
     for sp in comparison["species"]:
         a, c = sp["amount_unit"], sp["concentration_unit"]
         parts.append(f"<h2>{html.escape(sp['key'])}: {html.escape(sp['full_name'])}</h2>"
-                     f"<p>Amounts in {a}, concentrations in {c}; effective concentration (EC) "
-                     f"{sp['effective_concentration']:g} {c} in the {sp['target_layer'].replace('_', ' ')}.</p>")
+                     f"<p>Amounts in {html.escape(a)}, concentrations in {html.escape(c)}; effective "
+                     f"concentration (EC) {sp['effective_concentration']:g} {html.escape(c)} in the "
+                     f"{html.escape(sp['target_layer'].replace('_', ' '))}.</p>")
         parts.append(table(["run", f"dose [{a}]", "peak in VE [% dose]", "at [h]", "peak in dermis [% dose]",
                             "at [h]", "time ≥ EC in target [h]", "exposure in target [h]", "depth [µm]",
                             "degraded [%]", "cleared [%]", "internalised [%]", "removed [%]",
@@ -87,7 +88,11 @@ def report(comparison, compare_dir):
         parts.append(table(["run", "layer", f"peak mean free conc [{c}]", "at [h]", f"AUC [{c}·h]"],
                            layer_rows(comparison, sp)))
     for name, title in FIGURES:
-        parts.append(f"<h2>{title}</h2><img alt='{title}' src='{embedded_png(os.path.join(compare_dir, name))}'>")
+        path = os.path.join(compare_dir, name)
+        if not os.path.exists(path):  # compare_plots.py said why (e.g. runs without profiles.csv)
+            parts.append(f"<h2>{title}</h2><p class='note'>Not made: see compare_plots.py's message.</p>")
+            continue
+        parts.append(f"<h2>{title}</h2><img alt='{title}' src='{embedded_png(path)}'>")
     parts.append("<p>Peaks, AUC and exposure are taken at the runs' output times. VE: viable epidermis; "
                  "dermis: papillary + reticular. Time ≥ EC: time with at least half of the target layer's "
                  "volume at or above the effective concentration; exposure: the integral of that volume "

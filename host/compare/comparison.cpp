@@ -12,7 +12,7 @@ namespace {
 // Keys of [tissue] that only set the resolution or the simulated patch; runs that differ
 // in them still describe the same skin.
 bool resolution_key(const std::string& key) {
-  return key == "tissue.dx" || key == "tissue.lateral_size" || key.ends_with(".dz");
+  return key == "tissue.dx_um" || key == "tissue.lateral_size_um" || key.ends_with(".dz_um");
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -27,17 +27,30 @@ std::string format_hours(double seconds) {
   return text;
 }
 
+// "runs/low/" → "low" (a trailing slash leaves filename() empty).
+std::string directory_name(const std::string& dir) {
+  std::filesystem::path path = std::filesystem::path(dir).lexically_normal();
+  if (path.filename().empty()) path = path.parent_path();
+  const std::string name = path.filename().string();
+  return name.empty() ? dir : name;
+}
+
 std::vector<std::string> unique_labels(const std::vector<RunData>& runs) {
   std::vector<std::string> labels;
   for (const auto& run : runs) labels.push_back(run.scenario_name);
   for (std::size_t a = 0; a < runs.size(); ++a)
     for (std::size_t b = 0; b < runs.size(); ++b)
       if (a != b && runs[a].scenario_name == runs[b].scenario_name)
-        labels[a] = std::filesystem::path(runs[a].dir).lexically_normal().filename().string();
-  for (std::size_t a = 0; a < runs.size(); ++a)  // same directory name too: number them
-    for (std::size_t b = a + 1; b < runs.size(); ++b)
-      if (labels[a] == labels[b]) labels[b] += " (" + std::to_string(b + 1) + ")";
-  return labels;
+        labels[a] = directory_name(runs[a].dir);
+  // Same directory name too: number them until every label is unique.
+  std::vector<std::string> unique;
+  for (const auto& base : labels) {
+    std::string label = base;
+    for (int n = 2; std::find(unique.begin(), unique.end(), label) != unique.end(); ++n)
+      label = base + " (" + std::to_string(n) + ")";
+    unique.push_back(label);
+  }
+  return unique;
 }
 
 void check_tissue(const std::vector<RunData>& runs, const std::vector<std::string>& labels,
@@ -108,6 +121,22 @@ std::vector<SpeciesInfo> common_species(const std::vector<RunData>& runs,
   return common;
 }
 
+bool same_time(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)); }
+
+double last_shared_output_s(const std::vector<RunData>& runs, const std::vector<SpeciesInfo>& species) {
+  double shared = 0;
+  for (const auto& r : runs.front().find(species.front().key)->records) {
+    bool everywhere = true;
+    for (const auto& run : runs) {
+      const auto& records = run.find(species.front().key)->records;
+      everywhere &= std::any_of(records.begin(), records.end(),
+                                [&](const run::OutputRecord& o) { return same_time(o.time_s, r.time_s); });
+    }
+    if (everywhere) shared = std::max(shared, r.time_s);
+  }
+  return shared;
+}
+
 std::vector<run::OutputRecord> within(const std::vector<run::OutputRecord>& records, double window_s) {
   std::vector<run::OutputRecord> cut;
   for (const auto& r : records)
@@ -126,13 +155,18 @@ Comparison compare_runs(const std::vector<RunData>& runs) {
   check_tissue(runs, result.labels, result.notes);
   result.species = common_species(runs, result.labels, result.notes);
 
-  result.window_s = runs.front().end_time_s();
-  for (const auto& run : runs) result.window_s = std::min(result.window_s, run.end_time_s());
+  // The window ends at the last output time every run has, so no run is summarised over
+  // less time than the table says.
+  result.window_s = last_shared_output_s(runs, result.species);
+  if (!(result.window_s > 0))
+    throw IncomparableRuns("the runs share no output time after 0 (their output intervals differ): "
+                           "give them a common output_interval");
   for (std::size_t r = 0; r < runs.size(); ++r)
     if (runs[r].end_time_s() > result.window_s * (1 + 1e-12)) {
       result.window_cut = true;
       result.notes.push_back(result.labels[r] + " ran " + format_hours(runs[r].end_time_s()) +
-                             "; compared over the common window 0 to " + format_hours(result.window_s));
+                             "; compared over the common window 0 to " +
+                             format_hours(result.window_s) + " (the last output time all runs share)");
     }
   for (const auto& species : result.species)
     for (std::size_t r = 0; r < runs.size(); ++r) {

@@ -67,6 +67,7 @@ bool make_figures_and_report(const std::string& out_dir, const FigureOptions& op
     for (double t : options.profile_times_h) times += (times.empty() ? "" : ",") + std::to_string(t);
     plot.insert(plot.end(), {"--times-h", times});
   }
+  progress.flush();  // the scripts write to the same terminal
   if (run_program(plot) != 0) throw Error("viz/compare_plots.py failed (its message is above)");
   if (run_program({python, (scripts / "compare_report.py").string(), out_dir}) != 0)
     throw Error("viz/compare_report.py failed (its message is above)");

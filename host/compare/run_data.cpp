@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "host/error.hpp"
-#include "host/scenario/toml_reader.hpp"
 
 namespace skinrd::compare {
 namespace {
@@ -119,20 +118,6 @@ nlohmann::json read_json(const fs::path& path) {
   }
 }
 
-// "tissue.layers.dermis.thickness" → "300 um", every leaf of [tissue] as text.
-void flatten(const toml::node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
-  if (const auto* table = node.as_table()) {
-    for (const auto& [key, child] : *table) flatten(child, prefix + "." + std::string(key.str()), out);
-  } else {
-    std::ostringstream text;
-    if (const auto* array = node.as_array()) text << *array;
-    else node.visit([&](const auto& value) {
-      if constexpr (toml::is_value<decltype(value)>) text << value;
-    });
-    out[prefix] = text.str();
-  }
-}
-
 }  // namespace
 
 double RunData::end_time_s() const {
@@ -157,6 +142,19 @@ RunData load_run(const std::string& dir) {
   const std::string summary_path = (root / "summary.json").string();
   try {
     run.scenario_name = summary.at("scenario").get<std::string>();
+    if (!summary.contains("tissue"))
+      throw IoError(summary_path, "no resolved tissue: the run is older than skinrd compare; run it again");
+    const auto& tissue = summary.at("tissue");
+    auto text = [](const nlohmann::json& value) {
+      return value.is_string() ? value.get<std::string>() : value.dump();
+    };
+    for (const char* key : {"site", "lateral_boundary", "bottom", "lateral_size_um", "dx_um"})
+      run.tissue[std::string("tissue.") + key] = text(tissue.at(key));
+    for (const auto& layer : tissue.at("layers")) {
+      const std::string prefix = "tissue.layers." + layer.at("material").get<std::string>();
+      run.tissue[prefix + ".thickness_um"] = text(layer.at("thickness_um"));
+      run.tissue[prefix + ".dz_um"] = text(layer.at("dz_um"));
+    }
     for (const auto& entry : summary.at("species")) {
       RunSpecies s;
       s.key = entry.at("species").get<std::string>();
@@ -175,11 +173,6 @@ RunData load_run(const std::string& dir) {
     throw IoError(summary_path, std::string("unexpected content: ") + error.what());
   }
 
-  const fs::path scenario_path = root / "scenario.toml";
-  if (!fs::exists(scenario_path))
-    throw IoError(scenario_path.string(), "cannot open (is this a finished skinrd run?)");
-  const toml::table scenario = scenario::parse_toml_file(scenario_path.string(), {});
-  if (const auto* tissue = scenario["tissue"].as_table()) flatten(*tissue, "tissue", run.tissue);
 
   const MetricsTable metrics(root / "metrics.csv");
   run.layer_names = layer_names_of(metrics.header());

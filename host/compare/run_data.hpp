@@ -1,7 +1,7 @@
 #pragma once
 // A finished run as `skinrd compare` reads it back: its summary.json (species, units,
-// effective concentrations, target layer), its resolved scenario.toml (the tissue) and its
-// metrics.csv (the records every compared value is computed from).
+// effective concentrations, target layer, the resolved tissue) and its metrics.csv (the
+// records every compared value is computed from).
 #include <map>
 #include <string>
 #include <vector>
@@ -19,7 +19,7 @@ struct RunSpecies {
 struct RunData {
   std::string dir, scenario_name;
   std::vector<std::string> layer_names;        // skin layers top to bottom (no film)
-  std::map<std::string, std::string> tissue;   // [tissue] of the resolved scenario, flattened
+  std::map<std::string, std::string> tissue;   // resolved tissue: "tissue.bottom" → "sink", ...
   std::vector<RunSpecies> species;
   double end_time_s() const;                   // last output time
   const RunSpecies* find(const std::string& key) const;

@@ -212,7 +212,9 @@ void print_tables(const Comparison& comparison, std::ostream& out) {
 
 void write_tables(const Comparison& comparison, const std::string& out_dir) {
   const fs::path dir(out_dir);
-  fs::create_directories(dir);
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) throw IoError(out_dir, "cannot create the directory: " + error.message());
   output::write_atomically(dir / "compare.csv", csv_text(comparison));
   output::write_atomically(dir / "compare.md", markdown_text(comparison));
   output::write_atomically(dir / "compare.json", json_text(comparison));

@@ -14,7 +14,9 @@ void write_atomically(const std::filesystem::path& path, const std::string& cont
     out << content;
     if (!out.flush()) throw IoError(temporary.string(), "write failed");
   }
-  std::filesystem::rename(temporary, path);
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) throw IoError(path.string(), "cannot replace: " + error.message());
 }
 
 }  // namespace skinrd::output

@@ -514,8 +514,22 @@ void Runner<Real>::write_summary(double wall_s) {
         {"max_ledger_residual", sum.max_ledger_residual},
     });
   }
+  // The tissue as resolved (defaults and units applied): what `compare` checks runs against.
+  const scenario::TissueSettings& t = scenario_.tissue;
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+  for (const auto& layer : t.layers)
+    layers.push_back({{"material", layer.material}, {"thickness_um", layer.thickness_um},
+                      {"dz_um", layer.dz_um}});
+  nlohmann::ordered_json tissue = {
+      {"site", t.site},
+      {"lateral_boundary", t.periodic ? "periodic" : "zero_flux"},
+      {"bottom", t.bottom == kernels::BottomBoundary::perfect_sink ? "sink" : "zero_flux"},
+      {"lateral_size_um", t.lateral_um},
+      {"dx_um", t.dx_um},
+      {"layers", layers}};
   nlohmann::ordered_json summary = {
       {"scenario", scenario_.name},
+      {"tissue", tissue},
       {"metrics_resolution", "peaks, AUC and exposure are taken at the output times"},
       {"species", species}};
   const fs::path dir(options_.out_dir);

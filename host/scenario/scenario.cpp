@@ -308,6 +308,17 @@ void check_events(Scenario& scenario, TomlSection& root) {
     if (patch.at_s < 0 || patch.at_s >= duration)
       root.fail("microneedle", "a patch applied at " + std::to_string(patch.at_s) +
                                    " s lies outside the run (0 to " + std::to_string(duration) + " s)");
+  // Channels under an occlusive film close with the occluded time constant (DESIGN §1):
+  // a patch that does not set its own closure takes a day when an occluded film is applied
+  // while its channels are still open (within one non-occluded closure time).
+  for (auto& patch : scenario.patches) {
+    if (patch.closure_given) continue;
+    const double withdrawn = patch.at_s + patch.wear_s;
+    for (const auto& dose : scenario.topical)
+      if (dose.occluded && dose.at_s >= patch.at_s && dose.at_s <= withdrawn + patch.closure_s)
+        patch.closure_s = 86400;
+  }
+  // After the closure times are settled: entries of one patch must agree on them too.
   for (std::size_t i = 1; i < scenario.patches.size(); ++i) {
     const auto& patch = scenario.patches[i];
     const auto& previous = scenario.patches[i - 1];
@@ -322,16 +333,6 @@ void check_events(Scenario& scenario, TomlSection& root) {
     if (patch.at_s < previous.at_s + previous.wear_s)
       root.fail("microneedle", "two patches cannot be worn at the same time (entries for several "
                                "species on one patch need the same time and a different species)");
-  }
-  // Channels under an occlusive film close with the occluded time constant (DESIGN §1):
-  // a patch that does not set its own closure takes a day when an occluded film is applied
-  // while its channels are still open (within one non-occluded closure time).
-  for (auto& patch : scenario.patches) {
-    if (patch.closure_given) continue;
-    const double withdrawn = patch.at_s + patch.wear_s;
-    for (const auto& dose : scenario.topical)
-      if (dose.occluded && dose.at_s >= patch.at_s && dose.at_s <= withdrawn + patch.closure_s)
-        patch.closure_s = 86400;
   }
   for (const auto& bolus : scenario.boluses)
     if (bolus.at_s < 0 || bolus.at_s >= duration)
