@@ -107,7 +107,7 @@ typename Simulation<Real>::Layout Simulation<Real>::layout(const Problem& proble
   for (int s = 0; s < species; ++s)
     layout.reacting.push_back(problem.materials.species_reacts(s) ? voxels : 0);
   if (scheme != Scheme::explicit_euler) {
-    layout.work = voxels;
+    layout.work = scheme == Scheme::adi ? voxels : 0;  // Douglas–Gunn's right-hand side; LOD sweeps in place
     layout.sweep_scratch = sweep_scratch_values(voxels, backend);
   }
   layout.material = voxels;
