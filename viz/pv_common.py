@@ -61,7 +61,30 @@ def argument_parser(description, default_png):
                         help="which concentration field (default: free)")
     parser.add_argument("--out", help=f"PNG to write (default: RUN_DIR/{default_png})")
     parser.add_argument("--size", default="1400x1000", help="image size WxH in pixels")
+    parser.add_argument("--max-depth", default="auto",
+                        help="deepest depth shown below the skin surface: auto, full or um")
     return parser
+
+
+def add_log_decades(parser, default, scale):
+    parser.add_argument("--log-decades", type=float, default=default,
+                        help=f"log {scale} over this many decades below the maximum "
+                             f"(0: linear; default {default:g})")
+
+
+def open_run(args):
+    """What every view starts from: image size, the run, the species and its array."""
+    size_px = image_size_px(args.size)
+    run = Run(args.run_dir)
+    species = run.species(args.species)
+    return size_px, run, species, run.array_name(species, args.field)
+
+
+def snapshot(run, args, species):
+    """The output time asked for (--time), why it was chosen, its grid and its layers."""
+    time_s, why = run.resolve_time(args.time, species)
+    grid = run.grid(time_s)
+    return time_s, why, grid, Layers(run, grid)
 
 
 def image_size_px(text):

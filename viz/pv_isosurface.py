@@ -26,8 +26,6 @@ def parse_args():
     parser = pc.argument_parser(__doc__.splitlines()[0], DEFAULT_PNG)
     parser.add_argument("--time", default="peak", help="peak (default), last, or seconds")
     parser.add_argument("--level", type=float, help="iso value in the species' unit (default: EC)")
-    parser.add_argument("--max-depth", default="auto",
-                        help="deepest depth shown below the skin surface: auto, full or um")
     return parser.parse_args()
 
 
@@ -104,13 +102,8 @@ def show_axes(display, layers):
 
 def main():
     args = parse_args()
-    size_px = pc.image_size_px(args.size)
-    run = pc.Run(args.run_dir)
-    species = run.species(args.species)
-    array = run.array_name(species, args.field)
-    time_s, why = run.resolve_time(args.time, species)
-    grid = run.grid(time_s)
-    layers = pc.Layers(run, grid)
+    size_px, run, species, array = pc.open_run(args)
+    time_s, why, grid, layers = pc.snapshot(run, args, species)
     value_max = grid.GetCellData().GetArray(array).GetRange()[1]
     if value_max <= 0:
         raise pc.ViewError(f"{array} is zero everywhere at t = {pc.format_time(time_s)}: "

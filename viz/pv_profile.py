@@ -28,11 +28,7 @@ def parse_args():
     parser = pc.argument_parser(__doc__.splitlines()[0], DEFAULT_PNG)
     parser.add_argument("--curves", type=int, default=9,
                         help="at most this many output times, evenly spread (default 9)")
-    parser.add_argument("--max-depth", default="auto",
-                        help="deepest depth shown below the skin surface: auto, full or um")
-    parser.add_argument("--log-decades", type=float, default=5.0,
-                        help="log concentration axis over this many decades below the "
-                             "maximum (0: linear; default 5)")
+    pc.add_log_decades(parser, 5.0, "concentration axis")
     return parser.parse_args()
 
 
@@ -105,10 +101,7 @@ def chart_view(size_px, title, x_title, y_title):
 
 def main():
     args = parse_args()
-    size_px = pc.image_size_px(args.size)
-    run = pc.Run(args.run_dir)
-    species = run.species(args.species)
-    array = run.array_name(species, args.field)
+    size_px, run, species, array = pc.open_run(args)
     times_s = pick_times(run.times_s, args.curves)
 
     first = run.grid(times_s[0])

@@ -30,11 +30,7 @@ SLICE_MAX_WIDTH = 0.52  # leave the right side to the layer names and the colour
 def parse_args():
     parser = pc.argument_parser(__doc__.splitlines()[0], DEFAULT_PNG)
     parser.add_argument("--time", default="peak", help="peak (default), last, or seconds")
-    parser.add_argument("--max-depth", default="auto",
-                        help="deepest depth shown below the skin surface: auto, full or um")
-    parser.add_argument("--log-decades", type=float, default=4.0,
-                        help="log colour scale over this many decades below the maximum "
-                             "(0: linear; default 4)")
+    pc.add_log_decades(parser, 4.0, "colour scale")
     return parser.parse_args()
 
 
@@ -148,13 +144,8 @@ def depth_title(view, layers, top_um, bottom_um, y_um):
 
 def main():
     args = parse_args()
-    size_px = pc.image_size_px(args.size)
-    run = pc.Run(args.run_dir)
-    species = run.species(args.species)
-    array = run.array_name(species, args.field)
-    time_s, why = run.resolve_time(args.time, species)
-    grid = run.grid(time_s)
-    layers = pc.Layers(run, grid)
+    size_px, run, species, array = pc.open_run(args)
+    time_s, why, grid, layers = pc.snapshot(run, args, species)
     x_um, y_um, what = run.centre_um(grid)
     y_faces = numpy_support.vtk_to_numpy(grid.GetYCoordinates())
     y_slice = cell_centre_um(y_faces, y_um)
