@@ -160,7 +160,8 @@ class Runner {
   std::vector<std::vector<OutputRecord>> records_;  // per species
   std::ofstream metrics_;
   std::ofstream profiles_;  // lateral-mean depth profiles at the output times
-  void record_profiles(double t_s, int species, const std::vector<Real>& free);
+  void record_profiles(double t_s, int species, const std::vector<Real>& free,
+                       const std::vector<Real>& bound, const std::vector<Real>& internalised);
   std::unique_ptr<output::VtkSeries> vtk_;
   // Writes the .vtr files while the run goes on; declared after vtk_, so it stops first.
   output::BackgroundWriter vtk_writer_;
@@ -199,11 +200,12 @@ void Runner<Real>::open_outputs() {
 // Lateral means per cell layer k: the depth profile a user plots. depth_um is the cell centre
 // below the skin surface (negative in a film on the skin).
 template <class Real>
-void Runner<Real>::record_profiles(double t_s, int s, const std::vector<Real>& free) {
+void Runner<Real>::record_profiles(double t_s, int s, const std::vector<Real>& free,
+                                   const std::vector<Real>& bound,
+                                   const std::vector<Real>& internalised) {
   const Grid& grid = sim_.problem().grid;
   const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
   const double surface_um = grid.z_faces_um[first_tissue_k(grid, scenario_)];
-  const std::vector<Real> bound = sim_.bound(s), internalised = sim_.internalised(s);
   auto lateral_mean = [&](const std::vector<Real>& field, int k) {
     if (field.empty()) return 0.0;
     double sum = 0;
@@ -362,21 +364,23 @@ void Runner<Real>::record(double t_s) {
   records_.resize(sim_.species_count());
   std::vector<output::CellArray> arrays;
   for (int s = 0; s < sim_.species_count(); ++s) {
+    // Each field comes to the host once per output time.
+    const std::vector<Real> c = sim_.concentration(s), bound = sim_.bound(s),
+                            internalised = sim_.internalised(s);
     if (vtk_) {
       const std::string unit = scenario_.species[s].basis.particles ? " [particles/mL]" : " [ng/mL]";
       const std::string name = scenario_.species[s].key;
       auto add = [&](const std::string& what, const std::vector<Real>& field) {
         if (!field.empty()) arrays.push_back({name + " " + what + unit, {field.begin(), field.end()}});
       };
-      add("free", sim_.concentration(s));
-      add("bound", sim_.bound(s));
-      add("internalised", sim_.internalised(s));
+      add("free", c);
+      add("bound", bound);
+      add("internalised", internalised);
     }
     OutputRecord r;
     r.time_s = t_s;
     r.species = s;
     r.ledger = sim_.ledger(s);
-    const std::vector<Real> c = sim_.concentration(s);
     const double ec = scenario_.species[s].effective_concentration;
     for (std::size_t l = 0; l < grid.layers.size(); ++l) {
       const LayerRange& range = grid.layers[l];
@@ -438,7 +442,7 @@ void Runner<Real>::record(double t_s) {
     for (double flux : r.interface_flux_per_s) metrics_ << ',' << flux * kAmountPerInternal;
     r.ledger_residual = g.balance_residual();
     metrics_ << ',' << r.penetration_depth_um << ',' << r.ledger_residual << '\n';
-    record_profiles(t_s, s, c);
+    record_profiles(t_s, s, c, bound, internalised);
     records_[s].push_back(std::move(r));
   }
   metrics_.flush();
