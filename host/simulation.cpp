@@ -521,7 +521,11 @@ AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const Adaptive
   const double dt_cap = scheme_ == Scheme::explicit_euler
                             ? std::min(options.dt_max_s, 0.9 * dt_limit_s_)
                             : options.dt_max_s;
-  double dt = options.dt_initial_s > 0 ? options.dt_initial_s : 10 * dt_limit_s_;
+  // The step the controller last proposed carries over from the previous call, so a run
+  // advanced in chunks (to report progress, to land on outputs) keeps its step size.
+  double dt = controller_dt_s_ > 0           ? controller_dt_s_
+              : options.dt_initial_s > 0 ? options.dt_initial_s
+                                         : 10 * dt_limit_s_;
   AdaptiveReport report;
   State start, full;
   while (t_end_s - time_s_ > 1e-12 * std::max(1.0, std::abs(t_end_s))) {
@@ -547,7 +551,9 @@ AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const Adaptive
       ++report.accepted;
       report.last_dt_s = h;
       if (last) time_s_ = t_end_s;
-      dt = h * std::clamp(0.9 * factor, 0.2, 5.0);
+      const double proposed = h * std::clamp(0.9 * factor, 0.2, 5.0);
+      // A step shortened to land on t_end says little about the step size beyond it.
+      dt = last && h < dt ? std::min(dt, std::max(proposed, h)) : proposed;
     } else {
       ++report.rejected;
       restore(start);
@@ -555,6 +561,7 @@ AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const Adaptive
     }
   }
   time_s_ = std::max(time_s_, t_end_s);
+  controller_dt_s_ = dt;
   return report;
 }
 

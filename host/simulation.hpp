@@ -226,6 +226,7 @@ class Simulation {
   double time_s_ = 0;
   long long steps_ = 0;
   int smoothing_steps_left_ = kRannacherSteps;
+  double controller_dt_s_ = 0;  // advance_adaptive's next step; 0: none yet
 };
 
 }  // namespace skinrd

@@ -103,7 +103,7 @@ int run_validate(const ValidateOptions& options) {
 }
 
 struct ScenarioOptions {
-  std::string path, library, out_dir, backend = "auto";
+  std::string path, library, out_dir, backend = "auto", ensemble;
   std::vector<std::string> overrides;
   bool force = false;
 };
@@ -178,7 +178,10 @@ int main(int argc, char** argv) {
 
   ScenarioOptions run_options;
   CLI::App* run_cmd = app.add_subcommand("run", "run a scenario and write its outputs");
-  run_cmd->add_option("scenario", run_options.path, "scenario file (TOML)")->required();
+  run_cmd->add_option("scenario", run_options.path,
+                      "scenario file (TOML); with --ensemble, if the ensemble file names none");
+  run_cmd->add_option("--ensemble", run_options.ensemble,
+                      "run the members of this ensemble file together (one run directory each)");
   run_cmd->add_option("--out", run_options.out_dir, "output directory")->required();
   run_cmd->add_flag("--force", run_options.force, "write into a non-empty output directory");
   run_cmd->add_option("--set", run_options.overrides, "override a value: key.path=value (repeatable)");
@@ -242,12 +245,25 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*run_cmd) {
-      const scenario::Scenario scenario = load(run_options);
       run::RunOptions options;
       options.out_dir = run_options.out_dir;
       options.force = run_options.force;
-      options.backend = select_backend(run_options.backend);
       for (int a = 0; a < argc; ++a) options.command_line += (a ? " " : "") + std::string(argv[a]);
+      if (!run_options.ensemble.empty()) {
+        const scenario::EnsembleSpec spec =
+            scenario::load_ensemble(run_options.ensemble, run_options.path);
+        const scenario::Library library = scenario::load_library(
+            scenario::find_library(spec.scenario_path, run_options.library));
+        const std::vector<scenario::Scenario> members =
+            scenario::load_members(spec, run_options.overrides, library);
+        options.backend = select_backend(run_options.backend);
+        run::run_ensemble(spec, members, options, std::cerr);
+        return 0;
+      }
+      if (run_options.path.empty())
+        throw ConfigError("run", "give a scenario file (or --ensemble FILE)");
+      const scenario::Scenario scenario = load(run_options);
+      options.backend = select_backend(run_options.backend);
       run::run_scenario(scenario, options, std::cerr);
       return 0;
     }

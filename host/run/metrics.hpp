@@ -8,6 +8,9 @@
 
 namespace skinrd::run {
 
+// Amounts are kept as concentration × um^3; (ng/mL)·um^3 = 1e-12 ng, likewise for particles.
+constexpr double kAmountPerInternal = 1e-12;
+
 struct LayerRecord {
   std::string name;
   double volume_um3 = 0;

@@ -46,7 +46,7 @@ MaterialTable materials_with_channels(const scenario::Scenario& scenario, const 
   return table;
 }
 
-Problem build_problem(const scenario::Scenario& scenario) {
+MaterialTable build_materials(const scenario::Scenario& scenario) {
   std::vector<std::string> material_names = {"vehicle"};
   for (const auto& m : scenario::tissue_materials()) material_names.push_back(m);
   for (const char* m : {"needle", "channel_stratum_corneum", "channel_viable_epidermis"})
@@ -64,7 +64,10 @@ Problem build_problem(const scenario::Scenario& scenario) {
     table.at(kChannelSc, static_cast<int>(s)) = table.at(1, static_cast<int>(s));  // closed
     table.at(kChannelVe, static_cast<int>(s)) = table.at(2, static_cast<int>(s));
   }
+  return table;
+}
 
+Problem build_problem(const scenario::Scenario& scenario) {
   std::vector<LayerSpec> layers;
   if (scenario.vehicle_thickness_um() > 0)
     layers.push_back({"vehicle", scenario.vehicle_thickness_um(), scenario.topical.front().dz_um,
@@ -80,7 +83,7 @@ Problem build_problem(const scenario::Scenario& scenario) {
                         std::vector<double>(scenario.species.size(), 0.0), scenario.tissue.bottom};
   return {make_grid(std::max(n, 1), std::max(n, 1), scenario.tissue.lateral_um / std::max(n, 1),
                     layers),
-          table, boundaries};
+          build_materials(scenario), boundaries};
 }
 
 int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario) {

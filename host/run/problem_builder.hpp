@@ -14,6 +14,8 @@ namespace skinrd::run {
 constexpr std::uint8_t kVehicle = 0, kNeedle = 6, kChannelSc = 7, kChannelVe = 8;
 
 Problem build_problem(const scenario::Scenario& scenario);
+// The problem's coefficient table alone (no film on the skin, channels closed).
+MaterialTable build_materials(const scenario::Scenario& scenario);
 
 // The film on the skin now: the doses applied together, one per species (a serum with
 // several ingredients); empty when there is no film.

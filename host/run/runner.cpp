@@ -4,103 +4,26 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
-#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "host/error.hpp"
 #include "host/output/atomic_file.hpp"
-#include "host/output/background_writer.hpp"
-#include "host/output/vtk_writer.hpp"
+#include "host/run/ensemble.hpp"
+#include "host/run/member_run.hpp"
 #include "host/run/memory_budget.hpp"
-#include "host/run/metrics.hpp"
 #include "host/run/problem_builder.hpp"
-#include "kernels/transport.hpp"
-
-#ifndef SKINRD_VERSION
-#define SKINRD_VERSION "unknown"
-#endif
-#ifndef SKINRD_GIT_REVISION
-#define SKINRD_GIT_REVISION "unknown"
-#endif
 
 namespace skinrd::run {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// Amounts are kept as concentration × um^3; (ng/mL)·um^3 = 1e-12 ng, likewise for particles.
-constexpr double kAmountPerInternal = 1e-12;
-
-enum class EventKind { wipe_off, withdraw_needles, channels, apply_film, evaporation,
-                       insert_needles, inject, infusion_change };
-
-// Evaporation is followed in 10 steps until the residue is reached (or the film wiped off).
-constexpr int kEvaporationUpdates = 10;
-struct Event {
-  double time_s;
-  EventKind kind;
-  int index;             // into scenario.topical, .boluses or .patches
-  double elapsed_s = 0;  // channels: time since the needles were withdrawn
-};
-
-// Channel closure is followed in steps of τ/4 for 6 τ, then the channels are intact.
-constexpr int kChannelUpdates = 24;
-
-std::vector<Event> schedule(const scenario::Scenario& scenario) {
-  std::vector<Event> events;
-  const double end = scenario.run.duration_s;
-  for (std::size_t i = 0; i < scenario.topical.size(); ++i) {
-    const auto& dose = scenario.topical[i];
-    // Doses applied at the same time are one film (sorted by time): its first dose stands for it.
-    if (i > 0 && scenario.topical[i - 1].at_s == dose.at_s) continue;
-    events.push_back({dose.at_s, EventKind::apply_film, static_cast<int>(i)});
-    if (dose.wipe_off_s < end) events.push_back({dose.wipe_off_s, EventKind::wipe_off, static_cast<int>(i)});
-    if (dose.evaporation_um_per_s > 0) {
-      const double dry_s = (1 - dose.residual_fraction) * dose.thickness_um / dose.evaporation_um_per_s;
-      for (int n = 1; n <= kEvaporationUpdates; ++n) {
-        const double at = dose.at_s + dry_s * n / kEvaporationUpdates;
-        if (at < std::min(end, dose.wipe_off_s))
-          events.push_back({at, EventKind::evaporation, static_cast<int>(i)});
-      }
-    }
-  }
-  for (std::size_t i = 0; i < scenario.boluses.size(); ++i) {
-    const auto& bolus = scenario.boluses[i];
-    if (bolus.infusion_s > 0) {
-      events.push_back({bolus.at_s, EventKind::infusion_change, static_cast<int>(i)});
-      if (bolus.at_s + bolus.infusion_s < end)
-        events.push_back({bolus.at_s + bolus.infusion_s, EventKind::infusion_change, static_cast<int>(i)});
-    } else {
-      events.push_back({bolus.at_s, EventKind::inject, static_cast<int>(i)});
-    }
-  }
-  for (std::size_t i = 0; i < scenario.patches.size(); ++i) {
-    const auto& patch = scenario.patches[i];
-    const int index = static_cast<int>(i);
-    // Entries for several species on one patch (sorted by time): the first moves the needles.
-    if (i > 0 && scenario.patches[i - 1].at_s == patch.at_s) continue;
-    events.push_back({patch.at_s, EventKind::insert_needles, index});
-    const double withdrawn = patch.at_s + patch.wear_s;
-    if (withdrawn >= end) continue;
-    events.push_back({withdrawn, EventKind::withdraw_needles, index});
-    for (int n = 1; n <= kChannelUpdates; ++n) {
-      const double elapsed = n == kChannelUpdates ? 1e300 : patch.closure_s * n / 4;
-      const double at = withdrawn + (n == kChannelUpdates ? patch.closure_s * n / 4 : elapsed);
-      if (at < end) events.push_back({at, EventKind::channels, index, elapsed});
-    }
-  }
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-    return a.time_s < b.time_s || (a.time_s == b.time_s && a.kind < b.kind);
-  });
-  return events;
-}
 
 std::string format_duration(double s) {
   char text[64];
@@ -110,467 +33,152 @@ std::string format_duration(double s) {
   return text;
 }
 
-std::string hash_hex(const std::string& text) {  // FNV-1a, 64 bit: identifies the scenario
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  std::ostringstream out;
-  out << std::hex << std::setw(16) << std::setfill('0') << h;
-  return out.str();
-}
+// One member's scenario, name and output folder.
+struct MemberPlan {
+  const scenario::Scenario* scenario;
+  std::string name;
+  MemberOutput output;
+};
 
-using output::write_atomically;
-
+// Steps one Simulation (every member's species as its channels) through the union of the
+// members' stops: each member's events at a stop are applied, their shared changes committed
+// once, then every member records its outputs.
 template <class Real>
-class Runner {
+class Driver {
  public:
-  Runner(const scenario::Scenario& scenario, const RunOptions& options, std::ostream& progress)
-      : scenario_(scenario), options_(options), progress_(progress),
-        sim_(build_fitting_problem(scenario, options.backend.kind), options.backend.kind,
-             scenario.run.scheme),
-        base_materials_(sim_.problem().materials) {}
+  Driver(std::vector<MemberPlan> plans, Problem problem, const RunOptions& options,
+         std::ostream& progress)
+      : plans_(std::move(plans)), options_(options), progress_(progress),
+        run_(plans_.front().scenario->run),
+        tissue_(std::move(problem), options.backend.kind, run_.scheme) {
+    int channel = 0;
+    for (MemberPlan& plan : plans_) {
+      members_.push_back(std::make_unique<MemberRun<Real>>(*plan.scenario, plan.output, tissue_,
+                                                           channel, vtk_writer_));
+      channel += static_cast<int>(plan.scenario->species.size());
+    }
+  }
 
   void run();
-  const std::vector<std::vector<OutputRecord>>& records() const { return records_; }
+  double wall_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  long long steps() const { return tissue_.sim().steps_taken(); }
+  std::vector<std::vector<std::vector<OutputRecord>>> records() const {
+    std::vector<std::vector<std::vector<OutputRecord>>> all;
+    for (const auto& member : members_) all.push_back(member->records());
+    return all;
+  }
 
  private:
-  void apply(const Event& event);
-  void add_infusions();
-  void record(double t_s);
   void advance(double t_end_s);
   void report_progress(bool final);
-  void open_outputs();
-  void write_summary(double wall_s);
 
-  const scenario::Scenario& scenario_;
+  std::vector<MemberPlan> plans_;
   const RunOptions& options_;
   std::ostream& progress_;
-  Simulation<Real> sim_;
-  // Coefficients now: the tissue's, with the film on the skin (if any) and the channels'
-  // state since the last patch was withdrawn.
-  void refresh_materials() {
-    sim_.set_materials(materials_with_channels(
-        scenario_, materials_with_film(scenario_, base_materials_, film_, sim_.time_s()),
-        channel_elapsed_s_, channel_closure_s_, film_));
-  }
-  MaterialTable base_materials_;
-  Film film_;
-  double channel_elapsed_s_ = 1e300, channel_closure_s_ = 1;  // closed until needles leave
-  int channel_patch_ = -1;  // the patch whose channels are open now
-  std::vector<std::uint8_t> base_voxel_materials_ = sim_.problem().grid.material;
-  std::vector<std::vector<OutputRecord>> records_;  // per species
-  std::ofstream metrics_;
-  std::ofstream profiles_;  // lateral-mean depth profiles at the output times
-  void record_profiles(double t_s, int species, const std::vector<Real>& free,
-                       const std::vector<Real>& bound, const std::vector<Real>& internalised);
-  std::unique_ptr<output::VtkSeries> vtk_;
-  // Writes the .vtr files while the run goes on; declared after vtk_, so it stops first.
+  const scenario::RunSettings& run_;
+  SharedTissue<Real> tissue_;
+  // Declared before the writer: the writer stops (finishing the snapshots it holds) first.
+  std::vector<std::unique_ptr<MemberRun<Real>>> members_;
+  // Writes the .vtr files while the run goes on.
   output::BackgroundWriter vtk_writer_;
   Clock::time_point start_ = Clock::now(), last_report_ = Clock::now();
   bool terminal_ = isatty(fileno(stderr));
 };
 
 template <class Real>
-void Runner<Real>::open_outputs() {
-  const fs::path dir(options_.out_dir);
-  if (fs::exists(dir) && !fs::is_empty(dir) && !options_.force)
-    throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
-  fs::create_directories(dir);
-  write_atomically(dir / "scenario.toml", scenario_.resolved_toml);
-  if (scenario_.write_vtk && output::vtk_compiled())
-    vtk_ = std::make_unique<output::VtkSeries>(dir.string(), "fields", sim_.problem().grid);
-  metrics_.open(dir / "metrics.csv");
-  if (!metrics_) throw IoError((dir / "metrics.csv").string(), "cannot open for writing");
-  const Grid& grid = sim_.problem().grid;
-  metrics_ << "time_s,time_h,species,amount_unit";
-  for (const char* column : {"dosed", "entered_top", "added_by_source", "degraded", "cleared",
-                             "lost_bottom", "removed", "internalised_total", "stored"})
-    metrics_ << ',' << column;
-  for (const auto& layer : grid.layers)
-    metrics_ << ',' << layer.name << "_free," << layer.name << "_bound," << layer.name
-             << "_internalised," << layer.name << "_mean_conc," << layer.name << "_frac_ge_ec";
-  for (std::size_t l = 0; l + 1 < grid.layers.size(); ++l)
-    metrics_ << ',' << grid.layers[l].name << "_to_" << grid.layers[l + 1].name << "_flux_per_s";
-  metrics_ << ",penetration_depth_um,ledger_residual\n";
-  profiles_.open(dir / "profiles.csv");
-  if (!profiles_) throw IoError((dir / "profiles.csv").string(), "cannot open for writing");
-  profiles_ << "time_s,time_h,species,concentration_unit,k,depth_um,dz_um,layer,"
-               "mean_free_conc,mean_bound_conc,mean_internalised_conc\n";
-}
-
-// Lateral means per cell layer k: the depth profile a user plots. depth_um is the cell centre
-// below the skin surface (negative in a film on the skin).
-template <class Real>
-void Runner<Real>::record_profiles(double t_s, int s, const std::vector<Real>& free,
-                                   const std::vector<Real>& bound,
-                                   const std::vector<Real>& internalised) {
-  const Grid& grid = sim_.problem().grid;
-  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
-  const double surface_um = grid.z_faces_um[first_tissue_k(grid, scenario_)];
-  auto lateral_mean = [&](const std::vector<Real>& field, int k) {
-    if (field.empty()) return 0.0;
-    double sum = 0;
-    for (std::size_t v = plane * k; v < plane * (k + 1); ++v) sum += field[v];
-    return sum / plane;
-  };
-  const bool particles = scenario_.species[s].basis.particles;
-  for (int k = 0; k < grid.nz; ++k) {
-    std::string layer = "vehicle";
-    for (const auto& range : grid.layers)
-      if (k >= range.k_begin && k < range.k_end) layer = range.name;
-    profiles_ << std::setprecision(10) << t_s << ',' << t_s / 3600 << ','
-              << scenario_.species[s].key << ',' << (particles ? "particles/mL" : "ng/mL") << ','
-              << k << ',' << grid.z_center_um(k) - surface_um << ',' << grid.dz_um[k] << ','
-              << layer << ',' << lateral_mean(free, k) << ',' << lateral_mean(bound, k) << ','
-              << lateral_mean(internalised, k) << '\n';
-  }
-}
-
-template <class Real>
-void Runner<Real>::apply(const Event& event) {
-  const Grid& grid = sim_.problem().grid;
-  const int film_k_end = first_tissue_k(grid, scenario_);
-  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
-  if (event.kind == EventKind::apply_film || event.kind == EventKind::wipe_off) {
-    const auto& dose = scenario_.topical[event.index];
-    const bool applying = event.kind == EventKind::apply_film;
-    film_.clear();
-    if (applying)
-      for (const auto& member : scenario_.topical)
-        if (member.at_s == dose.at_s) film_.push_back(&member);
-    refresh_materials();
-    Boundaries boundaries = sim_.problem().boundaries;
-    boundaries.top = applying && dose.constant ? kernels::TopBoundary::fixed_concentration
-                                               : kernels::TopBoundary::zero_flux;
-    std::fill(boundaries.top_concentration.begin(), boundaries.top_concentration.end(), 0.0);
-    for (const auto* member : film_)
-      boundaries.top_concentration[member->species] = member->concentration / member->partition;
-    sim_.set_boundaries(boundaries);
-    for (int s = 0; s < sim_.species_count(); ++s) {  // the film holds its doses or nothing
-      const scenario::TopicalDose* held = film_dose(film_, s);
-      std::vector<Real> c = sim_.concentration(s);
-      for (std::size_t v = 0; v < plane * film_k_end; ++v)
-        c[v] = held ? static_cast<Real>(held->concentration) : Real(0);
-      if (applying) sim_.set_concentration(s, c);
-      else sim_.remove_to(s, c);
-    }
-  } else if (event.kind == EventKind::insert_needles || event.kind == EventKind::withdraw_needles) {
-    const auto& patch = scenario_.patches[event.index];
-    const NeedleVoxels needles = needle_voxels(grid, scenario_, patch);
-    std::vector<std::uint8_t> material = sim_.problem().grid.material;
-    const auto& original = base_voxel_materials_;
-    const bool inserting = event.kind == EventKind::insert_needles;
-    const bool hollow = patch.kind == scenario::MicroneedlePatch::Kind::hollow;
-    std::vector<char> tip(grid.voxel_count(), 0);
-    for (std::size_t v : needles.tip) tip[v] = 1;
-    for (std::size_t v : needles.body) {
-      if (inserting) {
-        // A dissolving needle turns into tissue as it dissolves; the others are solid bodies,
-        // open at the tip for a hollow one.
-        if (patch.kind != scenario::MicroneedlePatch::Kind::dissolving && !(hollow && tip[v]))
-          material[v] = kNeedle;
-      } else {
-        material[v] = original[v] == 1 ? kChannelSc : original[v] == 2 ? kChannelVe : original[v];
-      }
-    }
-    if (inserting) {
-      // Whatever the needle bodies displace leaves the tissue with them (tallied as removed).
-      for (int s = 0; s < sim_.species_count(); ++s) {
-        std::vector<Real> c = sim_.concentration(s);
-        bool changed = false;
-        for (std::size_t v : needles.body)
-          if (material[v] == kNeedle && c[v] != Real(0)) c[v] = Real(0), changed = true;
-        if (changed) sim_.remove_to(s, c);
-      }
-    }
-    sim_.set_voxel_materials(material);
-    if (!inserting) {
-      channel_patch_ = event.index;
-      channel_elapsed_s_ = 0;
-      channel_closure_s_ = patch.closure_s;
-      refresh_materials();
-    }
-  } else if (event.kind == EventKind::channels) {
-    if (event.index != channel_patch_) return;  // a later patch's channels replaced these
-    channel_elapsed_s_ = event.elapsed_s;
-    refresh_materials();
-  } else if (event.kind == EventKind::evaporation) {
-    refresh_materials();
-  } else if (event.kind == EventKind::inject) {
-    const auto& bolus = scenario_.boluses[event.index];
-    const auto voxels = bleb_voxels(grid, scenario_, bolus);
-    const double amount = bolus.volume_uL * 1e9 * bolus.concentration;  // conc × um^3
-    const double added = amount / region_volume_um3(grid, voxels);
-    std::vector<Real> c = sim_.concentration(bolus.species);
-    for (std::size_t v : voxels) c[v] += static_cast<Real>(added);
-    sim_.set_concentration(bolus.species, c);
-  }  // infusion start and end: steps land there; the source itself was added at the start
-}
-
-// Infusions: each bleb receives volume × concentration evenly over its duration, added as
-// an exactly integrated source (F(t) = time infused so far).
-template <class Real>
-void Runner<Real>::add_infusions() {
-  const Grid& grid = sim_.problem().grid;
-  using Kind = scenario::MicroneedlePatch::Kind;
-  for (const auto& patch : scenario_.patches) {
-    const NeedleVoxels needles = needle_voxels(grid, scenario_, patch);
-    if (needles.body.empty())
-      throw ConfigError("microneedle", "the needles cover no voxel at this resolution: refine dx or dz");
-    if (patch.kind == Kind::solid) continue;
-    // Coated: released into the tissue touching the needles; dissolving: within the needles;
-    // hollow: at the tips. First-order release stops when the patch is withdrawn.
-    const auto& region = patch.kind == Kind::coated ? needles.surface
-                         : patch.kind == Kind::dissolving ? needles.body : needles.tip;
-    if (region.empty())
-      throw ConfigError("microneedle", "the needles cover no voxel at this resolution: refine dx or dz");
-    const double total = patch.kind == Kind::hollow
-                             ? patch.flow_uL_per_s * 1e9 * patch.concentration  // per second
-                             : patch.payload_per_needle * 1e12 * needles.needles;  // ng → conc·um^3
-    const double per_volume = total / region_volume_um3(grid, region);
-    std::vector<Real> q(grid.voxel_count(), Real(0));
-    for (std::size_t v : region) q[v] = static_cast<Real>(per_volume);
-    const double start = patch.at_s, end = patch.at_s + patch.wear_s, tau = patch.release_s;
-    if (patch.kind == Kind::hollow) {
-      const double duration = patch.infusion_s;
-      sim_.add_source(patch.species, q, [start, duration](double t) {
-        return std::clamp(t - start, 0.0, duration);  // seconds infused so far
-      });
-    } else {
-      sim_.add_source(patch.species, q, [start, end, tau](double t) {
-        return t <= start ? 0.0 : -std::expm1(-(std::min(t, end) - start) / tau);  // released fraction
-      });
-    }
-  }
-  for (const auto& bolus : scenario_.boluses) {
-    if (bolus.infusion_s <= 0) continue;
-    const auto voxels = bleb_voxels(grid, scenario_, bolus);
-    std::vector<Real> q(grid.voxel_count(), Real(0));
-    const double rate = bolus.volume_uL * 1e9 * bolus.concentration / bolus.infusion_s /
-                        region_volume_um3(grid, voxels);
-    for (std::size_t v : voxels) q[v] = static_cast<Real>(rate);
-    const double start = bolus.at_s, duration = bolus.infusion_s;
-    sim_.add_source(bolus.species, q, [start, duration](double t) {
-      return std::clamp(t - start, 0.0, duration);
-    });
-  }
-}
-
-template <class Real>
-void Runner<Real>::record(double t_s) {
-  const Grid& grid = sim_.problem().grid;
-  const MaterialTable& materials = sim_.problem().materials;
-  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
-  const int surface_k = first_tissue_k(grid, scenario_);
-  records_.resize(sim_.species_count());
-  std::vector<output::CellArray> arrays;
-  for (int s = 0; s < sim_.species_count(); ++s) {
-    // Each field comes to the host once per output time.
-    const std::vector<Real> c = sim_.concentration(s), bound = sim_.bound(s),
-                            internalised = sim_.internalised(s);
-    if (vtk_) {
-      const std::string unit = scenario_.species[s].basis.particles ? " [particles/mL]" : " [ng/mL]";
-      const std::string name = scenario_.species[s].key;
-      auto add = [&](const std::string& what, const std::vector<Real>& field) {
-        if (!field.empty()) arrays.push_back({name + " " + what + unit, {field.begin(), field.end()}});
-      };
-      add("free", c);
-      add("bound", bound);
-      add("internalised", internalised);
-    }
-    OutputRecord r;
-    r.time_s = t_s;
-    r.species = s;
-    r.ledger = sim_.ledger(s);
-    const double ec = scenario_.species[s].effective_concentration;
-    for (std::size_t l = 0; l < grid.layers.size(); ++l) {
-      const LayerRange& range = grid.layers[l];
-      LayerRecord layer;
-      layer.name = range.name;
-      double above = 0;
-      for (int k = range.k_begin; k < range.k_end; ++k) {
-        const double cell = grid.dx_um * grid.dx_um * grid.dz_um[k];
-        layer.volume_um3 += cell * plane;
-        for (std::size_t v = plane * k; v < plane * (k + 1); ++v) {
-          const double u = c[v] / materials.at(grid.material[v], s).partition;
-          if (ec > 0 && u >= ec) above += cell;
-        }
-      }
-      layer.free = r.ledger.free_by_layer[l];
-      layer.bound = r.ledger.bound_by_layer[l];
-      layer.internalised = r.ledger.internalised_by_layer[l];
-      layer.mean_free_concentration = layer.free / layer.volume_um3;
-      layer.fraction_at_or_above_ec = above / layer.volume_um3;
-      r.layers.push_back(layer);
-    }
-    // Net flux down across each layer interface now, through the same face conductances as
-    // the transport step (kernels/transport.hpp), in amount per second.
-    const std::vector<double> dz(grid.dz_um.begin(), grid.dz_um.end());
-    const kernels::GridView<double> host_grid{grid.nx, grid.ny, grid.nz, grid.dx_um, dz.data(),
-                                              grid.material.data()};
-    const auto coeffs = materials.species_coeffs<double>(s);
-    for (std::size_t l = 0; l + 1 < grid.layers.size(); ++l) {
-      const int k = grid.layers[l].k_end - 1;
-      double flux = 0;
-      for (int j = 0; j < grid.ny; ++j)
-        for (int i = 0; i < grid.nx; ++i) {
-          const std::size_t v = grid.index(i, j, k);
-          const auto& self = coeffs[grid.material[v]];
-          const auto face = kernels::face_towards(host_grid, scenario_.tissue.periodic, coeffs.data(),
-                                                  self, i, j, k, 2, +1);
-          flux += face.conductance * (c[v] / self.partition - c[face.neighbour] / face.other->partition);
-        }
-      r.interface_flux_per_s.push_back(flux);
-    }
-    for (int k = surface_k; k < grid.nz; ++k) {  // deepest lateral mean ≥ EC/100
-      double mean = 0;
-      for (std::size_t v = plane * k; v < plane * (k + 1); ++v) mean += c[v];
-      mean /= plane;
-      if (ec > 0 && mean >= ec / 100)
-        r.penetration_depth_um = grid.z_center_um(k) - grid.z_faces_um[surface_k];
-    }
-    const SpeciesLedger& g = r.ledger;
-    const bool particles = scenario_.species[s].basis.particles;
-    metrics_ << std::setprecision(10) << t_s << ',' << t_s / 3600 << ',' << g.species << ','
-             << (particles ? "particles" : "ng");
-    for (double value : {g.dosed, g.entered_top, g.added_by_source, g.degraded, g.cleared,
-                         g.lost_bottom, g.removed, g.internalised, g.stored()})
-      metrics_ << ',' << value * kAmountPerInternal;
-    for (const auto& layer : r.layers)
-      metrics_ << ',' << layer.free * kAmountPerInternal << ',' << layer.bound * kAmountPerInternal
-               << ',' << layer.internalised * kAmountPerInternal << ','
-               << layer.mean_free_concentration << ',' << layer.fraction_at_or_above_ec;
-    for (double flux : r.interface_flux_per_s) metrics_ << ',' << flux * kAmountPerInternal;
-    r.ledger_residual = g.balance_residual();
-    metrics_ << ',' << r.penetration_depth_um << ',' << r.ledger_residual << '\n';
-    record_profiles(t_s, s, c, bound, internalised);
-    records_[s].push_back(std::move(r));
-  }
-  metrics_.flush();
-  if (!metrics_) throw IoError(options_.out_dir + "/metrics.csv", "write failed");
-  profiles_.flush();
-  if (!profiles_) throw IoError(options_.out_dir + "/profiles.csv", "write failed");
-  if (vtk_)
-    vtk_writer_.submit([vtk = vtk_.get(), t_s, arrays = std::move(arrays)] { vtk->write(t_s, arrays); });
-}
-
-template <class Real>
-void Runner<Real>::report_progress(bool final) {
+void Driver<Real>::report_progress(bool final) {
   const auto now = Clock::now();
   const double since_report = std::chrono::duration<double>(now - last_report_).count();
   if (!final && since_report < (terminal_ ? 0.2 : 10.0)) return;
   last_report_ = now;
-  const double wall = std::chrono::duration<double>(now - start_).count();
-  const double fraction = sim_.time_s() / scenario_.run.duration_s;
-  const double steps_per_s = wall > 0 ? sim_.steps_taken() / wall : 0;
+  const double wall = wall_s();
+  const Simulation<Real>& sim = tissue_.sim();
+  const double fraction = sim.time_s() / run_.duration_s;
+  const double steps_per_s = wall > 0 ? sim.steps_taken() / wall : 0;
   const double eta = fraction > 0 ? wall * (1 - fraction) / fraction : 0;
   char line[256];
   std::snprintf(line, sizeof line, "t = %s of %s (%5.1f %%), %lld steps, %.1f steps/s, ETA %s",
-                format_duration(sim_.time_s()).c_str(),
-                format_duration(scenario_.run.duration_s).c_str(), 100 * fraction,
-                sim_.steps_taken(), steps_per_s, format_duration(eta).c_str());
+                format_duration(sim.time_s()).c_str(), format_duration(run_.duration_s).c_str(),
+                100 * fraction, sim.steps_taken(), steps_per_s, format_duration(eta).c_str());
   if (terminal_) progress_ << '\r' << line << "   " << (final ? "\n" : "") << std::flush;
   else progress_ << line << '\n' << std::flush;
 }
 
 template <class Real>
-void Runner<Real>::advance(double t_end_s) {
+void Driver<Real>::advance(double t_end_s) {
   // Steps of the fixed dt (or the controller's) in chunks, so progress is reported.
-  while (sim_.time_s() < t_end_s - 1e-9 * std::max(1.0, t_end_s)) {
-    const double chunk_end = std::min(t_end_s, sim_.time_s() + scenario_.run.duration_s / 200);
-    if (scenario_.run.dt_s > 0) sim_.advance_to(chunk_end, scenario_.run.dt_s);
-    else sim_.advance_adaptive(chunk_end, scenario_.run.adaptive);
+  Simulation<Real>& sim = tissue_.sim();
+  while (sim.time_s() < t_end_s - 1e-9 * std::max(1.0, t_end_s)) {
+    // Chunks of 0.5 % of the run, never shorter than the fixed step (they would cut it).
+    const double chunk_end =
+        std::min(t_end_s, sim.time_s() + std::max(run_.duration_s / 200, run_.dt_s));
+    if (run_.dt_s > 0) sim.advance_to(chunk_end, run_.dt_s);
+    else sim.advance_adaptive(chunk_end, run_.adaptive);
     report_progress(false);
   }
 }
 
 template <class Real>
-void Runner<Real>::write_summary(double wall_s) {
-  nlohmann::ordered_json species = nlohmann::ordered_json::array();
-  for (std::size_t s = 0; s < records_.size(); ++s) {
-    const bool particles = scenario_.species[s].basis.particles;
-    const std::string amount_unit = particles ? "particles" : "ng";
-    const std::string conc_unit = particles ? "particles/mL" : "ng/mL";
-    const SpeciesSummary sum = summarise(records_[s], scenario_.run.target_layer, amount_unit, conc_unit);
-    nlohmann::ordered_json layers = nlohmann::ordered_json::object();
-    for (const auto& layer : sum.layers)
-      layers[layer.name] = {{"peak_mean_concentration_" + conc_unit, layer.peak_mean_concentration},
-                            {"peak_time_s", layer.peak_time_s},
-                            {"auc_" + conc_unit + "_s", layer.auc_conc_s}};
-    species.push_back({
-        {"species", sum.species},
-        {"full_name", scenario_.species[s].full_name},
-        {"dose_" + amount_unit, sum.dose * kAmountPerInternal},
-        {"effective_concentration_" + conc_unit, scenario_.species[s].effective_concentration},
-        {"peak_fraction_viable_epidermis", sum.peak_fraction_viable_epidermis},
-        {"peak_fraction_viable_epidermis_time_s", sum.peak_fraction_viable_epidermis_time_s},
-        {"peak_fraction_dermis", sum.peak_fraction_dermis},
-        {"peak_fraction_dermis_time_s", sum.peak_fraction_dermis_time_s},
-        {"layers", layers},
-        {"target_layer", sum.target_layer},
-        {"exposure_target_s", sum.exposure_target_s},
-        {"time_above_ec_target_s", sum.time_above_ec_target_s},
-        {"max_penetration_depth_um", sum.max_penetration_depth_um},
-        {"fraction_degraded", sum.fraction_degraded},
-        {"fraction_cleared", sum.fraction_cleared},
-        {"fraction_internalised", sum.fraction_internalised},
-        {"fraction_removed", sum.fraction_removed},
-        {"fraction_lost_bottom", sum.fraction_lost_bottom},
-        {"max_ledger_residual", sum.max_ledger_residual},
-    });
-  }
-  // The tissue as resolved (defaults and units applied): what `compare` checks runs against.
-  const scenario::TissueSettings& t = scenario_.tissue;
-  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
-  for (const auto& layer : t.layers)
-    layers.push_back({{"material", layer.material}, {"thickness_um", layer.thickness_um},
-                      {"dz_um", layer.dz_um}});
-  nlohmann::ordered_json tissue = {
-      {"site", t.site},
-      {"lateral_boundary", t.periodic ? "periodic" : "zero_flux"},
-      {"bottom", t.bottom == kernels::BottomBoundary::perfect_sink ? "sink" : "zero_flux"},
-      {"lateral_size_um", t.lateral_um},
-      {"dx_um", t.dx_um},
-      {"layers", layers}};
-  nlohmann::ordered_json summary = {
-      {"scenario", scenario_.name},
-      {"tissue", tissue},
-      {"metrics_resolution", "peaks, AUC and exposure are taken at the output times"},
-      {"species", species}};
-  const fs::path dir(options_.out_dir);
-  write_atomically(dir / "summary.json", summary.dump(2) + "\n");
-  nlohmann::ordered_json provenance = {
-      {"skinrd_version", SKINRD_VERSION},
-      {"git_revision", SKINRD_GIT_REVISION},
-      {"scenario", scenario_.path},
-      {"scenario_hash_fnv1a64", hash_hex(scenario_.resolved_toml)},
-      {"backend", options_.backend.description},
-      {"precision", std::is_same_v<Real, double> ? "double" : "float"},
-      {"scheme", to_string(scenario_.run.scheme)},
-      {"steps", sim_.steps_taken()},
-      {"wall_time_s", wall_s},
-      {"command", options_.command_line}};
-  write_atomically(dir / "provenance.json", provenance.dump(2) + "\n");
-}
-
-template <class Real>
-void Runner<Real>::run() {
-  open_outputs();
-  add_infusions();
-  const std::vector<Event> events = schedule(scenario_);
-  std::vector<double> stops = scenario_.run.output_times_s;
-  for (const Event& e : events) stops.push_back(e.time_s);
+void Driver<Real>::run() {
+  for (auto& member : members_) member->open_outputs();
+  for (auto& member : members_) member->add_infusions();
+  std::vector<double> stops = run_.output_times_s;
+  for (const auto& member : members_)
+    for (const Event& e : member->events()) stops.push_back(e.time_s);
   std::sort(stops.begin(), stops.end());
   stops.erase(std::unique(stops.begin(), stops.end()), stops.end());
-  std::size_t next_event = 0;
+  std::vector<std::size_t> next_event(members_.size(), 0);
   for (double t : stops) {
     advance(t);
-    while (next_event < events.size() && events[next_event].time_s <= t + 1e-9) apply(events[next_event++]);
-    if (std::binary_search(scenario_.run.output_times_s.begin(), scenario_.run.output_times_s.end(), t))
-      record(t);
+    for (std::size_t m = 0; m < members_.size(); ++m) {
+      const auto& events = members_[m]->events();
+      while (next_event[m] < events.size() && events[next_event[m]].time_s <= t + 1e-9)
+        members_[m]->apply(events[next_event[m]++]);
+    }
+    tissue_.commit();
+    if (std::binary_search(run_.output_times_s.begin(), run_.output_times_s.end(), t))
+      for (auto& member : members_) member->record(t);
   }
   report_progress(true);
   vtk_writer_.finish();
-  write_summary(std::chrono::duration<double>(Clock::now() - start_).count());
+  for (auto& member : members_) member->write_summary(wall_s(), steps());
+}
+
+MemberOutput member_output(const RunOptions& options, const std::string& dir, bool write_vtk) {
+  MemberOutput output;
+  output.out_dir = dir;
+  output.force = options.force;
+  output.write_vtk = write_vtk;
+  output.backend_description = options.backend.description;
+  output.command_line = options.command_line;
+  return output;
+}
+
+// Runs the plans in the scenarios' field precision; the members' records in plan order.
+std::vector<std::vector<std::vector<OutputRecord>>> run_plans(std::vector<MemberPlan> plans,
+                                                               Problem problem,
+                                                               const RunOptions& options,
+                                                               std::ostream& progress,
+                                                               double* wall_s = nullptr,
+                                                               long long* steps = nullptr) {
+  auto execute = [&](auto& driver) {
+    driver.run();
+    if (wall_s) *wall_s = driver.wall_s();
+    if (steps) *steps = driver.steps();
+    return driver.records();
+  };
+  if (plans.front().scenario->run.double_precision) {
+    Driver<double> driver(std::move(plans), std::move(problem), options, progress);
+    return execute(driver);
+  }
+  Driver<float> driver(std::move(plans), std::move(problem), options, progress);
+  return execute(driver);
+}
+
+std::string csv_quoted(const std::string& text) {
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
 }
 
 }  // namespace
@@ -583,21 +191,97 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
   if (scenario.write_vtk && !output::vtk_compiled())
     progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
                 "metrics only\n";
+  std::vector<MemberPlan> plans{{&scenario, scenario.name,
+                                 member_output(options, options.out_dir, scenario.write_vtk)}};
   RunReport report;
-  auto execute = [&](auto& runner) {
-    runner.run();
-    report.records = runner.records();
-  };
-  if (scenario.run.double_precision) {
-    Runner<double> runner(scenario, options, progress);
-    execute(runner);
-  } else {
-    Runner<float> runner(scenario, options, progress);
-    execute(runner);
-  }
+  report.records = run_plans(std::move(plans), build_fitting_problem(scenario, options.backend.kind),
+                             options, progress)
+                       .front();
   progress << "wrote " << options.out_dir << "/{metrics.csv, profiles.csv, summary.json, scenario.toml, provenance.json"
            << (scenario.write_vtk && output::vtk_compiled() ? ", fields.pvd + fields_*.vtr" : "")
            << "}\n";
+  return report;
+}
+
+EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
+                            const std::vector<scenario::Scenario>& members,
+                            const RunOptions& options, std::ostream& progress) {
+  std::vector<std::string> names;
+  for (const auto& member : spec.members) names.push_back(member.name);
+  check_members_compatible(members, names);
+  const fs::path dir(options.out_dir);
+  if (fs::exists(dir) && !fs::is_empty(dir) && !options.force)
+    throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
+  Problem problem = build_ensemble_problem(members, names);
+  const BackendKind backend = options.backend.kind;
+  require_fits(ensemble_footprint(members, problem, backend), backend,
+               available_memory_bytes(backend));
+  const scenario::RunSettings& run = members.front().run;
+  const Grid& grid = problem.grid;
+  progress << "skinrd run --ensemble " << spec.path << ": " << members.size() << " members of "
+           << spec.scenario_path << ", " << problem.materials.species_count() << " channels on "
+           << grid.nx << " x " << grid.ny << " x " << grid.nz << " voxels; backend "
+           << options.backend.description << ", scheme " << to_string(run.scheme)
+           << (run.double_precision ? ", double" : ", float") << " fields\n";
+  if (spec.write_vtk && !output::vtk_compiled())
+    progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
+                "metrics only\n";
+  std::vector<MemberPlan> plans;
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    MemberPlan plan{&members[m], names[m],
+                    member_output(options, (dir / names[m]).string(), spec.write_vtk)};
+    plan.output.provenance = {{"ensemble", spec.path}, {"member", names[m]}};
+    plans.push_back(std::move(plan));
+  }
+  fs::create_directories(dir);
+  EnsembleReport report;
+  report.names = names;
+  double wall_s = 0;
+  long long steps = 0;
+  report.records = run_plans(std::move(plans), std::move(problem), options, progress, &wall_s, &steps);
+
+  // ensemble.json: what each member is; ensemble.csv: each member's route metrics.
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  std::ostringstream csv;
+  csv << std::setprecision(10)
+      << "member,species,amount_unit,dose,peak_fraction_viable_epidermis,peak_fraction_dermis,"
+         "target_layer,exposure_target_s,time_above_ec_target_s,max_penetration_depth_um,"
+         "fraction_degraded,fraction_cleared,fraction_internalised,fraction_removed,"
+         "fraction_lost_bottom,max_ledger_residual,overrides\n";
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    std::string overrides;
+    for (const auto& o : spec.members[m].overrides) overrides += (overrides.empty() ? "" : "; ") + o;
+    list.push_back({{"name", names[m]}, {"dir", names[m]}, {"overrides", spec.members[m].overrides}});
+    for (std::size_t s = 0; s < report.records[m].size(); ++s) {
+      const bool particles = members[m].species[s].basis.particles;
+      const std::string amount_unit = particles ? "particles" : "ng";
+      const SpeciesSummary sum = summarise(report.records[m][s], members[m].run.target_layer,
+                                           amount_unit, particles ? "particles/mL" : "ng/mL");
+      csv << names[m] << ',' << sum.species << ',' << amount_unit << ',' << sum.dose * kAmountPerInternal << ','
+          << sum.peak_fraction_viable_epidermis << ',' << sum.peak_fraction_dermis << ','
+          << sum.target_layer << ',' << sum.exposure_target_s << ',' << sum.time_above_ec_target_s
+          << ',' << sum.max_penetration_depth_um << ',' << sum.fraction_degraded << ','
+          << sum.fraction_cleared << ',' << sum.fraction_internalised << ','
+          << sum.fraction_removed << ',' << sum.fraction_lost_bottom << ','
+          << sum.max_ledger_residual << ',' << csv_quoted(overrides) << '\n';
+    }
+  }
+  nlohmann::ordered_json summary = {
+      {"ensemble", spec.name},
+      {"file", spec.path},
+      {"scenario", spec.scenario_path},
+      {"backend", options.backend.description},
+      {"precision", run.double_precision ? "double" : "float"},
+      {"scheme", to_string(run.scheme)},
+      {"channels", members.size() * members.front().species.size()},
+      {"steps", steps},
+      {"wall_time_s", wall_s},
+      {"command", options.command_line},
+      {"members", list}};
+  output::write_atomically(dir / "ensemble.json", summary.dump(2) + "\n");
+  output::write_atomically(dir / "ensemble.csv", csv.str());
+  progress << "wrote " << options.out_dir << "/{ensemble.json, ensemble.csv} and a run directory per member ("
+           << members.size() << ")\n";
   return report;
 }
 

@@ -6,6 +6,7 @@
 
 #include "host/backend.hpp"
 #include "host/run/metrics.hpp"
+#include "host/scenario/ensemble.hpp"
 #include "host/scenario/scenario.hpp"
 
 namespace skinrd::run {
@@ -26,6 +27,20 @@ struct RunReport {
 // provenance.json into out_dir. Progress goes to `progress`.
 RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
                        std::ostream& progress);
+
+struct EnsembleReport {
+  std::vector<std::string> names;                             // per member
+  std::vector<std::vector<std::vector<OutputRecord>>> records;  // [member][species]
+};
+
+// Runs the members together in one Simulation (each member's species are channels of it):
+// out_dir/NAME/ holds each member's run directory as run_scenario writes it (VTK only with
+// the ensemble's vtk = true), out_dir/ensemble.json what each member is and the run's cost,
+// out_dir/ensemble.csv each member's route metrics. ConfigError when the members cannot share
+// a grid and a time loop (check_members_compatible) or do not fit in memory.
+EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
+                            const std::vector<scenario::Scenario>& members,
+                            const RunOptions& options, std::ostream& progress);
 
 // Grid size, memory, time steps and an estimate of the run time, without running.
 void check_scenario(const scenario::Scenario& scenario, std::ostream& out);

@@ -145,6 +145,13 @@ std::vector<TomlSection> TomlSection::tables(const std::string& key) {
   return sections;
 }
 
+const toml::table* TomlSection::raw_table(const std::string& key) {
+  used_.insert(key);
+  const toml::node* n = node(key);
+  if (n && !n->is_table()) fail(key, "expected a table of key = value entries");
+  return n ? n->as_table() : nullptr;
+}
+
 void TomlSection::finish() const {
   for (auto&& [k, v] : *table_)
     if (!used_.count(std::string(k.str()))) {
@@ -177,7 +184,8 @@ toml::table parse_toml_file(const std::string& path, const std::vector<std::stri
     } catch (const toml::parse_error&) {
       parsed = toml::table{{"v", value}};  // not TOML: take the text as a string
     }
-    // Walk (and create) the tables of the path, then set the last key.
+    // Walk (and create) the tables of the path, then set the last key. A number after an
+    // array of tables picks its entry: "intradermal.0.volume" is the first [[intradermal]].
     toml::table* table = &root;
     std::size_t start = 0;
     while (true) {
@@ -190,10 +198,25 @@ toml::table parse_toml_file(const std::string& path, const std::vector<std::stri
       }
       toml::node* next = table->get(part);
       if (!next) next = &table->insert_or_assign(part, toml::table{}).first->second;
-      if (!next->is_table())
-        throw ConfigError("--set", "\"" + key_path.substr(0, dot) + "\" is not a table");
-      table = next->as_table();
       start = dot + 1;
+      if (toml::array* entries = next->as_array()) {
+        const auto index_end = key_path.find('.', start);
+        const std::string index = key_path.substr(start, index_end - start);
+        const std::string array_path = key_path.substr(0, dot);
+        if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos ||
+            index_end == std::string::npos)
+          throw ConfigError("--set", "\"" + array_path + "\" is a list: name an entry and a key, as in \"" +
+                                         array_path + ".0.<key>\"");
+        const std::size_t n = std::stoul(index);
+        if (n >= entries->size() || !entries->get(n)->is_table())
+          throw ConfigError("--set", "\"" + array_path + "\" has " + std::to_string(entries->size()) +
+                                         " entries (numbered from 0), not an entry " + index);
+        next = entries->get(n);
+        start = index_end + 1;
+      }
+      if (!next->is_table())
+        throw ConfigError("--set", "\"" + key_path.substr(0, start - 1) + "\" is not a table");
+      table = next->as_table();
     }
   }
   return root;

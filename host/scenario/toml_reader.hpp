@@ -31,6 +31,9 @@ class TomlSection {
   std::vector<std::string> texts(const std::string& key);
   std::optional<TomlSection> table(const std::string& key);
   std::vector<TomlSection> tables(const std::string& key);  // array of tables
+  // The table under `key` as parsed (nullptr when absent), for keys that are not fixed names.
+  const toml::table* raw_table(const std::string& key);
+  int line_of(const std::string& key) const;
   // Marks a key as handled by someone else (so finish() does not report it).
   void accept(const std::string& key) { used_.insert(key); }
 
@@ -41,7 +44,6 @@ class TomlSection {
 
  private:
   const toml::node* node(const std::string& key) const;
-  int line_of(const std::string& key) const;
   std::string key_path(const std::string& key) const;
 
   const toml::table* table_;
