@@ -18,7 +18,6 @@
                                  Real, ChannelField, Real*);                                   \
   template void implicit_tallies<Real>(const GridView<Real>&, const BoundaryView<Real>&,       \
                                        const ChannelBatch<Real>&, Real, Real, bool);           \
-  template void add_arrays<Real>(Real*, const Real*, const Real*, std::size_t);              \
   template void axpy<Real>(Real*, Real, const Real*, std::size_t);
 
 #define SKINRD_INSTANTIATE_REACTIONS(Real)                                                     \

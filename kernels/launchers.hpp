@@ -44,9 +44,6 @@
   void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,            \
                         const ChannelBatch<Real>& batch, Real theta, Real dt_s,              \
                         bool add_correction);                                                \
-  /* out = a + b, elementwise. */                                                            \
-  template <class Real>                                                                      \
-  void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n);                   \
   /* out += factor · x, elementwise. */                                                      \
   template <class Real>                                                                      \
   void axpy(Real* out, Real factor, const Real* x, std::size_t n);                           \

@@ -373,12 +373,6 @@ void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
 }
 
 template <class Real>
-void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n) {
-#pragma omp parallel for simd schedule(static)
-  for (std::size_t idx = 0; idx < n; ++idx) out[idx] = a[idx] + b[idx];
-}
-
-template <class Real>
 void axpy(Real* out, Real factor, const Real* x, std::size_t n) {
 #pragma omp parallel for simd schedule(static)
   for (std::size_t idx = 0; idx < n; ++idx) out[idx] += factor * x[idx];

@@ -69,12 +69,6 @@ __global__ void tallies_kernel(const Channel<Real>* channels, int first, GridVie
 }
 
 template <class Real>
-__global__ void add_kernel(Real* out, const Real* a, const Real* b, std::size_t n) {
-  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (idx < n) out[idx] = a[idx] + b[idx];
-}
-
-template <class Real>
 __global__ void axpy_kernel(Real* out, Real factor, const Real* x, std::size_t n) {
   const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (idx < n) out[idx] += factor * x[idx];
@@ -197,12 +191,6 @@ void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                       bool add_correction) {
   launch_per_channel(tallies_kernel<Real>, grid.voxel_count(), batch, grid, bc, theta, dt_s,
                      add_correction);
-}
-
-template <class Real>
-void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n) {
-  add_kernel<Real><<<blocks_for(n), kBlockSize>>>(out, a, b, n);
-  SKINRD_CUDA_CHECK_LAUNCH();
 }
 
 template <class Real>

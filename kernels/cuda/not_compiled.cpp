@@ -39,10 +39,6 @@ void implicit_tallies(const GridView<Real>&, const BoundaryView<Real>&, const Ch
   not_compiled();
 }
 template <class Real>
-void add_arrays(Real*, const Real*, const Real*, std::size_t) {
-  not_compiled();
-}
-template <class Real>
 void axpy(Real*, Real, const Real*, std::size_t) {
   not_compiled();
 }
