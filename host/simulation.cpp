@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <sstream>
 
@@ -91,24 +92,38 @@ std::size_t MemoryFootprint::sources() const {
 }
 
 std::size_t MemoryFootprint::total() const {
-  return stored() + scratch() + sources() + controller + materials + tallies;
+  return stored() + scratch() + sources() + controller + materials + tallies + channels;
+}
+
+template <class Real>
+int Simulation<Real>::resolved_batch_size(int species, const SimulationOptions& options) {
+  if (options.species_per_batch < 0)
+    throw ConfigError("species_per_batch", "must be >= 0 (0: all species), got " +
+                                               std::to_string(options.species_per_batch));
+  const int all = std::max(species, 1);
+  return options.species_per_batch == 0 ? all : std::min(options.species_per_batch, all);
 }
 
 template <class Real>
 typename Simulation<Real>::Layout Simulation<Real>::layout(const Problem& problem,
-                                                           BackendKind backend, Scheme scheme) {
+                                                           BackendKind backend, Scheme scheme,
+                                                           int batch_size) {
   const Grid& grid = problem.grid;
   const std::size_t voxels = grid.voxel_count();
   const int species = problem.materials.species_count();
+  const std::size_t per_batch = static_cast<std::size_t>(batch_size);
   Layout layout;
-  layout.free = layout.next = voxels;
+  layout.batch_size = batch_size;
+  layout.free = voxels;
+  layout.next = per_batch * voxels;
   // The reaction kernel updates free, bound and internalised together: a species with any
   // reaction gets both fields (one may stay zero).
   for (int s = 0; s < species; ++s)
     layout.reacting.push_back(problem.materials.species_reacts(s) ? voxels : 0);
   if (scheme != Scheme::explicit_euler) {
-    layout.work = scheme == Scheme::adi ? voxels : 0;  // Douglas–Gunn's right-hand side; LOD sweeps in place
-    layout.sweep_scratch = sweep_scratch_values(voxels, backend);
+    // Douglas–Gunn's right-hand side; LOD sweeps in place.
+    layout.work = scheme == Scheme::adi ? per_batch * voxels : 0;
+    layout.sweep_scratch = per_batch * sweep_scratch_values(voxels, backend);
   }
   layout.material = voxels;
   // CUDA's x sweeps read materials in (y, x, z) order.
@@ -116,17 +131,29 @@ typename Simulation<Real>::Layout Simulation<Real>::layout(const Problem& proble
   layout.dz = static_cast<std::size_t>(grid.nz);
   layout.coeffs = static_cast<std::size_t>(problem.materials.material_count());  // per species
   layout.tallies = static_cast<std::size_t>(species) * kernels::tally_count;
+  // Channel descriptors per batch: its reacting species (react) and all its species (diffuse).
+  for (int first = 0; first < species; first += batch_size) {
+    const int end = std::min(species, first + batch_size);
+    std::size_t reacting = 0;
+    for (int s = first; s < end; ++s) reacting += layout.reacting[s] > 0;
+    const bool device = backend == BackendKind::cuda;
+    layout.channels.push_back(device ? reacting : 0);
+    layout.channels.push_back(device ? static_cast<std::size_t>(end - first) : 0);
+  }
   return layout;
 }
 
 template <class Real>
 MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, BackendKind backend,
-                                                   Scheme scheme, const FootprintOptions& options) {
-  const Layout l = layout(problem, backend, scheme);
+                                                   Scheme scheme, const FootprintOptions& options,
+                                                   const SimulationOptions& simulation) {
+  const int batch_size =
+      resolved_batch_size(problem.materials.species_count(), simulation);
+  const Layout l = layout(problem, backend, scheme, batch_size);
   constexpr std::size_t real = sizeof(Real);
   MemoryFootprint f;
   f.voxels = problem.grid.voxel_count();
-  bool combines = false;
+  std::vector<bool> combines(batch_size, false);  // per species of a batch
   for (std::size_t s = 0; s < l.reacting.size(); ++s) {
     SpeciesFootprint sp;
     sp.name = problem.materials.species_name(static_cast<int>(s));
@@ -134,13 +161,15 @@ MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, Backe
     sp.bound = sp.internalised = l.reacting[s] * real;
     const int sources = s < options.sources_per_species.size() ? options.sources_per_species[s] : 0;
     sp.sources = static_cast<std::size_t>(sources) * f.voxels * real;
-    combines |= sources > 1;
+    if (sources > 1) combines[s % batch_size] = true;
     f.species.push_back(sp);
   }
   f.next = l.next * real;
   f.work = l.work * real;
   f.sweep_scratch = l.sweep_scratch * real;
-  f.combined_source = combines ? f.voxels * real : 0;  // stepping_view's combined_source_
+  // stepping_view's combined_source_, one per position in a batch that some species fills.
+  f.combined_source = std::count(combines.begin(), combines.end(), true) * f.voxels * real;
+  for (std::size_t n : l.channels) f.channels += n * sizeof(kernels::Channel<Real>);
   f.tallies = l.tallies * sizeof(double);
   // save(): a copy of every stored field and of the tallies, for the start and the full step.
   f.controller = options.step_controller ? 2 * (f.stored() + f.tallies) : 0;
@@ -150,13 +179,15 @@ MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, Backe
 }
 
 template <class Real>
-Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme)
+Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme,
+                             const SimulationOptions& options)
     : problem_(std::move(problem)), backend_(backend), scheme_(scheme) {
   validate_problem(problem_);
+  batch_size_ = resolved_batch_size(species_count(), options);
   if (backend_ == BackendKind::cpu) kernels::cpu::flush_subnormals_to_zero();
   const Grid& grid = problem_.grid;
   const int species = species_count();
-  const Layout plan = layout(problem_, backend_, scheme_);
+  const Layout plan = layout(problem_, backend_, scheme_, batch_size_);
   boundary_view_.periodic_lateral = problem_.boundaries.periodic_lateral;
   boundary_view_.top = problem_.boundaries.top;
   boundary_view_.bottom = problem_.boundaries.bottom;
@@ -174,28 +205,51 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
     internalised_.emplace_back(backend_, plan.reacting[s]);
   }
   removed_.assign(species, 0.0);
-  upload_coefficients();
-  spare_ = DeviceBuffer<Real>(backend_, plan.next);
-  work_ = DeviceBuffer<Real>(backend_, plan.work);
+  upload_coefficients(true);
+  const std::size_t voxels = grid.voxel_count();
+  for (int b = 0; b < batch_size_; ++b) {
+    spare_.emplace_back(backend_, plan.next / batch_size_);
+    if (plan.work > 0) work_.emplace_back(backend_, voxels);
+  }
+  combined_source_.resize(batch_size_);
   scratch_ = DeviceBuffer<Real>(backend_, plan.sweep_scratch);
+  channel_slots_.resize(plan.channels.size());
+  for (std::size_t n = 0; n < plan.channels.size(); ++n)
+    if (plan.channels[n] > 0)
+      channel_slots_[n].device = DeviceBuffer<kernels::Channel<Real>>(backend_, plan.channels[n]);
 }
 
-// Coefficients to the backend and the explicit limit, computed once on the host copies by
-// the CPU loop.
+// Coefficients to the backend and the explicit limit, computed on the host copies by the CPU
+// loop: only for the species whose table changed, unless the geometry did (an ensemble sets
+// new tables often, most of its species unchanged).
 template <class Real>
-void Simulation<Real>::upload_coefficients() {
+void Simulation<Real>::upload_coefficients(bool geometry_changed) {
   const Grid& grid = problem_.grid;
   const std::vector<Real> dz(grid.dz_um.begin(), grid.dz_um.end());
   const kernels::GridView<Real> host_grid{grid.nx, grid.ny, grid.nz, static_cast<Real>(grid.dx_um),
                                           dz.data(), grid.material.data()};
-  coeffs_.clear();
+  const int species = species_count();
+  host_coeffs_.resize(species);
+  max_rate_per_s_.resize(species, 0.0);
   double max_rate_per_s = 0;
-  for (int s = 0; s < species_count(); ++s) {
-    const auto coeffs = problem_.materials.species_coeffs<Real>(s);
-    coeffs_.emplace_back(backend_, coeffs);
-    max_rate_per_s = std::max<double>(
-        max_rate_per_s,
-        kernels::cpu::max_explicit_rate_per_s(host_grid, boundary_view_, coeffs.data()));
+  for (int s = 0; s < species; ++s) {
+    auto coeffs = problem_.materials.species_coeffs<Real>(s);
+    // Bitwise: a table equal bit for bit has the same rate bound (MaterialCoeffs has no padding).
+    const bool table_changed =
+        s >= static_cast<int>(coeffs_.size()) || host_coeffs_[s].size() != coeffs.size() ||
+        std::memcmp(host_coeffs_[s].data(), coeffs.data(),
+                    coeffs.size() * sizeof(kernels::MaterialCoeffs<Real>)) != 0;
+    if (table_changed) {
+      if (s < static_cast<int>(coeffs_.size()))
+        coeffs_[s].upload(coeffs);
+      else
+        coeffs_.emplace_back(backend_, coeffs);
+    }
+    if (table_changed || geometry_changed)
+      max_rate_per_s_[s] =
+          kernels::cpu::max_explicit_rate_per_s(host_grid, boundary_view_, coeffs.data());
+    if (table_changed) host_coeffs_[s] = std::move(coeffs);
+    max_rate_per_s = std::max(max_rate_per_s, max_rate_per_s_[s]);
   }
   dt_limit_s_ = max_rate_per_s > 0 ? 1.0 / max_rate_per_s : std::numeric_limits<double>::infinity();
 }
@@ -204,7 +258,7 @@ template <class Real>
 void Simulation<Real>::upload_materials() {
   const Grid& grid = problem_.grid;
   material_ = DeviceBuffer<std::uint8_t>(backend_, grid.material);
-  if (layout(problem_, backend_, scheme_).material_transposed > 0)
+  if (backend_ == BackendKind::cuda)  // layout's material_transposed
     material_transposed_ = DeviceBuffer<std::uint8_t>(backend_, transposed_materials(grid));
 }
 
@@ -217,7 +271,7 @@ void Simulation<Real>::set_voxel_materials(const std::vector<std::uint8_t>& mate
   validate_problem(check);
   problem_.grid.material = material;
   upload_materials();
-  upload_coefficients();
+  upload_coefficients(true);
   mark_discontinuity();
 }
 
@@ -232,7 +286,7 @@ void Simulation<Real>::set_materials(const MaterialTable& materials) {
                         "reactions cannot be switched on or off during a run");
   materials.validate();
   problem_.materials = materials;
-  upload_coefficients();
+  upload_coefficients(false);
   mark_discontinuity();
 }
 
@@ -244,7 +298,7 @@ void Simulation<Real>::set_boundaries(const Boundaries& boundaries) {
   boundary_view_.periodic_lateral = boundaries.periodic_lateral;
   boundary_view_.top = boundaries.top;
   boundary_view_.bottom = boundaries.bottom;
-  upload_coefficients();
+  upload_coefficients(true);
   mark_discontinuity();
 }
 
@@ -289,12 +343,13 @@ kernels::SpeciesView<Real> Simulation<Real>::stepping_view(int species, double t
     return view;
   }
   const std::size_t voxels = problem_.grid.voxel_count();
-  if (combined_source_.size() != voxels) combined_source_ = DeviceBuffer<Real>(backend_, voxels);
-  combined_source_.zero();
+  DeviceBuffer<Real>& combined = combined_source_[species % batch_size_];  // its place in a batch
+  if (combined.size() != voxels) combined = DeviceBuffer<Real>(backend_, voxels);
+  combined.zero();
   for (const Source& source : sources)
-    SKINRD_DISPATCH(axpy, combined_source_.data(), static_cast<Real>(factor(source)),
+    SKINRD_DISPATCH(axpy, combined.data(), static_cast<Real>(factor(source)),
                     source.q_per_s.data(), voxels);
-  view.source_per_s = combined_source_.data();
+  view.source_per_s = combined.data();
   return view;
 }
 
@@ -362,53 +417,107 @@ void Simulation<Real>::add_source(int species, const std::vector<Real>& q_per_s,
   sources_[species].push_back({DeviceBuffer<Real>(backend_, q_per_s), {}, std::move(integral)});
 }
 
+namespace {
+template <class Real>
+bool same_channel(const kernels::Channel<Real>& a, const kernels::Channel<Real>& b) {
+  return a.species.coeffs == b.species.coeffs && a.species.concentration == b.species.concentration &&
+         a.species.source_per_s == b.species.source_per_s &&
+         a.species.top_concentration == b.species.top_concentration &&
+         a.source_scale == b.source_scale && a.next == b.next && a.work == b.work &&
+         a.free == b.free && a.bound == b.bound && a.internalised == b.internalised &&
+         a.tallies == b.tallies;
+}
+}  // namespace
+
+template <class Real>
+kernels::ChannelBatch<Real> Simulation<Real>::stage_channels(
+    int batch, Stage stage, const std::vector<kernels::Channel<Real>>& channels) {
+  ChannelSlot& slot = channel_slots_[2 * batch + (stage == Stage::diffuse ? 1 : 0)];
+  const bool changed =
+      channels.size() != slot.held.size() ||
+      !std::equal(channels.begin(), channels.end(), slot.held.begin(), same_channel<Real>);
+  if (changed) {
+    slot.held = channels;
+    // Stream-ordered after the launches that read the previous descriptors: no waiting.
+    if (backend_ == BackendKind::cuda)
+      kernels::cuda::copy_to_device_async(slot.device.data(), slot.held.data(),
+                                          slot.held.size() * sizeof(kernels::Channel<Real>));
+  }
+  return {slot.held.data(), backend_ == BackendKind::cuda ? slot.device.data() : nullptr,
+          static_cast<int>(slot.held.size())};
+}
+
+template <class Real>
+kernels::ChannelBatch<Real> Simulation<Real>::diffusion_channels(int batch, double t0_s,
+                                                                 double h_s, double theta) {
+  std::vector<kernels::Channel<Real>> channels;
+  for (int s = batch_first(batch); s < batch_end(batch); ++s) {
+    const int place = s - batch_first(batch);
+    kernels::Channel<Real> c;
+    c.species = stepping_view(s, t0_s, h_s, theta, &c.source_scale);
+    c.next = spare_[place].data();
+    c.work = work_.empty() ? nullptr : work_[place].data();
+    c.tallies = tallies_.data() + s * kernels::tally_count;
+    channels.push_back(c);
+  }
+  return stage_channels(batch, Stage::diffuse, channels);
+}
+
 template <class Real>
 void Simulation<Real>::react(double t_s) {
   const auto grid = grid_view();
-  for (int s = 0; s < species_count(); ++s) {
-    if (!has_bound_field(s)) continue;
-    SKINRD_DISPATCH(react, grid, coeffs_[s].data(), field_[s].data(), bound_[s].data(),
-                    internalised_[s].data(), static_cast<Real>(t_s),
-                    tallies_.data() + s * kernels::tally_count);
+  for (int b = 0; b < batch_count(); ++b) {
+    std::vector<kernels::Channel<Real>> channels;
+    for (int s = batch_first(b); s < batch_end(b); ++s) {
+      if (!has_bound_field(s)) continue;
+      kernels::Channel<Real> c;
+      c.species = species_view(s);
+      c.free = field_[s].data();
+      c.bound = bound_[s].data();
+      c.internalised = internalised_[s].data();
+      c.tallies = tallies_.data() + s * kernels::tally_count;
+      channels.push_back(c);
+    }
+    if (channels.empty()) continue;
+    SKINRD_DISPATCH(react, grid, stage_channels(b, Stage::react, channels),
+                    static_cast<Real>(t_s));
   }
 }
 
 template <class Real>
 void Simulation<Real>::diffuse_explicit(double dt_s) {
   const auto grid = grid_view();
-  for (int s = 0; s < species_count(); ++s) {
-    Real scale;
-    const auto view = stepping_view(s, time_s_, dt_s, 0.0, &scale);
-    SKINRD_DISPATCH(explicit_step, grid, boundary_view_, view, spare_.data(),
-                    static_cast<Real>(dt_s), scale, tallies_.data() + s * kernels::tally_count);
-    field_[s].swap(spare_);
+  for (int b = 0; b < batch_count(); ++b) {
+    const auto batch = diffusion_channels(b, time_s_, dt_s, 0.0);
+    SKINRD_DISPATCH(explicit_step, grid, boundary_view_, batch, static_cast<Real>(dt_s));
+    for (int s = batch_first(b); s < batch_end(b); ++s)
+      field_[s].swap(spare_[s - batch_first(b)]);
   }
 }
 
 template <class Real>
-void Simulation<Real>::line_sweep(int species, int axis, double theta_dt_s, Real* data) {
-  SKINRD_DISPATCH(line_sweep, grid_view(), material_transposed_.data(), boundary_view_,
-                  coeffs_[species].data(), axis, static_cast<Real>(theta_dt_s), data,
-                  scratch_.data());
+void Simulation<Real>::line_sweep(const kernels::ChannelBatch<Real>& batch, int axis,
+                                  double theta_dt_s, kernels::ChannelField field) {
+  SKINRD_DISPATCH(line_sweep, grid_view(), material_transposed_.data(), boundary_view_, batch,
+                  axis, static_cast<Real>(theta_dt_s), field, scratch_.data());
 }
 
 // Douglas–Gunn delta form with θ = ½:
 // (I − θdt A_x)(I − θdt A_y)(I − θdt A_z)(c^{n+1} − c^n) = dt (A c^n + s^{n+θ}).
+// The sweeps solve for the correction in work; the tallies pass writes c^{n+1} = c^n + work.
 template <class Real>
 void Simulation<Real>::diffuse_crank_nicolson(double dt_s) {
   constexpr double theta = 0.5;
   const auto grid = grid_view();
   const Real dt = static_cast<Real>(dt_s), theta_real = static_cast<Real>(theta);
-  for (int s = 0; s < species_count(); ++s) {
-    Real scale;
-    const auto view = stepping_view(s, time_s_, dt_s, theta, &scale);
-    SKINRD_DISPATCH(implicit_rhs, grid, boundary_view_, view, work_.data(), dt, scale);
-    for (int axis = 0; axis < 3; ++axis) line_sweep(s, axis, theta * dt_s, work_.data());
-    SKINRD_DISPATCH(add_arrays, spare_.data(), field_[s].data(), work_.data(),
-                    grid.voxel_count());
-    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, view, spare_.data(), theta_real,
-                    dt, scale, tallies_.data() + s * kernels::tally_count);
-    field_[s].swap(spare_);
+  for (int b = 0; b < batch_count(); ++b) {
+    const auto batch = diffusion_channels(b, time_s_, dt_s, theta);
+    SKINRD_DISPATCH(implicit_rhs, grid, boundary_view_, batch, dt);
+    for (int axis = 0; axis < 3; ++axis)
+      line_sweep(batch, axis, theta * dt_s, kernels::ChannelField::work);
+    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, batch, theta_real, dt, true);
+    for (int s = batch_first(b); s < batch_end(b); ++s)
+      field_[s].swap(spare_[s - batch_first(b)]);
   }
 }
 
@@ -417,17 +526,17 @@ template <class Real>
 void Simulation<Real>::diffuse_lod(double dt_s) {
   const auto grid = grid_view();
   const Real dt = static_cast<Real>(dt_s);
-  for (int s = 0; s < species_count(); ++s) {
-    Real scale;
-    const auto view = stepping_view(s, time_s_, dt_s, 1.0, &scale);
-    spare_.copy_from(field_[s]);
-    line_sweep(s, 0, dt_s, spare_.data());
-    line_sweep(s, 1, dt_s, spare_.data());
-    SKINRD_DISPATCH(add_constant_inflow, grid, boundary_view_, view, spare_.data(), dt, scale);
-    line_sweep(s, 2, dt_s, spare_.data());
-    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, view, spare_.data(), Real(1), dt,
-                    scale, tallies_.data() + s * kernels::tally_count);
-    field_[s].swap(spare_);
+  for (int b = 0; b < batch_count(); ++b) {
+    const auto batch = diffusion_channels(b, time_s_, dt_s, 1.0);
+    for (int s = batch_first(b); s < batch_end(b); ++s)
+      spare_[s - batch_first(b)].copy_from(field_[s]);
+    line_sweep(batch, 0, dt_s, kernels::ChannelField::next);
+    line_sweep(batch, 1, dt_s, kernels::ChannelField::next);
+    SKINRD_DISPATCH(add_constant_inflow, grid, boundary_view_, batch, dt);
+    line_sweep(batch, 2, dt_s, kernels::ChannelField::next);
+    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, batch, Real(1), dt, false);
+    for (int s = batch_first(b); s < batch_end(b); ++s)
+      field_[s].swap(spare_[s - batch_first(b)]);
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The time loop of one tissue problem on one backend: fields and tallies live in the
 // backend's memory; the host reads them back only when asked.
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -73,10 +74,12 @@ struct SpeciesFootprint {
 struct MemoryFootprint {
   std::size_t voxels = 0;
   std::vector<SpeciesFootprint> species;
+  // Scratch per species of a batch (SimulationOptions::species_per_batch), shared by the batches:
   std::size_t next = 0;             // the step's new free field, swapped in turn with each species'
-  std::size_t work = 0;             // implicit schemes: right-hand side / correction, shared
-  std::size_t sweep_scratch = 0;    // implicit schemes: the line sweeps' scratch, shared
-  std::size_t combined_source = 0;  // sum of one species' several sources, shared
+  std::size_t work = 0;             // implicit schemes: right-hand side / correction
+  std::size_t sweep_scratch = 0;    // implicit schemes: the line sweeps' scratch
+  std::size_t combined_source = 0;  // sum of one species' several sources
+  std::size_t channels = 0;         // CUDA: the device copies of the batches' channel descriptors
   std::size_t controller = 0;       // the step controller's two saved copies of the state
   std::size_t materials = 0;        // material ids (+ CUDA's transposed copy), coefficients, dz
   std::size_t tallies = 0;          // the ledger's per-species tallies (double)
@@ -94,24 +97,35 @@ struct FootprintOptions {
   bool step_controller = false;          // advance_adaptive's two saved states
 };
 
+// How a Simulation launches its kernels.
+struct SimulationOptions {
+  // Species stepped together, each kernel launched once for all of them (kernels/launchers.hpp,
+  // ChannelBatch); 0: all species in one batch. Each species of a batch needs its own next
+  // field, work and sweep scratch, so memory grows with the batch; 1 keeps one of each.
+  int species_per_batch = 1;
+};
+
 template <class Real>
 class Simulation {
  public:
   // The memory a Simulation of `problem` on `backend` with `scheme` holds (Real fields).
   static MemoryFootprint memory_footprint(const Problem& problem, BackendKind backend,
-                                          Scheme scheme, const FootprintOptions& options = {});
+                                          Scheme scheme, const FootprintOptions& options = {},
+                                          const SimulationOptions& simulation = {});
   // Values of scratch the line sweeps need: line_sweep's contract (kernels/launchers.hpp).
   // The CPU sweeps keep their recurrences in small per-thread buffers and need none.
   static std::size_t sweep_scratch_values(std::size_t voxels, BackendKind backend) {
     return backend == BackendKind::cuda ? 3 * voxels : 0;
   }
 
-  Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::adi);
+  Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::adi,
+             const SimulationOptions& options = {});
 
   const Problem& problem() const { return problem_; }
   BackendKind backend() const { return backend_; }
   Scheme scheme() const { return scheme_; }
   int species_count() const { return problem_.materials.species_count(); }
+  int species_per_batch() const { return batch_size_; }  // resolved: 1 to species_count()
   double time_s() const { return time_s_; }
   long long steps_taken() const { return steps_; }
   // A species with any reaction has a bound and an internalised field.
@@ -172,11 +186,15 @@ class Simulation {
 
   // Values per buffer: the one layout memory_footprint reports and the allocations follow.
   struct Layout {
+    int batch_size = 1;  // species per batch, resolved
     std::size_t free = 0, next = 0, work = 0, sweep_scratch = 0, material = 0,
                 material_transposed = 0, dz = 0, coeffs = 0, tallies = 0;
     std::vector<std::size_t> reacting;  // per species: bound and internalised values each
+    std::vector<std::size_t> channels;  // per channel slot (batch × stage): descriptors on CUDA
   };
-  static Layout layout(const Problem& problem, BackendKind backend, Scheme scheme);
+  static int resolved_batch_size(int species, const SimulationOptions& options);
+  static Layout layout(const Problem& problem, BackendKind backend, Scheme scheme,
+                       int batch_size);
 
   kernels::GridView<Real> grid_view() const;
   kernels::SpeciesView<Real> species_view(int species) const;
@@ -185,17 +203,30 @@ class Simulation {
   // sources are summed into the scratch `combined_source_`; *scale multiplies the one used.
   kernels::SpeciesView<Real> stepping_view(int species, double t0_s, double h_s, double theta,
                                            Real* scale);
+  // Batches: species [first, end) of batch b; the channel descriptors of a stage, sent to the
+  // device only when they differ from the ones the slot holds (asynchronously).
+  int batch_count() const { return (species_count() + batch_size_ - 1) / batch_size_; }
+  int batch_first(int batch) const { return batch * batch_size_; }
+  int batch_end(int batch) const { return std::min(species_count(), (batch + 1) * batch_size_); }
+  enum class Stage { react, diffuse };
+  kernels::ChannelBatch<Real> stage_channels(int batch, Stage stage,
+                                             const std::vector<kernels::Channel<Real>>& channels);
+  kernels::ChannelBatch<Real> diffusion_channels(int batch, double t0_s, double h_s,
+                                                 double theta);
   // Replaces a field; returns the change of amount.
   double replace_field(int species, DeviceBuffer<Real>& field, const std::vector<Real>& values,
                        const char* what);
-  void upload_coefficients();
+  // Uploads changed coefficient tables and recomputes the explicit-rate bound of the species
+  // whose table changed, or of all after a change of voxel materials or boundaries.
+  void upload_coefficients(bool geometry_changed);
   void upload_materials();
 
   void react(double t_s);
   void diffuse_explicit(double dt_s);
   void diffuse_crank_nicolson(double dt_s);
   void diffuse_lod(double dt_s);
-  void line_sweep(int species, int axis, double theta_dt_s, Real* data);
+  void line_sweep(const kernels::ChannelBatch<Real>& batch, int axis, double theta_dt_s,
+                  kernels::ChannelField field);
 
   struct State;  // a copy of everything a step changes, for the step controller
   void save(State& state) const;
@@ -204,23 +235,34 @@ class Simulation {
   Problem problem_;
   BackendKind backend_;
   Scheme scheme_;
+  int batch_size_ = 1;
   kernels::BoundaryView<Real> boundary_view_;
   DeviceBuffer<Real> dz_um_;
   DeviceBuffer<std::uint8_t> material_, material_transposed_;
   std::vector<DeviceBuffer<kernels::MaterialCoeffs<Real>>> coeffs_;  // per species
+  // The host copies of coeffs_ and each species' largest explicit rate, 1/s: what
+  // upload_coefficients compares a new table with.
+  std::vector<std::vector<kernels::MaterialCoeffs<Real>>> host_coeffs_;
+  std::vector<double> max_rate_per_s_;
   std::vector<DeviceBuffer<Real>> field_;  // per species, free
-  // The new free field of the species being stepped; swapped with that species' field, so the
-  // old field becomes the spare for the next species.
-  DeviceBuffer<Real> spare_;
+  // Per species of a batch: the new free field; swapped with that species' field, so the old
+  // field becomes the spare for the next batch.
+  std::vector<DeviceBuffer<Real>> spare_;
   std::vector<DeviceBuffer<Real>> bound_, internalised_;              // per species, maybe empty
   struct Source {
     DeviceBuffer<Real> q_per_s;
     std::function<double(double)> envelope, integral;  // one of them, or neither (constant)
   };
   std::vector<std::vector<Source>> sources_;  // per species
-  DeviceBuffer<Real> combined_source_;
+  std::vector<DeviceBuffer<Real>> combined_source_;  // per species of a batch, when needed
   std::vector<double> dosed_, removed_;
-  DeviceBuffer<Real> work_, scratch_;  // implicit schemes: work and the sweeps' scratch
+  std::vector<DeviceBuffer<Real>> work_;  // ADI, per species of a batch
+  DeviceBuffer<Real> scratch_;  // implicit schemes on CUDA: the sweeps' scratch, 3 × voxels per species of a batch
+  struct ChannelSlot {
+    std::vector<kernels::Channel<Real>> held;  // what the device copy holds
+    DeviceBuffer<kernels::Channel<Real>> device;  // CUDA only
+  };
+  std::vector<ChannelSlot> channel_slots_;  // [batch][Stage]
   DeviceBuffer<double> tallies_;       // [species][tally_count]
   double dt_limit_s_ = 0;
   double time_s_ = 0;

@@ -257,6 +257,12 @@ SKINRD_HD inline void solve_line(const GridT& g, const BoundaryView<Real>& bc,
   }
 }
 
+// Douglas–Gunn's new value from the old one and the correction the sweeps solved for.
+template <class Real>
+SKINRD_HD inline Real corrected_value(Real c_old, Real correction) {
+  return c_old + correction;
+}
+
 // Ledger of an implicit step from c_old to c_new. Every flux of A is evaluated at the
 // θ-weighted state c_θ = (1 − θ)·c_old + θ·c_new: the lateral sweeps conserve amount
 // exactly, so Σ V (c_new − c_old) = entered − lost − degraded − cleared + added, to

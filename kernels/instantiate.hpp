@@ -6,25 +6,22 @@
 
 #define SKINRD_INSTANTIATE_DIFFUSION(Real)                                                     \
   template void explicit_step<Real>(const GridView<Real>&, const BoundaryView<Real>&,          \
-                                    const SpeciesView<Real>&, Real*, Real, Real, double*);
+                                    const ChannelBatch<Real>&, Real);
 
 #define SKINRD_INSTANTIATE_IMPLICIT(Real)                                                      \
   template void implicit_rhs<Real>(const GridView<Real>&, const BoundaryView<Real>&,           \
-                                   const SpeciesView<Real>&, Real*, Real, Real);               \
+                                   const ChannelBatch<Real>&, Real);                           \
   template void add_constant_inflow<Real>(const GridView<Real>&, const BoundaryView<Real>&,    \
-                                          const SpeciesView<Real>&, Real*, Real, Real);        \
+                                          const ChannelBatch<Real>&, Real);                    \
   template void line_sweep<Real>(const GridView<Real>&, const std::uint8_t*,                   \
-                                 const BoundaryView<Real>&, const MaterialCoeffs<Real>*, int,  \
-                                 Real, Real*, Real*);                                          \
+                                 const BoundaryView<Real>&, const ChannelBatch<Real>&, int,    \
+                                 Real, ChannelField, Real*);                                   \
   template void implicit_tallies<Real>(const GridView<Real>&, const BoundaryView<Real>&,       \
-                                       const SpeciesView<Real>&, const Real*, Real, Real, Real, \
-                                       double*);                                               \
-  template void add_arrays<Real>(Real*, const Real*, const Real*, std::size_t);              \
+                                       const ChannelBatch<Real>&, Real, Real, bool);           \
   template void axpy<Real>(Real*, Real, const Real*, std::size_t);
 
 #define SKINRD_INSTANTIATE_REACTIONS(Real)                                                     \
-  template void react<Real>(const GridView<Real>&, const MaterialCoeffs<Real>*, Real*, Real*,  \
-                            Real*, Real, double*);
+  template void react<Real>(const GridView<Real>&, const ChannelBatch<Real>&, Real);
 
 #define SKINRD_INSTANTIATE_REDUCTIONS(Real)                                                    \
   template double amount<Real>(const GridView<Real>&, const Real*, int, int);                  \

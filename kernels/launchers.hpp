@@ -9,47 +9,48 @@
 #include "views.hpp"
 
 #define SKINRD_BACKEND_LAUNCHERS                                                              \
-  /* One explicit step of one species: reads sp.concentration, writes next; adds the      \
-     step's ledger transfers into tallies[tally_count] (backend memory, double). */        \
+  /* Batched launchers: one call runs every channel of the batch (views.hpp, Channel); on   \
+     CUDA one launch per kernel, on the CPU the single-species loop per channel. */          \
+  /* One explicit step: reads species.concentration, writes next; adds the step's ledger    \
+     transfers into tallies (backend memory, double). */                                    \
   template <class Real>                                                                      \
   void explicit_step(const GridView<Real>& grid, const BoundaryView<Real>& bc,               \
-                     const SpeciesView<Real>& sp, Real* next, Real dt_s, Real source_scale,  \
-                     double* tallies);                                                       \
+                     const ChannelBatch<Real>& batch, Real dt_s);                            \
   /* Amount held in cell layers [k_begin, k_end), in concentration unit × µm³. */           \
   template <class Real>                                                                      \
   double amount(const GridView<Real>& grid, const Real* concentration, int k_begin,          \
                 int k_end);                                                                  \
-  /* rhs = dt·(A c + s): Douglas–Gunn's first right-hand side. */                           \
+  /* work = dt·(A c + s): Douglas–Gunn's first right-hand side. */                          \
   template <class Real>                                                                      \
   void implicit_rhs(const GridView<Real>& grid, const BoundaryView<Real>& bc,                \
-                    const SpeciesView<Real>& sp, Real* rhs, Real dt_s, Real source_scale);   \
-  /* data += dt·(fixed-top inflow + source): LOD's z right-hand side. */                    \
+                    const ChannelBatch<Real>& batch, Real dt_s);                             \
+  /* next += dt·(fixed-top inflow + source): LOD's z right-hand side. */                     \
   template <class Real>                                                                      \
   void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& bc,         \
-                           const SpeciesView<Real>& sp, Real* data, Real dt_s,               \
-                           Real source_scale);                                               \
-  /* Solves (I − θ·dt·A_axis) x = data on every line along axis, in place. scratch holds     \
-     3 × voxels values on CUDA; the CPU needs none (may be null). material_transposed is    \
-     the material ids in (y, x, z) order, which CUDA's x sweep reads for coalescing. */     \
+                           const ChannelBatch<Real>& batch, Real dt_s);                      \
+  /* Solves (I − θ·dt·A_axis) x = x on every line along axis of every channel, x being the  \
+     channel's `field`, in place. scratch holds 3 × voxels values per channel on CUDA       \
+     (channel c's at c × 3 × voxels); the CPU needs none (may be null).                      \
+     material_transposed is the material ids in (y, x, z) order, which CUDA's x sweep reads  \
+     for coalescing. */                                                                      \
   template <class Real>                                                                      \
   void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transposed,       \
-                  const BoundaryView<Real>& bc, const MaterialCoeffs<Real>* coeffs, int axis, \
-                  Real theta_dt_s, Real* data, Real* scratch);                               \
-  /* Adds the ledger of an implicit step from sp.concentration to c_new into tallies. */   \
+                  const BoundaryView<Real>& bc, const ChannelBatch<Real>& batch, int axis,   \
+                  Real theta_dt_s, ChannelField field, Real* scratch);                       \
+  /* Adds the ledger of an implicit step from species.concentration to c_new = next into    \
+     tallies. add_correction (Douglas–Gunn): next = concentration + work is written first,   \
+     in the same pass. */                                                                    \
   template <class Real>                                                                      \
   void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,            \
-                        const SpeciesView<Real>& sp, const Real* c_new, Real theta,          \
-                        Real dt_s, Real source_scale, double* tallies);                      \
-  /* out = a + b, elementwise. */                                                            \
-  template <class Real>                                                                      \
-  void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n);                   \
+                        const ChannelBatch<Real>& batch, Real theta, Real dt_s,              \
+                        bool add_correction);                                                \
   /* out += factor · x, elementwise. */                                                      \
   template <class Real>                                                                      \
   void axpy(Real* out, Real factor, const Real* x, std::size_t n);                           \
-  /* Reactions of every voxel over t_s (kernels/reactions.hpp); adds their tallies. */      \
+  /* Reactions of every voxel over t_s (kernels/reactions.hpp) on free, bound and          \
+     internalised; adds their tallies. */                                                    \
   template <class Real>                                                                      \
-  void react(const GridView<Real>& grid, const MaterialCoeffs<Real>* coeffs, Real* c_free,   \
-             Real* c_bound, Real* c_internalised, Real t_s, double* tallies);                \
+  void react(const GridView<Real>& grid, const ChannelBatch<Real>& batch, Real t_s);        \
   /* {max |a − b|, max |a|} over n values, in one pass: the step controller's read. */       \
   template <class Real>                                                                      \
   MaxAbs max_abs_difference(const Real* a, const Real* b, std::size_t n);
@@ -77,6 +78,9 @@ SKINRD_BACKEND_LAUNCHERS
 void* allocate(std::size_t bytes);
 void release(void* pointer) noexcept;
 void copy_to_device(void* device, const void* host, std::size_t bytes);
+// Ordered with the launches and without waiting for the device: the bytes are staged in
+// pinned host memory first, so `host` may be reused at once (the channel descriptors).
+void copy_to_device_async(void* device, const void* host, std::size_t bytes);
 void copy_to_host(void* host, const void* device, std::size_t bytes);
 void copy_on_device(void* destination, const void* source, std::size_t bytes);
 void fill_zero(void* device, std::size_t bytes);

@@ -9,7 +9,6 @@
 
 namespace skinrd::kernels {
 
-// Coefficients of one species in one material.
 // Coefficients of one species in one material. Binding and uptake act on the
 // reference-phase concentration u = c/K (DESIGN §1, Reactions).
 template <class Real>
@@ -59,6 +58,37 @@ struct SpeciesView {
   const Real* concentration = nullptr;           // [voxels], amount per tissue volume
   const Real* source_per_s = nullptr;            // [voxels] or null, amount per volume per s
   Real top_concentration = 0;  // reference-phase value when the top is fixed
+};
+
+// One channel of a batched launch: one species (of one ensemble member) with the arrays a
+// step of it reads and writes. Every launcher of kernels/launchers.hpp runs all channels of a
+// batch; channels never interact, so a batch gives each channel what its own launch would.
+template <class Real>
+struct Channel {
+  SpeciesView<Real> species;  // coefficients, free field at the stage's start, source, top value
+  Real source_scale = 1;      // multiplies species.source_per_s over this stage
+  Real* next = nullptr;       // the stage's new free field (LOD sweeps it in place)
+  Real* work = nullptr;       // Douglas–Gunn's right-hand side, then its correction
+  Real* free = nullptr;       // react: the free field, updated in place
+  Real* bound = nullptr;      // react: bound and internalised fields, updated in place
+  Real* internalised = nullptr;
+  double* tallies = nullptr;  // [tally_count] of this channel, double, backend memory
+};
+
+// Which array of a channel a launcher updates in place.
+enum class ChannelField : std::uint8_t { next, work };
+template <class Real>
+SKINRD_HD inline Real* channel_field(const Channel<Real>& c, ChannelField field) {
+  return field == ChannelField::work ? c.work : c.next;
+}
+
+// The channels of one launch: the CPU launchers read `host`, the CUDA kernels `device`, a copy
+// of the same descriptors in device memory (null on the CPU).
+template <class Real>
+struct ChannelBatch {
+  const Channel<Real>* host = nullptr;
+  const Channel<Real>* device = nullptr;
+  int count = 0;
 };
 
 // Per-step ledger tallies, accumulated in double on the backend.

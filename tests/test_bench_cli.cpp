@@ -96,12 +96,31 @@ TEST(BenchCli, EveryKernelRowOnTheCpu) {
   EXPECT_EQ(count, static_cast<int>(kKernels.size()));
 }
 
+// --members: an ADI step of N copies of the species batched in one Simulation against one
+// species per batch, both rows and the speed-up.
+TEST(BenchCli, MembersCompareBatchedWithOneByOne) {
+  const Result result = run("bench --backend cpu --size 8x8x8 --repeat 1 --members 3");
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("3 members, ADI: batched "), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find(" x\n"), std::string::npos) << result.output;  // the speed-up
+  int rows = 0;
+  std::istringstream lines(result.output);
+  for (std::string line; std::getline(lines, line);) {
+    const auto row = cells(line);
+    if (row.size() < 3 || row[0].rfind("adi_members_", 0) != 0) continue;
+    ++rows;
+    EXPECT_TRUE(finite_positive(row[1]) && finite_positive(row[2])) << line;
+  }
+  EXPECT_EQ(rows, 2) << result.output;
+}
+
 TEST(BenchCli, BadOptionsNameTheOption) {
   for (const auto& [arguments, option] :
        std::vector<std::pair<std::string, std::string>>{{"--size 4x4", "--size"},
                                                          {"--size 8x8x2", "--size"},
                                                          {"--species 0", "--species"},
-                                                         {"--repeat 0", "--repeat"}}) {
+                                                         {"--repeat 0", "--repeat"},
+                                                         {"--members 0", "--members"}}) {
     const Result result = run("bench --backend cpu " + arguments);
     EXPECT_EQ(result.status, 2) << arguments << "\n" << result.output;
     EXPECT_NE(result.output.find("skinrd: error: " + option + ": "), std::string::npos)

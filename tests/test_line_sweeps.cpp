@@ -18,6 +18,21 @@ namespace {
 
 using namespace skinrd;
 
+// The launchers run batches of channels; these tests give them one (a batch of several is
+// tests/test_batching.cpp's).
+template <class Real>
+kernels::ChannelBatch<Real> one_channel(const kernels::Channel<Real>& channel) {
+  return {&channel, nullptr, 1};
+}
+
+template <class Real>
+kernels::Channel<Real> channel_of(const kernels::SpeciesView<Real>& sp, Real source_scale) {
+  kernels::Channel<Real> c;
+  c.species = sp;
+  c.source_scale = source_scale;
+  return c;
+}
+
 struct SweepCase {
   int nx, ny;
   bool periodic, open_ends;
@@ -78,8 +93,11 @@ void expect_blocked_sweeps_match_reference(const SweepCase& c, Real tolerance) {
   for (int axis = 0; axis < 3; ++axis) {
     std::vector<Real> blocked = start, reference = start;
     std::vector<Real> scratch(3 * grid.voxel_count());
-    kernels::cpu::line_sweep(view, nullptr, bc, coeffs.data(), axis, theta_dt_s, blocked.data(),
-                             scratch.data());
+    kernels::Channel<Real> channel;
+    channel.species.coeffs = coeffs.data();
+    channel.next = blocked.data();
+    kernels::cpu::line_sweep(view, nullptr, bc, one_channel(channel), axis, theta_dt_s,
+                             kernels::ChannelField::next, scratch.data());
     Real* cp = scratch.data();
     Real* q = cp + grid.voxel_count();
     const int a_count = axis == 0 ? grid.ny : grid.nx, b_count = axis == 2 ? grid.ny : grid.nz;
@@ -150,8 +168,11 @@ void expect_rows_match_reference(const RowCase& c, double tolerance) {
 
   // Right-hand side and constant inflow.
   std::vector<Real> rhs(voxels), inflow = c_new;
-  kernels::cpu::implicit_rhs(view, bc, sp, rhs.data(), dt, scale);
-  kernels::cpu::add_constant_inflow(view, bc, sp, inflow.data(), dt, scale);
+  kernels::Channel<Real> channel = channel_of(sp, scale);
+  channel.work = rhs.data();
+  channel.next = inflow.data();
+  kernels::cpu::implicit_rhs(view, bc, one_channel(channel), dt);
+  kernels::cpu::add_constant_inflow(view, bc, one_channel(channel), dt);
   std::vector<double> rhs_reference(voxels), inflow_reference(voxels);
   double rhs_scale = 1, inflow_scale = 1;
   for (int k = 0; k < grid.nz; ++k)
@@ -173,7 +194,10 @@ void expect_rows_match_reference(const RowCase& c, double tolerance) {
   {
     std::vector<Real> next(voxels);
     double rows[kernels::tally_count] = {}, reference[kernels::tally_count] = {};
-    kernels::cpu::explicit_step(view, bc, sp, next.data(), dt, scale, rows);
+    kernels::Channel<Real> step = channel_of(sp, scale);
+    step.next = next.data();
+    step.tallies = rows;
+    kernels::cpu::explicit_step(view, bc, one_channel(step), dt);
     std::vector<double> next_reference(voxels);
     double next_scale = 1, magnitude = 1;
     for (int k = 0; k < grid.nz; ++k)
@@ -197,7 +221,21 @@ void expect_rows_match_reference(const RowCase& c, double tolerance) {
   // Ledger tallies, θ = ½ and 1; the per-voxel sums in double.
   for (const Real theta : {Real(0.5), Real(1)}) {
     double rows[kernels::tally_count] = {}, reference[kernels::tally_count] = {};
-    kernels::cpu::implicit_tallies(view, bc, sp, c_new.data(), theta, dt, scale, rows);
+    kernels::Channel<Real> tallies = channel_of(sp, scale);
+    tallies.next = c_new.data();
+    tallies.tallies = rows;
+    kernels::cpu::implicit_tallies(view, bc, one_channel(tallies), theta, dt, false);
+    // Douglas–Gunn's form: next = c_old + work written in the same pass, the same tallies.
+    std::vector<Real> correction(voxels), corrected(voxels);
+    for (std::size_t v = 0; v < voxels; ++v) correction[v] = c_new[v] - c_old[v];
+    double corrected_rows[kernels::tally_count] = {};
+    kernels::Channel<Real> fused = tallies;
+    fused.work = correction.data();
+    fused.next = corrected.data();
+    fused.tallies = corrected_rows;
+    kernels::cpu::implicit_tallies(view, bc, one_channel(fused), theta, dt, true);
+    for (std::size_t v = 0; v < voxels; ++v)
+      ASSERT_EQ(corrected[v], c_old[v] + correction[v]) << "voxel " << v << ", " << where;
     double magnitude = 1;
     for (int k = 0; k < grid.nz; ++k)
       for (int j = 0; j < grid.ny; ++j)
@@ -212,6 +250,9 @@ void expect_rows_match_reference(const RowCase& c, double tolerance) {
     for (int t = 0; t < kernels::tally_count; ++t) {
       const double bound = 1e-12 * magnitude * static_cast<double>(voxels);
       EXPECT_NEAR(rows[t], reference[t], bound) << "tally " << t << ", θ " << theta << ", " << where;
+      // c_old + (c_new − c_old) rounds back to c_new only to within an ulp.
+      EXPECT_NEAR(corrected_rows[t], rows[t], 1e-5 * magnitude * static_cast<double>(voxels))
+          << "fused tally " << t << ", θ " << theta << ", " << where;
     }
     if (!c.open_ends) {
       EXPECT_EQ(rows[kernels::Tally::entered_top], 0.0);

@@ -77,6 +77,62 @@ TEST(MemoryFootprint, IsWhatASimulationAllocates) {
     }
 }
 
+// Batches of species (SimulationOptions::species_per_batch): each species of a batch has its own
+// next field, ADI work and combined source; all species in one batch, and batches of 1.
+template <class Real>
+void expect_batched_footprint_is_allocated(Scheme scheme, int species_per_batch) {
+  const Problem problem = small_problem(true);
+  const SimulationOptions batching{species_per_batch};
+  const std::size_t before = DeviceBufferBytes::live(kCpu);
+  Simulation<Real> sim(problem, kCpu, scheme, batching);
+  const MemoryFootprint f = Simulation<Real>::memory_footprint(problem, kCpu, scheme, {}, batching);
+  EXPECT_EQ(DeviceBufferBytes::live(kCpu) - before, f.total());
+  const std::size_t field = problem.grid.voxel_count() * sizeof(Real);
+  const std::size_t per_batch = species_per_batch == 0 ? 2 : species_per_batch;
+  EXPECT_EQ(f.next, per_batch * field);
+  EXPECT_EQ(f.work, scheme == Scheme::adi ? per_batch * field : 0u);
+  EXPECT_EQ(f.sweep_scratch, 0u);  // the CPU sweeps need none
+  EXPECT_EQ(f.channels, 0u);       // the CPU launchers read the host descriptors
+  // Both species with two sources each: one combined array per species of a batch.
+  const std::vector<Real> q(problem.grid.voxel_count(), Real(1));
+  for (int s = 0; s < 2; ++s) {
+    sim.add_source(s, q, [](double t) { return t; });
+    sim.add_source(s, q, [](double t) { return 3 * t; });
+  }
+  FootprintOptions options;
+  options.sources_per_species = {2, 2};
+  sim.step(0.5 * sim.explicit_dt_limit_s());
+  const MemoryFootprint with_sources =
+      Simulation<Real>::memory_footprint(problem, kCpu, scheme, options, batching);
+  EXPECT_EQ(DeviceBufferBytes::live(kCpu) - before, with_sources.total());
+  EXPECT_EQ(with_sources.combined_source, per_batch * field);
+}
+
+TEST(MemoryFootprint, BatchedSimulationAllocatesItsFootprint) {
+  for (Scheme scheme : {Scheme::explicit_euler, Scheme::adi, Scheme::lod})
+    for (int per_batch : {0, 1, 2}) {
+      SCOPED_TRACE(std::string(to_string(scheme)) + ", " + std::to_string(per_batch) + " per batch");
+      expect_batched_footprint_is_allocated<float>(scheme, per_batch);
+      expect_batched_footprint_is_allocated<double>(scheme, per_batch);
+    }
+}
+
+// On CUDA each species of a batch has its own sweep scratch, and each batch its descriptors.
+TEST(MemoryFootprint, CudaBatchesScaleScratchAndHoldDescriptors) {
+  const Problem problem = small_problem(true);
+  const auto one = Simulation<float>::memory_footprint(problem, BackendKind::cuda, Scheme::adi);
+  const auto all = Simulation<float>::memory_footprint(problem, BackendKind::cuda, Scheme::adi,
+                                                       {}, SimulationOptions{0});
+  const std::size_t field = problem.grid.voxel_count() * sizeof(float);
+  EXPECT_EQ(all.sweep_scratch, 2 * one.sweep_scratch);
+  EXPECT_EQ(all.sweep_scratch, 2 * 3 * field);
+  EXPECT_EQ(all.next + all.work, 2 * (one.next + one.work));
+  // Species a reacts: with batches of 1, a react and a diffuse descriptor for a, a diffuse one
+  // for b; in one batch the same three.
+  EXPECT_EQ(one.channels, 3 * sizeof(kernels::Channel<float>));
+  EXPECT_EQ(all.channels, one.channels);
+}
+
 TEST(MemoryFootprint, ReleasedWithTheSimulation) {
   const std::size_t before = DeviceBufferBytes::live(kCpu);
   { Simulation<float> sim(small_problem(true), kCpu, Scheme::adi); }
@@ -91,7 +147,9 @@ TEST(MemoryFootprint, CudaKeepsTransposedMaterialsAndSweepScratch) {
   const auto cpu = Simulation<float>::memory_footprint(problem, kCpu, Scheme::adi);
   const auto cuda = Simulation<float>::memory_footprint(problem, BackendKind::cuda, Scheme::adi);
   EXPECT_EQ(cpu.sweep_scratch, 0u);
-  EXPECT_EQ(cuda.total() - cpu.total(), problem.grid.voxel_count() * (1 + 3 * sizeof(float)));
+  // Plus the channel descriptors of each batch (a few hundred bytes, not per voxel).
+  EXPECT_EQ(cuda.total() - cuda.channels - cpu.total(),
+            problem.grid.voxel_count() * (1 + 3 * sizeof(float)));
 }
 
 // The implicit-scheme target (GPU-performance issue): an ADI run on the CPU holds 4 B/voxel

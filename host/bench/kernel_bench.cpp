@@ -100,6 +100,7 @@ class KernelBench {
 
   double peak_bytes_per_s() const { return peak_bytes_per_s_; }
   std::vector<KernelRow> run();
+  void run_members();
 
  private:
   void synchronize() const {
@@ -107,11 +108,20 @@ class KernelBench {
   }
   // One warm-up call, then `repeat` timed calls, each between two synchronisations.
   double median_ms(const std::function<void()>& call) const;
-  // Times `call` (every species once), prints and keeps its row.
+  // Times `call` (every one of `channels` species once; 0: options' species), prints and
+  // keeps its row.
   void measure(const std::string& kernel, const Traffic& traffic,
-               const std::function<void()>& call);
-  // A full step of a Simulation with `scheme`, timed past its start-up steps.
-  void measure_step(const std::string& kernel, Scheme scheme, const Traffic& traffic);
+               const std::function<void()>& call, int channels = 0);
+  // A full step of a Simulation of `problem` with `scheme`, timed past its start-up steps.
+  void measure_step(const std::string& kernel, Scheme scheme, const Traffic& traffic,
+                    const Problem& problem, const SimulationOptions& simulation = {});
+  // The same species in device memory as one batch of channels (one launch per kernel).
+  kernels::ChannelBatch<Real> batch_of(const std::vector<kernels::Channel<Real>>& channels,
+                                       DeviceBuffer<kernels::Channel<Real>>& device) const {
+    device = DeviceBuffer<kernels::Channel<Real>>(backend_, channels);
+    return {channels.data(), backend_ == BackendKind::cuda ? device.data() : nullptr,
+            static_cast<int>(channels.size())};
+  }
 
   const BenchOptions& options_;
   BackendKind backend_;
@@ -121,6 +131,7 @@ class KernelBench {
   double peak_bytes_per_s_ = 0;
   std::vector<Real> initial_;  // random values in [0, 1), the starting field of every species
   std::vector<KernelRow> rows_;
+  Traffic adi_traffic_;  // of one ADI step per species, for the members' rows too
 };
 
 template <class Real>
@@ -143,14 +154,14 @@ double KernelBench<Real>::median_ms(const std::function<void()>& call) const {
 
 template <class Real>
 void KernelBench<Real>::measure(const std::string& kernel, const Traffic& traffic,
-                                const std::function<void()>& call) {
+                                const std::function<void()>& call, int channels) {
   KernelRow row;
   row.kernel = kernel;
   row.traffic = traffic.what;
   row.bytes_per_voxel = traffic.bytes;
   row.ms_per_call = median_ms(call);
   const double seconds = row.ms_per_call * 1e-3;
-  const double updates = static_cast<double>(voxels_) * options_.species;
+  const double updates = static_cast<double>(voxels_) * (channels > 0 ? channels : options_.species);
   row.voxel_updates_per_s = updates / seconds;
   const double bytes_per_s = updates * traffic.bytes / seconds;
   row.gb_per_s = bytes_per_s * 1e-9;
@@ -169,12 +180,13 @@ void KernelBench<Real>::measure(const std::string& kernel, const Traffic& traffi
 
 template <class Real>
 void KernelBench<Real>::measure_step(const std::string& kernel, Scheme scheme,
-                                     const Traffic& traffic) {
-  Simulation<Real> sim(problem_, backend_, scheme);
-  for (int s = 0; s < options_.species; ++s) sim.set_concentration(s, initial_);
+                                     const Traffic& traffic, const Problem& problem,
+                                     const SimulationOptions& simulation) {
+  Simulation<Real> sim(problem, backend_, scheme, simulation);
+  for (int s = 0; s < sim.species_count(); ++s) sim.set_concentration(s, initial_);
   const double dt_s = 10 * sim.explicit_dt_limit_s();
   for (int n = 0; n < 4; ++n) sim.step(dt_s);  // past the Rannacher start-up (ADI)
-  measure(kernel, traffic, [&] { sim.step(dt_s); });
+  measure(kernel, traffic, [&] { sim.step(dt_s); }, sim.species_count());
 }
 
 template <class Real>
@@ -205,7 +217,8 @@ std::vector<KernelRow> KernelBench<Real>::run() {
   bc.bottom = problem_.boundaries.bottom;
 
   std::vector<DeviceBuffer<kernels::MaterialCoeffs<Real>>> coeffs, reacting;
-  std::vector<DeviceBuffer<Real>> field, next, bound, internalised;
+  std::vector<DeviceBuffer<Real>> field, next, work, bound, internalised;
+  std::vector<DeviceBuffer<double>> tallies;
   for (int s = 0; s < species; ++s) {
     std::vector<kernels::MaterialCoeffs<Real>> c = problem_.materials.species_coeffs<Real>(s);
     coeffs.emplace_back(backend_, c);
@@ -219,49 +232,60 @@ std::vector<KernelRow> KernelBench<Real>::run() {
     reacting.emplace_back(backend_, c);
     field.emplace_back(backend_, initial_);
     next.emplace_back(backend_, voxels_);
+    work.emplace_back(backend_, initial_);
     bound.emplace_back(backend_, voxels_);
     internalised.emplace_back(backend_, voxels_);
+    tallies.emplace_back(backend_, static_cast<std::size_t>(kernels::tally_count));
   }
-  DeviceBuffer<Real> work(backend_, voxels_);
-  DeviceBuffer<Real> scratch(backend_, Simulation<Real>::sweep_scratch_values(voxels_, backend_));
-  DeviceBuffer<double> tallies(backend_, static_cast<std::size_t>(kernels::tally_count));
+  // Every species one channel: each kernel runs all of them in one call.
+  std::vector<kernels::Channel<Real>> channels(species), reacting_channels(species);
+  for (int s = 0; s < species; ++s) {
+    kernels::Channel<Real>& c = channels[s];
+    c.species.coeffs = coeffs[s].data();
+    c.species.concentration = field[s].data();
+    c.species.top_concentration = Real(1);
+    c.next = next[s].data();
+    c.work = work[s].data();
+    c.tallies = tallies[s].data();
+    kernels::Channel<Real>& r = reacting_channels[s];
+    r.species.coeffs = reacting[s].data();
+    r.free = field[s].data();
+    r.bound = bound[s].data();
+    r.internalised = internalised[s].data();
+    r.tallies = tallies[s].data();
+  }
+  DeviceBuffer<kernels::Channel<Real>> channels_device, reacting_device;
+  const kernels::ChannelBatch<Real> batch = batch_of(channels, channels_device);
+  const kernels::ChannelBatch<Real> reacting_batch = batch_of(reacting_channels, reacting_device);
+  DeviceBuffer<Real> scratch(
+      backend_, species * Simulation<Real>::sweep_scratch_values(voxels_, backend_));
   const BackendKind b = backend_;
   constexpr double r = sizeof(Real);
 
   measure("explicit_step", {2 * r + 1, "c r, material, next w"}, [&] {
-    for (int s = 0; s < species; ++s) {
-      kernels::SpeciesView<Real> sp;
-      sp.coeffs = coeffs[s].data();
-      sp.concentration = field[s].data();
-      sp.top_concentration = Real(1);
-      SKINRD_BENCH_DISPATCH(b, explicit_step, view, bc, sp, next[s].data(),
-                            static_cast<Real>(0.9 * dt_limit_s), Real(1), tallies.data());
-    }
+    SKINRD_BENCH_DISPATCH(b, explicit_step, view, bc, batch, static_cast<Real>(0.9 * dt_limit_s));
   });
   const char* axes[3] = {"line_sweep_x", "line_sweep_y", "line_sweep_z"};
   Traffic sweeps[3];
   for (int axis = 0; axis < 3; ++axis) {
     sweeps[axis] = sweep_traffic<Real>(backend_, bc, axis);
-    work.copy_from(field[0]);
     measure(axes[axis], sweeps[axis], [&] {
-      for (int s = 0; s < species; ++s)
-        SKINRD_BENCH_DISPATCH(b, line_sweep, view, transposed.data(), bc, coeffs[s].data(), axis,
-                              static_cast<Real>(5 * dt_limit_s), work.data(), scratch.data());
+      SKINRD_BENCH_DISPATCH(b, line_sweep, view, transposed.data(), bc, batch, axis,
+                            static_cast<Real>(5 * dt_limit_s), kernels::ChannelField::work,
+                            scratch.data());
     });
   }
   // Steps: the sums of their kernels' traffic (copies and element-wise passes included).
   const double sweeps_bytes = sweeps[0].bytes + sweeps[1].bytes + sweeps[2].bytes;
   measure_step("lod_step", Scheme::lod,
                {2 * r + sweeps_bytes + (2 * r + 1) + (2 * r + 1),
-                "copy, 3 sweeps, inflow r+w, tallies (c, c_new, material)"});
-  measure_step("adi_step", Scheme::adi,
-               {(2 * r + 1) + sweeps_bytes + 3 * r + (2 * r + 1),
-                "rhs (c, material, w), 3 sweeps, c + delta, tallies"});
+                "copy, 3 sweeps, inflow r+w, tallies (c, c_new, material)"},
+               problem_);
+  adi_traffic_ = {(2 * r + 1) + sweeps_bytes + (3 * r + 1),
+                  "rhs (c, material, w), 3 sweeps, tallies writing c + delta"};
+  measure_step("adi_step", Scheme::adi, adi_traffic_, problem_);
   measure("react", {6 * r + 1, "free, bound, internalised r+w, material"}, [&] {
-    for (int s = 0; s < species; ++s)
-      SKINRD_BENCH_DISPATCH(b, react, view, reacting[s].data(), field[s].data(), bound[s].data(),
-                            internalised[s].data(), static_cast<Real>(dt_limit_s),
-                            tallies.data());
+    SKINRD_BENCH_DISPATCH(b, react, view, reacting_batch, static_cast<Real>(dt_limit_s));
   });
   double sink = 0;  // keeps the reductions' results alive
   measure("amount", {r, "c r (per-layer dz cached)"}, [&] {
@@ -275,7 +299,29 @@ std::vector<KernelRow> KernelBench<Real>::run() {
                   .difference;
   });
   if (!std::isfinite(sink)) out_ << "note: a reduction returned a non-finite value\n";
+  if (options_.members > 1) run_members();
   return rows_;
+}
+
+// An ensemble's ADI step: `members` copies of the species, D 1 % apart, in one Simulation,
+// batched (one launch per kernel for all) against one species per batch.
+template <class Real>
+void KernelBench<Real>::run_members() {
+  const int members = options_.members;
+  Problem problem = layered_test_problem(options_.nx, options_.ny, options_.nz, members);
+  for (int m = 0; m < members; ++m)
+    for (int a = 0; a < problem.materials.material_count(); ++a)
+      problem.materials.at(a, m).diffusion_um2_per_s *= 1 + 0.01 * m;
+  const std::size_t before = rows_.size();
+  measure_step("adi_members_batched", Scheme::adi, adi_traffic_, problem, SimulationOptions{0});
+  measure_step("adi_members_one_by_one", Scheme::adi, adi_traffic_, problem, SimulationOptions{1});
+  const double speed_up = rows_[before].voxel_updates_per_s / rows_[before + 1].voxel_updates_per_s;
+  char line[160];
+  std::snprintf(line, sizeof line,
+                "\n%d members, ADI: batched %.3e voxel-updates/s, one by one %.3e, speed-up %.2f x\n",
+                members, rows_[before].voxel_updates_per_s, rows_[before + 1].voxel_updates_per_s,
+                speed_up);
+  out_ << line;
 }
 
 #undef SKINRD_BENCH_DISPATCH
@@ -365,6 +411,8 @@ Problem layered_test_problem(int nx, int ny, int nz, int species) {
 }
 
 std::vector<KernelRow> run_kernel_bench(const BenchOptions& options, std::ostream& out) {
+  if (options.members < 1)
+    throw ConfigError("--members", "must be >= 1, got " + std::to_string(options.members));
   if (options.species < 1)
     throw ConfigError("--species", "must be >= 1, got " + std::to_string(options.species));
   if (options.repeat < 1)

@@ -15,6 +15,9 @@ struct BenchOptions {
   std::string backend = "auto";  // auto, cpu or cuda
   int nx = 128, ny = 128, nz = 128;
   int species = 1;
+  // > 1: also an ADI step of this many copies of the species (D 1 % apart) batched in one
+  // Simulation against the same stepped one species per batch, with the speed-up.
+  int members = 1;
   bool double_precision = false;
   int repeat = 5;  // timed calls per kernel (after one warm-up call); the median is reported
   std::string csv_path;  // also write the rows as CSV when set

@@ -222,6 +222,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bench_cmd->add_option("--size", bench_size, "grid: NXxNYxNZ or N (a cube)")->capture_default_str();
   bench_cmd->add_option("--species", bench_options.species, "species")->capture_default_str();
+  bench_cmd->add_option("--members", bench_options.members,
+                        "also time an ADI step of N members batched against one by one")
+      ->capture_default_str();
   bench_cmd->add_option("--precision", bench_precision, "field precision: float or double")
       ->check(CLI::IsMember({"float", "double"}))
       ->capture_default_str();

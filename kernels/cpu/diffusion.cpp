@@ -1,19 +1,21 @@
 // OpenMP loops over the transport functions of kernels/transport.hpp.
 #include <algorithm>
 
+#include "kernels/cpu/parallel_for.hpp"
 #include "kernels/cpu/rows.hpp"
 #include "kernels/instantiate.hpp"
 #include "kernels/transport.hpp"
 
 namespace skinrd::kernels::cpu {
+namespace {
 
 // Row by row (kernels/cpu/rows.hpp): the face inflows of a row in SIMD, the exponential
 // integrator's constants per material, and the ledger from per-layer, per-material sums of the
 // amounts lost, the boundary rates on the top and bottom layers and the source rates.
 template <class Real>
-void explicit_step(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                   const SpeciesView<Real>& sp, Real* next, Real dt_s, Real source_scale,
-                   double* tallies) {
+void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                           const SpeciesView<Real>& sp, Real* next, Real dt_s, Real source_scale,
+                           double* tallies) {
   const int nm = material_count(grid), nz = grid.nz, nx = grid.nx;
   const OperatorTables<Real> t(grid, bc, sp.coeffs, dt_s, nm);
   std::vector<Real> lost_fraction(nm), phi(nm);
@@ -92,6 +94,16 @@ void explicit_step(const GridView<Real>& grid, const BoundaryView<Real>& bc,
   }
   add_explicit_boundary_tallies(top_in_sum, bottom_out_sum, static_cast<double>(dt_s), total);
   for (int q = 0; q < tally_count; ++q) tallies[q] += total[q];
+}
+
+}  // namespace
+
+template <class Real>
+void explicit_step(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                   const ChannelBatch<Real>& batch, Real dt_s) {
+  for_each_channel(batch, [&](const Channel<Real>& ch) {
+    explicit_step_channel(grid, bc, ch.species, ch.next, dt_s, ch.source_scale, ch.tallies);
+  });
 }
 
 template <class Real>

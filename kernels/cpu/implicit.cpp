@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/cpu/parallel_for.hpp"
 #include "kernels/cpu/rows.hpp"
 #include "kernels/implicit.hpp"
 #include "kernels/instantiate.hpp"
@@ -135,11 +136,9 @@ void solve_block(const SweepTables<Real>& t, int n, int k_lateral, int lanes,
   }
 }
 
-}  // namespace
-
 template <class Real>
-void implicit_rhs(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                  const SpeciesView<Real>& sp, Real* rhs, Real dt_s, Real source_scale) {
+void implicit_rhs_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                          const SpeciesView<Real>& sp, Real* rhs, Real dt_s, Real source_scale) {
   const int nm = material_count(grid), nx = grid.nx;
   const OperatorTables<Real> t(grid, bc, sp.coeffs, dt_s, nm);
   const std::size_t row = nx, plane = row * grid.ny;
@@ -175,8 +174,9 @@ void implicit_rhs(const GridView<Real>& grid, const BoundaryView<Real>& bc,
 }
 
 template <class Real>
-void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                         const SpeciesView<Real>& sp, Real* data, Real dt_s, Real source_scale) {
+void add_constant_inflow_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                                 const SpeciesView<Real>& sp, Real* data, Real dt_s,
+                                 Real source_scale) {
   // Only the top layer has a boundary inflow; without a source the other layers get 0.
   if (!sp.source_per_s && bc.top != TopBoundary::fixed_concentration) return;
   const int layers = sp.source_per_s ? grid.nz : 1;
@@ -208,9 +208,9 @@ void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& b
 }
 
 template <class Real>
-void line_sweep(const GridView<Real>& grid, const std::uint8_t*, const BoundaryView<Real>& bc,
-                const MaterialCoeffs<Real>* coeffs, int axis, Real theta_dt_s, Real* data,
-                Real* scratch) {
+void line_sweep_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                        const MaterialCoeffs<Real>* coeffs, int axis, Real theta_dt_s, Real* data,
+                        Real* scratch) {
   const int n = axis == 0 ? grid.nx : axis == 1 ? grid.ny : grid.nz;
   const bool cyclic = axis < 2 && bc.periodic_lateral && n > 1;
   if (n == 1 || (cyclic && n == 2)) {  // degenerate lines: the reference solve, line by line
@@ -270,10 +270,12 @@ void line_sweep(const GridView<Real>& grid, const std::uint8_t*, const BoundaryV
   }
 }
 
+// With a correction (Douglas–Gunn), c_new = c_old + correction is written row by row first,
+// while the row is in cache, instead of in a pass of its own.
 template <class Real>
-void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                      const SpeciesView<Real>& sp, const Real* c_new, Real theta, Real dt_s,
-                      Real source_scale, double* tallies) {
+void implicit_tallies_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                              const SpeciesView<Real>& sp, Real* c_new, const Real* correction,
+                              Real theta, Real dt_s, Real source_scale, double* tallies) {
   // Σ c_θ per layer and material and Σ source rates per layer, rows in SIMD; the boundary
   // terms on the top and bottom layers only, cell by cell.
   const int nm = material_count(grid), nz = grid.nz, nx = grid.nx;
@@ -290,9 +292,14 @@ void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
       for (int j = 0; j < grid.ny; ++j) {
         const std::size_t start = k * plane + j * row;
         const Real* c_old = sp.concentration + start;
-        const Real* c = c_new + start;
+        Real* c = c_new + start;
         const std::uint8_t* mat = grid.material + start;
         double* sums = local_c_theta.data() + std::size_t(k) * nm;
+        if (correction) {
+          const Real* delta = correction + start;
+#pragma omp simd
+          for (int i = 0; i < nx; ++i) c[i] = corrected_value(c_old[i], delta[i]);
+        }
 #pragma omp simd
         for (int i = 0; i < nx; ++i) c_theta[i] = theta_state(c_old[i], c[i], theta);
         add_by_material(c_theta.data(), mat, nx, sums);
@@ -327,10 +334,42 @@ void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
   for (int t = 0; t < tally_count; ++t) tallies[t] += total[t];
 }
 
+}  // namespace
+
 template <class Real>
-void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n) {
-#pragma omp parallel for simd schedule(static)
-  for (std::size_t idx = 0; idx < n; ++idx) out[idx] = a[idx] + b[idx];
+void implicit_rhs(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                  const ChannelBatch<Real>& batch, Real dt_s) {
+  for_each_channel(batch, [&](const Channel<Real>& ch) {
+    implicit_rhs_channel(grid, bc, ch.species, ch.work, dt_s, ch.source_scale);
+  });
+}
+
+template <class Real>
+void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                         const ChannelBatch<Real>& batch, Real dt_s) {
+  for_each_channel(batch, [&](const Channel<Real>& ch) {
+    add_constant_inflow_channel(grid, bc, ch.species, ch.next, dt_s, ch.source_scale);
+  });
+}
+
+template <class Real>
+void line_sweep(const GridView<Real>& grid, const std::uint8_t*, const BoundaryView<Real>& bc,
+                const ChannelBatch<Real>& batch, int axis, Real theta_dt_s, ChannelField field,
+                Real* scratch) {
+  for_each_channel(batch, [&](const Channel<Real>& ch) {
+    line_sweep_channel(grid, bc, ch.species.coeffs, axis, theta_dt_s, channel_field(ch, field),
+                       scratch);
+  });
+}
+
+template <class Real>
+void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
+                      const ChannelBatch<Real>& batch, Real theta, Real dt_s,
+                      bool add_correction) {
+  for_each_channel(batch, [&](const Channel<Real>& ch) {
+    implicit_tallies_channel(grid, bc, ch.species, ch.next, add_correction ? ch.work : nullptr,
+                             theta, dt_s, ch.source_scale, ch.tallies);
+  });
 }
 
 template <class Real>

@@ -12,4 +12,11 @@ void for_each_voxel(const GridView<Real>& grid, Body&& body) {
       for (int i = 0; i < grid.nx; ++i) body(i, j, k);
 }
 
+// The CPU backend's batches: channel after channel, each with all threads in its own loops,
+// so a channel's result is the single-species launch's, bit for bit.
+template <class Real, class Body>
+void for_each_channel(const ChannelBatch<Real>& batch, Body&& body) {
+  for (int c = 0; c < batch.count; ++c) body(batch.host[c]);
+}
+
 }  // namespace skinrd::kernels::cpu

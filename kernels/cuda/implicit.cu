@@ -3,6 +3,7 @@
 // coalesced: z and y lines directly (x is fastest in memory), x lines after a tiled
 // transpose to (y fastest, x, z) order and back.
 #include "kernels/cuda/block_tallies.cuh"
+#include "kernels/cuda/channels.cuh"
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/implicit.hpp"
 #include "kernels/instantiate.hpp"
@@ -30,42 +31,41 @@ __device__ inline bool voxel_of_thread(const GridView<Real>& grid, int& i, int& 
 }
 
 template <class Real>
-__global__ void implicit_rhs_kernel(GridView<Real> grid, BoundaryView<Real> bc,
-                                    SpeciesView<Real> sp, Real* rhs, Real dt_s, Real scale) {
+__global__ void implicit_rhs_kernel(const Channel<Real>* channels, int first,
+                                    GridView<Real> grid, BoundaryView<Real> bc, Real dt_s) {
+  const Channel<Real> ch = channels[channel_of_block(first)];
   int i, j, k;
   std::size_t idx;
   if (voxel_of_thread(grid, i, j, k, idx))
-    rhs[idx] = kernels::implicit_rhs(grid, bc, sp, i, j, k, dt_s, scale);
+    ch.work[idx] = kernels::implicit_rhs(grid, bc, ch.species, i, j, k, dt_s, ch.source_scale);
 }
 
 template <class Real>
-__global__ void constant_inflow_kernel(GridView<Real> grid, BoundaryView<Real> bc,
-                                       SpeciesView<Real> sp, Real* data, Real dt_s, Real scale) {
+__global__ void constant_inflow_kernel(const Channel<Real>* channels, int first,
+                                       GridView<Real> grid, BoundaryView<Real> bc, Real dt_s) {
+  const Channel<Real> ch = channels[channel_of_block(first)];
   int i, j, k;
   std::size_t idx;
   if (voxel_of_thread(grid, i, j, k, idx))
-    data[idx] += constant_inflow(grid, bc, sp, i, j, k, dt_s, scale);
+    ch.next[idx] += constant_inflow(grid, bc, ch.species, i, j, k, dt_s, ch.source_scale);
 }
 
+// With add_correction, next = c + work is written here, in the pass that reads both anyway.
 template <class Real>
-__global__ void tallies_kernel(GridView<Real> grid, BoundaryView<Real> bc, SpeciesView<Real> sp,
-                               const Real* c_new, Real theta, Real dt_s, Real scale,
-                               double* tallies) {
+__global__ void tallies_kernel(const Channel<Real>* channels, int first, GridView<Real> grid,
+                               BoundaryView<Real> bc, Real theta, Real dt_s, bool add_correction) {
+  const Channel<Real> ch = channels[channel_of_block(first)];
   int i, j, k;
   std::size_t idx;
   double local[tally_count] = {};
   if (voxel_of_thread(grid, i, j, k, idx)) {
-    const VoxelUpdate<Real> r =
-        kernels::implicit_tallies(grid, bc, sp, c_new, i, j, k, theta, dt_s, scale);
+    if (add_correction)
+      ch.next[idx] = corrected_value(ch.species.concentration[idx], ch.work[idx]);
+    const VoxelUpdate<Real> r = kernels::implicit_tallies(grid, bc, ch.species, ch.next, i, j, k,
+                                                          theta, dt_s, ch.source_scale);
     for (int t = 0; t < tally_count; ++t) local[t] = r.tally[t];
   }
-  add_block_tallies(local, tallies);
-}
-
-template <class Real>
-__global__ void add_kernel(Real* out, const Real* a, const Real* b, std::size_t n) {
-  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (idx < n) out[idx] = a[idx] + b[idx];
+  add_block_tallies(local, ch.tallies);
 }
 
 template <class Real>
@@ -74,11 +74,19 @@ __global__ void axpy_kernel(Real* out, Real factor, const Real* x, std::size_t n
   if (idx < n) out[idx] += factor * x[idx];
 }
 
-// One thread per line; (first, second) are the line's two fixed coordinates, the first
-// one fastest in memory for this axis and layout.
+// One thread per line of one channel (blockIdx.y); (first, second) are the line's two fixed
+// coordinates, the first one fastest in memory for this axis and layout. Along x the data are
+// the channel's transposed copy in its scratch; cp and q are the scratch's first two thirds.
 template <class Real, class GridT>
-__global__ void sweep_kernel(GridT grid, BoundaryView<Real> bc, const MaterialCoeffs<Real>* coeffs,
-                             int axis, Real theta_dt_s, Real* x, Real* cp, Real* q) {
+__global__ void sweep_kernel(const Channel<Real>* channels, int first_channel, GridT grid,
+                             BoundaryView<Real> bc, int axis, Real theta_dt_s, ChannelField field,
+                             Real* scratch) {
+  const int c = channel_of_block(first_channel);
+  const MaterialCoeffs<Real>* coeffs = channels[c].species.coeffs;
+  const std::size_t voxels = grid.voxel_count();
+  Real* cp = scratch + static_cast<std::size_t>(c) * 3 * voxels;
+  Real* q = cp + voxels;
+  Real* x = axis == 0 ? q + voxels : channel_field(channels[c], field);
   const int first_count = axis == 1 ? grid.nx : (axis == 2 ? grid.nx : grid.ny);
   const int second_count = axis == 2 ? grid.ny : grid.nz;
   const std::size_t line = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -93,18 +101,28 @@ __global__ void sweep_kernel(GridT grid, BoundaryView<Real> bc, const MaterialCo
     solve_line(grid, bc, coeffs, 2, first, second, 0, theta_dt_s, x, cp, q);
 }
 
-// out[k][i][j] = in[k][j][i] (forward) or its inverse, in 32 × 32 tiles through shared memory.
-// Planes k are strided over gridDim.z (at most 65535 blocks in z).
+// For every channel c of the batch, between its field and the last third of its scratch
+// (c × 3 × voxels + 2 × voxels): out[k][i][j] = in[k][j][i] (forward: field → scratch) or the
+// inverse (scratch → field), in 32 × 32 tiles through shared memory. The (plane k, channel)
+// pairs are strided over gridDim.z (at most 65535 blocks in z).
 constexpr int kTile = 32;
 constexpr int kMaxGridZ = 65535;
 template <class Real>
-__global__ void transpose_xy_kernel(const Real* in, Real* out, int nx, int ny, int nz,
+__global__ void transpose_xy_kernel(const Channel<Real>* channels, int channel_count,
+                                    ChannelField field, Real* scratch, int nx, int ny, int nz,
                                     bool forward) {
   __shared__ Real tile[kTile][kTile + 1];  // +1: no shared-memory bank conflicts
   const int rows = forward ? ny : nx, cols = forward ? nx : ny;  // input plane is rows × cols
   const int col = blockIdx.x * kTile + threadIdx.x;
   const int out_col = blockIdx.y * kTile + threadIdx.x;
-  for (int k = blockIdx.z; k < nz; k += gridDim.z) {  // same trip count in the whole block
+  const std::size_t voxels = static_cast<std::size_t>(nx) * ny * nz;
+  const long long pairs = static_cast<long long>(nz) * channel_count;
+  for (long long p = blockIdx.z; p < pairs; p += gridDim.z) {  // same trip count in the block
+    const int k = static_cast<int>(p % nz), c = static_cast<int>(p / nz);
+    Real* data = channel_field(channels[c], field);
+    Real* transposed = scratch + static_cast<std::size_t>(c) * 3 * voxels + 2 * voxels;
+    const Real* in = forward ? data : transposed;
+    Real* out = forward ? transposed : data;
     const std::size_t plane = static_cast<std::size_t>(nx) * ny * k;
     for (int r = threadIdx.y; r < kTile; r += blockDim.y) {
       const int row = blockIdx.y * kTile + r;
@@ -122,11 +140,14 @@ __global__ void transpose_xy_kernel(const Real* in, Real* out, int nx, int ny, i
 }
 
 template <class Real>
-void transpose_xy(const Real* in, Real* out, int nx, int ny, int nz, bool forward) {
+void transpose_xy(const ChannelBatch<Real>& batch, ChannelField field, Real* scratch, int nx,
+                  int ny, int nz, bool forward) {
   const int rows = forward ? ny : nx, cols = forward ? nx : ny;
+  const long long pairs = static_cast<long long>(nz) * batch.count;
   const dim3 blocks((cols + kTile - 1) / kTile, (rows + kTile - 1) / kTile,
-                    nz < kMaxGridZ ? nz : kMaxGridZ);
-  transpose_xy_kernel<Real><<<blocks, dim3(kTile, 8)>>>(in, out, nx, ny, nz, forward);
+                    static_cast<unsigned>(pairs < kMaxGridZ ? pairs : kMaxGridZ));
+  transpose_xy_kernel<Real><<<blocks, dim3(kTile, 8)>>>(batch.device, batch.count, field,
+                                                        scratch, nx, ny, nz, forward);
   SKINRD_CUDA_CHECK_LAUNCH();
 }
 
@@ -134,58 +155,42 @@ void transpose_xy(const Real* in, Real* out, int nx, int ny, int nz, bool forwar
 
 template <class Real>
 void implicit_rhs(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                  const SpeciesView<Real>& sp, Real* rhs, Real dt_s, Real source_scale) {
-  implicit_rhs_kernel<Real>
-      <<<blocks_for(grid.voxel_count()), kBlockSize>>>(grid, bc, sp, rhs, dt_s, source_scale);
-  SKINRD_CUDA_CHECK_LAUNCH();
+                  const ChannelBatch<Real>& batch, Real dt_s) {
+  launch_per_channel(implicit_rhs_kernel<Real>, grid.voxel_count(), batch, grid, bc, dt_s);
 }
 
 template <class Real>
 void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                         const SpeciesView<Real>& sp, Real* data, Real dt_s, Real source_scale) {
-  constant_inflow_kernel<Real>
-      <<<blocks_for(grid.voxel_count()), kBlockSize>>>(grid, bc, sp, data, dt_s, source_scale);
-  SKINRD_CUDA_CHECK_LAUNCH();
+                         const ChannelBatch<Real>& batch, Real dt_s) {
+  launch_per_channel(constant_inflow_kernel<Real>, grid.voxel_count(), batch, grid, bc, dt_s);
 }
 
 template <class Real>
 void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transposed,
-                const BoundaryView<Real>& bc, const MaterialCoeffs<Real>* coeffs, int axis,
-                Real theta_dt_s, Real* data, Real* scratch) {
-  const std::size_t voxels = grid.voxel_count();
-  Real* cp = scratch;
-  Real* q = scratch + voxels;
+                const BoundaryView<Real>& bc, const ChannelBatch<Real>& batch, int axis,
+                Real theta_dt_s, ChannelField field, Real* scratch) {
+  if (grid.voxel_count() == 0 || batch.count == 0) return;
   if (axis == 0) {
-    Real* data_t = scratch + 2 * voxels;
     TransposedGridView<Real> transposed{grid};
     transposed.material = material_transposed;
-    transpose_xy(data, data_t, grid.nx, grid.ny, grid.nz, true);
+    transpose_xy(batch, field, scratch, grid.nx, grid.ny, grid.nz, true);
     const std::size_t lines = static_cast<std::size_t>(grid.ny) * grid.nz;
-    sweep_kernel<Real, TransposedGridView<Real>>
-        <<<blocks_for(lines), kBlockSize>>>(transposed, bc, coeffs, 0, theta_dt_s, data_t, cp, q);
-    SKINRD_CUDA_CHECK_LAUNCH();
-    transpose_xy(data_t, data, grid.nx, grid.ny, grid.nz, false);
+    launch_per_channel(sweep_kernel<Real, TransposedGridView<Real>>, lines, batch, transposed, bc,
+                       0, theta_dt_s, field, scratch);
+    transpose_xy(batch, field, scratch, grid.nx, grid.ny, grid.nz, false);
     return;
   }
   const std::size_t lines = static_cast<std::size_t>(grid.nx) * (axis == 1 ? grid.nz : grid.ny);
-  sweep_kernel<Real, GridView<Real>>
-      <<<blocks_for(lines), kBlockSize>>>(grid, bc, coeffs, axis, theta_dt_s, data, cp, q);
-  SKINRD_CUDA_CHECK_LAUNCH();
+  launch_per_channel(sweep_kernel<Real, GridView<Real>>, lines, batch, grid, bc, axis, theta_dt_s,
+                     field, scratch);
 }
 
 template <class Real>
 void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                      const SpeciesView<Real>& sp, const Real* c_new, Real theta, Real dt_s,
-                      Real source_scale, double* tallies) {
-  tallies_kernel<Real><<<blocks_for(grid.voxel_count()), kBlockSize>>>(
-      grid, bc, sp, c_new, theta, dt_s, source_scale, tallies);
-  SKINRD_CUDA_CHECK_LAUNCH();
-}
-
-template <class Real>
-void add_arrays(Real* out, const Real* a, const Real* b, std::size_t n) {
-  add_kernel<Real><<<blocks_for(n), kBlockSize>>>(out, a, b, n);
-  SKINRD_CUDA_CHECK_LAUNCH();
+                      const ChannelBatch<Real>& batch, Real theta, Real dt_s,
+                      bool add_correction) {
+  launch_per_channel(tallies_kernel<Real>, grid.voxel_count(), batch, grid, bc, theta, dt_s,
+                     add_correction);
 }
 
 template <class Real>

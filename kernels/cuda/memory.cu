@@ -3,6 +3,8 @@
 #include <thrust/device_free.h>
 #include <thrust/device_malloc.h>
 
+#include <cstring>
+#include <mutex>
 #include <new>
 
 #include "kernels/cuda/cuda_check.cuh"
@@ -34,6 +36,50 @@ void copy_to_device(void* device, const void* host, std::size_t bytes) {
 
 void copy_to_host(void* host, const void* device, std::size_t bytes) {
   if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemcpy(host, device, bytes, cudaMemcpyDeviceToHost));
+}
+
+namespace {
+
+// Pinned staging buffers for copy_to_device_async, used in turn; each one's event marks when
+// the device has read it. Reusing a slot waits for its event, recorded kSlots copies earlier:
+// it has long completed unless the device lags that many uploads behind.
+class StagingRing {
+ public:
+  void upload(void* device, const void* host, std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Slot& slot = slots_[next_];
+    next_ = (next_ + 1) % kSlots;
+    if (slot.event) SKINRD_CUDA_CHECK(cudaEventSynchronize(slot.event));
+    else SKINRD_CUDA_CHECK(cudaEventCreateWithFlags(&slot.event, cudaEventDisableTiming));
+    if (slot.capacity < bytes) {
+      if (slot.pinned) SKINRD_CUDA_CHECK(cudaFreeHost(slot.pinned));
+      slot.pinned = nullptr;
+      SKINRD_CUDA_CHECK(cudaMallocHost(&slot.pinned, bytes));
+      slot.capacity = bytes;
+    }
+    std::memcpy(slot.pinned, host, bytes);
+    SKINRD_CUDA_CHECK(cudaMemcpyAsync(device, slot.pinned, bytes, cudaMemcpyHostToDevice, 0));
+    SKINRD_CUDA_CHECK(cudaEventRecord(slot.event, 0));
+  }
+
+ private:
+  static constexpr int kSlots = 64;
+  struct Slot {
+    void* pinned = nullptr;
+    std::size_t capacity = 0;
+    cudaEvent_t event = nullptr;
+  };
+  std::mutex mutex_;
+  Slot slots_[kSlots];
+  int next_ = 0;
+};
+
+}  // namespace
+
+void copy_to_device_async(void* device, const void* host, std::size_t bytes) {
+  // Never destroyed: freeing pinned memory after the CUDA runtime has shut down would fail.
+  static StagingRing* ring = new StagingRing;
+  if (bytes > 0) ring->upload(device, host, bytes);
 }
 
 void copy_on_device(void* destination, const void* source, std::size_t bytes) {

@@ -10,8 +10,8 @@ namespace {
 }  // namespace
 
 template <class Real>
-void explicit_step(const GridView<Real>&, const BoundaryView<Real>&, const SpeciesView<Real>&,
-                   Real*, Real, Real, double*) {
+void explicit_step(const GridView<Real>&, const BoundaryView<Real>&, const ChannelBatch<Real>&,
+                   Real) {
   not_compiled();
 }
 template <class Real>
@@ -19,27 +19,23 @@ double amount(const GridView<Real>&, const Real*, int, int) {
   not_compiled();
 }
 template <class Real>
-void implicit_rhs(const GridView<Real>&, const BoundaryView<Real>&, const SpeciesView<Real>&,
-                  Real*, Real, Real) {
+void implicit_rhs(const GridView<Real>&, const BoundaryView<Real>&, const ChannelBatch<Real>&,
+                  Real) {
   not_compiled();
 }
 template <class Real>
 void add_constant_inflow(const GridView<Real>&, const BoundaryView<Real>&,
-                         const SpeciesView<Real>&, Real*, Real, Real) {
+                         const ChannelBatch<Real>&, Real) {
   not_compiled();
 }
 template <class Real>
 void line_sweep(const GridView<Real>&, const std::uint8_t*, const BoundaryView<Real>&,
-                const MaterialCoeffs<Real>*, int, Real, Real*, Real*) {
+                const ChannelBatch<Real>&, int, Real, ChannelField, Real*) {
   not_compiled();
 }
 template <class Real>
-void implicit_tallies(const GridView<Real>&, const BoundaryView<Real>&, const SpeciesView<Real>&,
-                      const Real*, Real, Real, Real, double*) {
-  not_compiled();
-}
-template <class Real>
-void add_arrays(Real*, const Real*, const Real*, std::size_t) {
+void implicit_tallies(const GridView<Real>&, const BoundaryView<Real>&, const ChannelBatch<Real>&,
+                      Real, Real, bool) {
   not_compiled();
 }
 template <class Real>
@@ -47,8 +43,7 @@ void axpy(Real*, Real, const Real*, std::size_t) {
   not_compiled();
 }
 template <class Real>
-void react(const GridView<Real>&, const MaterialCoeffs<Real>*, Real*, Real*, Real*, Real,
-           double*) {
+void react(const GridView<Real>&, const ChannelBatch<Real>&, Real) {
   not_compiled();
 }
 template <class Real>
@@ -64,6 +59,7 @@ SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_REDUCTIONS)
 void* allocate(std::size_t) { not_compiled(); }
 void release(void*) noexcept {}
 void copy_to_device(void*, const void*, std::size_t) { not_compiled(); }
+void copy_to_device_async(void*, const void*, std::size_t) { not_compiled(); }
 void copy_to_host(void*, const void*, std::size_t) { not_compiled(); }
 void copy_on_device(void*, const void*, std::size_t) { not_compiled(); }
 void fill_zero(void*, std::size_t) { not_compiled(); }

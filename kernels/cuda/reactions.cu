@@ -1,5 +1,7 @@
-// CUDA launch of the per-voxel reactions of kernels/reactions.hpp.
+// CUDA launch of the per-voxel reactions of kernels/reactions.hpp, every channel of a batch in
+// one launch (kernels/cuda/channels.cuh).
 #include "kernels/cuda/block_tallies.cuh"
+#include "kernels/cuda/channels.cuh"
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/instantiate.hpp"
 #include "kernels/reactions.hpp"
@@ -8,34 +10,30 @@ namespace skinrd::kernels::cuda {
 namespace {
 
 template <class Real>
-__global__ void react_kernel(GridView<Real> grid, const MaterialCoeffs<Real>* coeffs,
-                             Real* c_free, Real* c_bound, Real* c_internalised, Real t_s,
-                             double* tallies) {
+__global__ void react_kernel(const Channel<Real>* channels, int first, GridView<Real> grid,
+                             Real t_s) {
+  const Channel<Real> ch = channels[channel_of_block(first)];
   const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   double local[tally_count] = {};
   if (idx < grid.voxel_count()) {
-    const MaterialCoeffs<Real>& m = coeffs[grid.material[idx]];
+    const MaterialCoeffs<Real>& m = ch.species.coeffs[grid.material[idx]];
     if (has_reactions(m)) {
       const int k = static_cast<int>(idx / (static_cast<std::size_t>(grid.nx) * grid.ny));
-      const auto moved = react_voxel(m, grid.volume_um3(k), t_s, c_free[idx], c_bound[idx],
-                                     c_internalised[idx]);
+      const auto moved = react_voxel(m, grid.volume_um3(k), t_s, ch.free[idx], ch.bound[idx],
+                                     ch.internalised[idx]);
       local[Tally::bound_net] = moved.bound_net;
       local[Tally::internalised] = moved.internalised;
       local[Tally::degraded] = moved.bound_degraded;
     }
   }
-  add_block_tallies(local, tallies);
+  add_block_tallies(local, ch.tallies);
 }
 
 }  // namespace
 
 template <class Real>
-void react(const GridView<Real>& grid, const MaterialCoeffs<Real>* coeffs, Real* c_free,
-           Real* c_bound, Real* c_internalised, Real t_s, double* tallies) {
-  if (grid.voxel_count() == 0) return;
-  react_kernel<Real><<<blocks_for(grid.voxel_count()), kBlockSize>>>(
-      grid, coeffs, c_free, c_bound, c_internalised, t_s, tallies);
-  SKINRD_CUDA_CHECK_LAUNCH();
+void react(const GridView<Real>& grid, const ChannelBatch<Real>& batch, Real t_s) {
+  launch_per_channel(react_kernel<Real>, grid.voxel_count(), batch, grid, t_s);
 }
 
 SKINRD_INSTANTIATE_FOR_FLOAT_AND_DOUBLE(SKINRD_INSTANTIATE_REACTIONS)

@@ -1,0 +1,121 @@
+// Batched launches (SimulationOptions::species_per_batch): channels never interact, and the CPU
+// launchers run each channel with the single-species loops, so stepping all species in one
+// batch (or in batches of 3) gives the same fields and ledgers, bit for bit, as stepping them
+// one at a time, on every scheme, with reactions in some species, sources (one with an
+// envelope, two summed) and different coefficients per species. And the explicit limit that
+// set_materials recomputes only for changed tables is the one a fresh Simulation computes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "random_problem.hpp"
+
+namespace {
+
+using namespace skinrd;
+constexpr int kSpecies = 5;  // batches of 3: one full and one partial
+
+test_support::RandomProblemOptions problem_options() {
+  return {.losses = true, .open_ends = true, .periodic = true, .reactions = true};
+}
+
+template <class Real>
+Simulation<Real> stepped(Scheme scheme, int species_per_batch, int steps) {
+  return test_support::stepped_multi_species<Real>(BackendKind::cpu, scheme, species_per_batch,
+                                                   kSpecies, steps);
+}
+
+void expect_same_ledger(const SpeciesLedger& a, const SpeciesLedger& b, const std::string& where) {
+  EXPECT_EQ(a.free_by_layer, b.free_by_layer) << where;
+  EXPECT_EQ(a.bound_by_layer, b.bound_by_layer) << where;
+  EXPECT_EQ(a.internalised_by_layer, b.internalised_by_layer) << where;
+  EXPECT_EQ(a.dosed, b.dosed) << where;
+  EXPECT_EQ(a.entered_top, b.entered_top) << where;
+  EXPECT_EQ(a.added_by_source, b.added_by_source) << where;
+  EXPECT_EQ(a.degraded, b.degraded) << where;
+  EXPECT_EQ(a.cleared, b.cleared) << where;
+  EXPECT_EQ(a.lost_bottom, b.lost_bottom) << where;
+  EXPECT_EQ(a.bound_net, b.bound_net) << where;
+  EXPECT_EQ(a.internalised, b.internalised) << where;
+}
+
+template <class Real>
+void expect_batches_bitwise_equal() {
+  for (Scheme scheme : {Scheme::explicit_euler, Scheme::lod, Scheme::adi}) {
+    const Simulation<Real> one = stepped<Real>(scheme, 1, 8);
+    for (int per_batch : {0, 3}) {
+      const Simulation<Real> batched = stepped<Real>(scheme, per_batch, 8);
+      EXPECT_EQ(batched.species_per_batch(), per_batch == 0 ? kSpecies : per_batch);
+      for (int s = 0; s < kSpecies; ++s) {
+        const std::string where = std::string(to_string(scheme)) + ", species " +
+                                  std::to_string(s) + ", " + std::to_string(per_batch) +
+                                  " per batch";
+        EXPECT_EQ(one.concentration(s), batched.concentration(s)) << where;
+        EXPECT_EQ(one.bound(s), batched.bound(s)) << where;
+        EXPECT_EQ(one.internalised(s), batched.internalised(s)) << where;
+        expect_same_ledger(one.ledger(s), batched.ledger(s), where);
+      }
+      // The fields moved: a comparison of untouched fields would prove nothing.
+      EXPECT_NE(one.ledger(1).added_by_source, 0.0);
+      EXPECT_NE(one.ledger(2).bound_net, 0.0);
+    }
+  }
+}
+
+TEST(Batching, AllSpeciesInOneBatchEqualOneByOneBitwiseInFloat) {
+  expect_batches_bitwise_equal<float>();
+}
+
+TEST(Batching, AllSpeciesInOneBatchEqualOneByOneBitwiseInDouble) {
+  expect_batches_bitwise_equal<double>();
+}
+
+TEST(Batching, AdaptiveStepsAgreeBitwise) {
+  auto run = [](int per_batch) {
+    Simulation<double> sim(test_support::random_multi_species_problem(problem_options(), 3),
+                           BackendKind::cpu, Scheme::adi, SimulationOptions{per_batch});
+    for (int s = 0; s < 3; ++s)
+      sim.set_concentration(s, test_support::random_field<double>(sim.problem().grid.voxel_count(), s));
+    sim.advance_adaptive(40 * sim.explicit_dt_limit_s(), AdaptiveOptions{});
+    return sim;
+  };
+  const auto one = run(1), all = run(0);
+  for (int s = 0; s < 3; ++s) EXPECT_EQ(one.concentration(s), all.concentration(s));
+}
+
+TEST(Batching, NegativeSpeciesPerBatchIsAConfigError) {
+  EXPECT_THROW(Simulation<float>(test_support::random_problem({}), BackendKind::cpu, Scheme::adi,
+                                 SimulationOptions{-1}),
+               ConfigError);
+}
+
+// upload_coefficients recomputes the rate bound only of changed tables (or of all after a change
+// of geometry); the limit must stay the one computed from scratch.
+TEST(Batching, ExplicitLimitAfterPartialTableChangesIsAFreshSimulations) {
+  Problem problem = test_support::random_multi_species_problem(problem_options(), 4);
+  Simulation<double> sim(problem, BackendKind::cpu, Scheme::adi);
+  auto fresh_limit = [&] {
+    return Simulation<double>(sim.problem(), BackendKind::cpu, Scheme::adi).explicit_dt_limit_s();
+  };
+  MaterialTable table = problem.materials;
+  // Species 3 becomes the fastest: the limit follows it; then back, and the limit returns.
+  table.at(2, 3).diffusion_um2_per_s *= 20;
+  sim.set_materials(table);
+  EXPECT_EQ(sim.explicit_dt_limit_s(), fresh_limit());
+  EXPECT_LT(sim.explicit_dt_limit_s(), Simulation<double>(problem, BackendKind::cpu).explicit_dt_limit_s());
+  table.at(2, 3).diffusion_um2_per_s /= 20;
+  sim.set_materials(table);
+  EXPECT_EQ(sim.explicit_dt_limit_s(), fresh_limit());
+  // Voxel materials and boundaries change every species' bound.
+  std::vector<std::uint8_t> material = sim.problem().grid.material;
+  for (auto& m : material) m = m == 3 ? 2 : m;
+  sim.set_voxel_materials(material);
+  EXPECT_EQ(sim.explicit_dt_limit_s(), fresh_limit());
+  Boundaries closed = sim.problem().boundaries;
+  closed.top = kernels::TopBoundary::zero_flux;
+  closed.bottom = kernels::BottomBoundary::zero_flux;
+  sim.set_boundaries(closed);
+  EXPECT_EQ(sim.explicit_dt_limit_s(), fresh_limit());
+}
+
+}  // namespace
