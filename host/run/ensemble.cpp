@@ -96,7 +96,8 @@ Problem build_ensemble_problem(const std::vector<scenario::Scenario>& members,
 }
 
 MemoryFootprint ensemble_footprint(const std::vector<scenario::Scenario>& members,
-                                   const Problem& problem, BackendKind backend) {
+                                   const Problem& problem, BackendKind backend,
+                                   const SimulationOptions& simulation) {
   FootprintOptions options;
   for (const scenario::Scenario& member : members) {
     const FootprintOptions own = footprint_options(member);
@@ -107,8 +108,20 @@ MemoryFootprint ensemble_footprint(const std::vector<scenario::Scenario>& member
   }
   const scenario::RunSettings& run = members.front().run;
   return run.double_precision
-             ? Simulation<double>::memory_footprint(problem, backend, run.scheme, options)
-             : Simulation<float>::memory_footprint(problem, backend, run.scheme, options);
+             ? Simulation<double>::memory_footprint(problem, backend, run.scheme, options, simulation)
+             : Simulation<float>::memory_footprint(problem, backend, run.scheme, options, simulation);
+}
+
+SimulationOptions ensemble_batching(const std::vector<scenario::Scenario>& members,
+                                    const Problem& problem, BackendKind backend,
+                                    std::size_t available_bytes) {
+  SimulationOptions options;
+  if (backend != BackendKind::cuda) return options;
+  options.species_per_batch = problem.materials.species_count();
+  while (options.species_per_batch > 1 && available_bytes > 0 &&
+         ensemble_footprint(members, problem, backend, options).total() > available_bytes)
+    options.species_per_batch = (options.species_per_batch + 1) / 2;
+  return options;
 }
 
 }  // namespace skinrd::run

@@ -25,6 +25,15 @@ Problem build_ensemble_problem(const std::vector<scenario::Scenario>& members,
 
 // What the members' Simulation allocates (their sources and the step controller included).
 MemoryFootprint ensemble_footprint(const std::vector<scenario::Scenario>& members,
-                                   const Problem& problem, BackendKind backend);
+                                   const Problem& problem, BackendKind backend,
+                                   const SimulationOptions& simulation);
+
+// How many channels each launch steps together. CUDA: all of them, or the most (halving) whose
+// per-channel scratch fits in `available_bytes` — a small member alone leaves the GPU idle.
+// CPU: one, since its launches already use every core on one channel and batching only costs
+// memory.
+SimulationOptions ensemble_batching(const std::vector<scenario::Scenario>& members,
+                                    const Problem& problem, BackendKind backend,
+                                    std::size_t available_bytes);
 
 }  // namespace skinrd::run

@@ -89,8 +89,9 @@ std::vector<Event> schedule(const scenario::Scenario& scenario) {
 }
 
 template <class Real>
-SharedTissue<Real>::SharedTissue(Problem problem, BackendKind backend, Scheme scheme)
-    : sim_(std::move(problem), backend, scheme),
+SharedTissue<Real>::SharedTissue(Problem problem, BackendKind backend, Scheme scheme,
+                                 const SimulationOptions& options)
+    : sim_(std::move(problem), backend, scheme, options),
       materials_(sim_.problem().materials),
       boundaries_(sim_.problem().boundaries),
       voxel_materials_(sim_.problem().grid.material) {}

@@ -38,7 +38,8 @@ std::vector<Event> schedule(const scenario::Scenario& scenario);
 template <class Real>
 class SharedTissue {
  public:
-  SharedTissue(Problem problem, BackendKind backend, Scheme scheme);
+  SharedTissue(Problem problem, BackendKind backend, Scheme scheme,
+               const SimulationOptions& options = {});
 
   Simulation<Real>& sim() { return sim_; }
   const Simulation<Real>& sim() const { return sim_; }

@@ -47,10 +47,10 @@ template <class Real>
 class Driver {
  public:
   Driver(std::vector<MemberPlan> plans, Problem problem, const RunOptions& options,
-         std::ostream& progress)
+         const SimulationOptions& simulation, std::ostream& progress)
       : plans_(std::move(plans)), options_(options), progress_(progress),
         run_(plans_.front().scenario->run),
-        tissue_(std::move(problem), options.backend.kind, run_.scheme) {
+        tissue_(std::move(problem), options.backend.kind, run_.scheme, simulation) {
     int channel = 0;
     for (MemberPlan& plan : plans_) {
       members_.push_back(std::make_unique<MemberRun<Real>>(*plan.scenario, plan.output, tissue_,
@@ -158,6 +158,7 @@ MemberOutput member_output(const RunOptions& options, const std::string& dir, bo
 std::vector<std::vector<std::vector<OutputRecord>>> run_plans(std::vector<MemberPlan> plans,
                                                                Problem problem,
                                                                const RunOptions& options,
+                                                               const SimulationOptions& simulation,
                                                                std::ostream& progress,
                                                                double* wall_s = nullptr,
                                                                long long* steps = nullptr) {
@@ -168,10 +169,10 @@ std::vector<std::vector<std::vector<OutputRecord>>> run_plans(std::vector<Member
     return driver.records();
   };
   if (plans.front().scenario->run.double_precision) {
-    Driver<double> driver(std::move(plans), std::move(problem), options, progress);
+    Driver<double> driver(std::move(plans), std::move(problem), options, simulation, progress);
     return execute(driver);
   }
-  Driver<float> driver(std::move(plans), std::move(problem), options, progress);
+  Driver<float> driver(std::move(plans), std::move(problem), options, simulation, progress);
   return execute(driver);
 }
 
@@ -195,7 +196,7 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
                                  member_output(options, options.out_dir, scenario.write_vtk)}};
   RunReport report;
   report.records = run_plans(std::move(plans), build_fitting_problem(scenario, options.backend.kind),
-                             options, progress)
+                             options, SimulationOptions{}, progress)
                        .front();
   progress << "wrote " << options.out_dir << "/{metrics.csv, profiles.csv, summary.json, scenario.toml, provenance.json"
            << (scenario.write_vtk && output::vtk_compiled() ? ", fields.pvd + fields_*.vtr" : "")
@@ -214,15 +215,17 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
     throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
   Problem problem = build_ensemble_problem(members, names);
   const BackendKind backend = options.backend.kind;
-  require_fits(ensemble_footprint(members, problem, backend), backend,
-               available_memory_bytes(backend));
+  const std::size_t available = available_memory_bytes(backend);
+  const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
+  require_fits(ensemble_footprint(members, problem, backend, simulation), backend, available);
   const scenario::RunSettings& run = members.front().run;
   const Grid& grid = problem.grid;
   progress << "skinrd run --ensemble " << spec.path << ": " << members.size() << " members of "
            << spec.scenario_path << ", " << problem.materials.species_count() << " channels on "
            << grid.nx << " x " << grid.ny << " x " << grid.nz << " voxels; backend "
            << options.backend.description << ", scheme " << to_string(run.scheme)
-           << (run.double_precision ? ", double" : ", float") << " fields\n";
+           << (run.double_precision ? ", double" : ", float") << " fields, "
+           << simulation.species_per_batch << " channels per launch\n";
   if (spec.write_vtk && !output::vtk_compiled())
     progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
                 "metrics only\n";
@@ -238,7 +241,8 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   report.names = names;
   double wall_s = 0;
   long long steps = 0;
-  report.records = run_plans(std::move(plans), std::move(problem), options, progress, &wall_s, &steps);
+  report.records =
+      run_plans(std::move(plans), std::move(problem), options, simulation, progress, &wall_s, &steps);
 
   // ensemble.json: what each member is; ensemble.csv: each member's route metrics.
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
@@ -274,6 +278,7 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
       {"precision", run.double_precision ? "double" : "float"},
       {"scheme", to_string(run.scheme)},
       {"channels", members.size() * members.front().species.size()},
+      {"channels_per_launch", simulation.species_per_batch},
       {"steps", steps},
       {"wall_time_s", wall_s},
       {"command", options.command_line},
