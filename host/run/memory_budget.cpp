@@ -106,7 +106,7 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
     if (sp.bound) out << ", bound " << f.per_voxel(sp.bound);
     if (sp.internalised) out << ", internalised " << f.per_voxel(sp.internalised);
   }
-  out << "\n  scratch         " << per_voxel(f, f.scratch()) << "  shared by all species: next free field "
+  out << "\n  scratch         " << per_voxel(f, f.scratch()) << "  reused by each batch of species stepped together (a run: one species; an ensemble on CUDA: many): next free field "
       << f.per_voxel(f.next);
   if (f.work + f.sweep_scratch > 0)
     out << ", work " << f.per_voxel(f.work) << ", line sweeps " << f.per_voxel(f.sweep_scratch);
@@ -115,9 +115,10 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
                       : "none");
   out << "\n  step controller " << per_voxel(f, f.controller) << "  "
       << (f.controller ? "two saved copies of the stored fields" : "none (fixed dt)");
-  out << "\n  materials       " << per_voxel(f, f.materials + f.tallies)
+  out << "\n  materials       " << per_voxel(f, f.materials + f.tallies + f.channels)
       << "  material ids" << (backend == BackendKind::cuda ? " (and a transposed copy)" : "")
-      << ", coefficients, dz, ledger tallies\n";
+      << ", coefficients, dz, ledger tallies"
+      << (f.channels ? ", the kernels' channel descriptors" : "") << "\n";
   if (scheme == Scheme::adi)
     out << "  (the GPU-performance issue's ADI target: 4 B/voxel per stored float field plus at "
            "most 8 B/voxel of scratch shared by all species; scratch here "
