@@ -114,6 +114,14 @@ scenario::Scenario load(const ScenarioOptions& options) {
   return scenario::load_scenario(options.path, options.overrides, library);
 }
 
+// An ensemble's members, with the command line's --set before each member's own overrides.
+std::vector<scenario::Scenario> load_members(const scenario::EnsembleSpec& spec,
+                                             const ScenarioOptions& options) {
+  const scenario::Library library =
+      scenario::load_library(scenario::find_library(spec.scenario_path, options.library));
+  return scenario::load_members(spec, options.overrides, library);
+}
+
 int run_species(const std::string& library_dir) {
   const scenario::Library library = scenario::load_library(
       library_dir.empty() ? scenario::find_library("scenarios/x.toml", "") : library_dir);
@@ -192,7 +200,9 @@ int main(int argc, char** argv) {
 
   ScenarioOptions check_options;
   CLI::App* check_cmd = app.add_subcommand("check", "validate a scenario; print grid, memory, steps");
-  check_cmd->add_option("scenario", check_options.path, "scenario file (TOML)")->required();
+  check_cmd->add_option("scenario", check_options.path,
+                        "scenario file (TOML); with --ensemble, if the ensemble file names none");
+  check_cmd->add_option("--ensemble", check_options.ensemble, "check an ensemble file's members");
   check_cmd->add_option("--set", check_options.overrides, "override a value: key.path=value");
   check_cmd->add_option("--library", check_options.library, "species and site library directory");
 
@@ -244,6 +254,13 @@ int main(int argc, char** argv) {
     }
     if (*compare_cmd) return run_compare(compare_options);
     if (*check_cmd) {
+      if (!check_options.ensemble.empty()) {
+        const auto spec = scenario::load_ensemble(check_options.ensemble, check_options.path);
+        run::check_ensemble(spec, load_members(spec, check_options), std::cout);
+        return 0;
+      }
+      if (check_options.path.empty())
+        throw ConfigError("check", "give a scenario file (or --ensemble FILE)");
       run::check_scenario(load(check_options), std::cout);
       return 0;
     }
@@ -253,12 +270,8 @@ int main(int argc, char** argv) {
       options.force = run_options.force;
       for (int a = 0; a < argc; ++a) options.command_line += (a ? " " : "") + std::string(argv[a]);
       if (!run_options.ensemble.empty()) {
-        const scenario::EnsembleSpec spec =
-            scenario::load_ensemble(run_options.ensemble, run_options.path);
-        const scenario::Library library = scenario::load_library(
-            scenario::find_library(spec.scenario_path, run_options.library));
-        const std::vector<scenario::Scenario> members =
-            scenario::load_members(spec, run_options.overrides, library);
+        const auto spec = scenario::load_ensemble(run_options.ensemble, run_options.path);
+        const std::vector<scenario::Scenario> members = load_members(spec, run_options);
         options.backend = select_backend(run_options.backend);
         run::run_ensemble(spec, members, options, std::cerr);
         return 0;

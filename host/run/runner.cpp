@@ -290,6 +290,40 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   return report;
 }
 
+void check_ensemble(const scenario::EnsembleSpec& spec,
+                    const std::vector<scenario::Scenario>& members, std::ostream& out) {
+  std::vector<std::string> names;
+  for (const auto& member : spec.members) names.push_back(member.name);
+  check_members_compatible(members, names);
+  out << "ensemble " << spec.name << " (" << spec.path << "): " << members.size()
+      << " members of " << spec.scenario_path
+      << ", valid: they share the grid, species, run settings and needles\n";
+  constexpr std::size_t kListed = 20;
+  for (std::size_t m = 0; m < spec.members.size() && m < kListed; ++m) {
+    out << "  " << names[m] << ":";
+    for (const auto& o : spec.members[m].overrides) out << " " << o;
+    out << (spec.members[m].overrides.empty() ? " the scenario as it is\n" : "\n");
+  }
+  if (spec.members.size() > kListed) out << "  ... and " << spec.members.size() - kListed << " more\n";
+  const Problem problem = build_ensemble_problem(members, names);
+  const BackendKind backend = select_backend("auto").kind;  // what `skinrd run` would pick
+  const std::size_t available = available_memory_bytes(backend);
+  const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
+  const MemoryFootprint f = ensemble_footprint(members, problem, backend, simulation);
+  out << "channels " << problem.materials.species_count() << " (members x species), "
+      << simulation.species_per_batch << " per launch on " << to_string(backend) << "\n"
+      << "memory " << f.total() / (1024.0 * 1024.0 * 1024.0) << " GiB ("
+      << f.per_voxel(f.total()) << " B/voxel of the " << problem.grid.nx << " x "
+      << problem.grid.ny << " x " << problem.grid.nz << " grid; stored fields "
+      << f.per_voxel(f.stored()) << ", scratch " << f.per_voxel(f.scratch()) << ", sources "
+      << f.per_voxel(f.sources()) << ", step controller " << f.per_voxel(f.controller) << ")";
+  if (available > 0)
+    out << ", " << available / (1024.0 * 1024.0 * 1024.0) << " GiB available"
+        << (f.total() > available ? " -- does NOT fit" : "");
+  out << "\nper member, as run alone:\n";
+  check_scenario(members.front(), out);
+}
+
 void check_scenario(const scenario::Scenario& scenario, std::ostream& out) {
   const Problem problem = build_problem(scenario);
   Simulation<float> probe(problem, BackendKind::cpu, Scheme::explicit_euler);

@@ -42,6 +42,11 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
                             const std::vector<scenario::Scenario>& members,
                             const RunOptions& options, std::ostream& progress);
 
+// The ensemble's members and what they change, that they can share a grid and a time loop,
+// and the memory of the run (all channels, batched as `run --ensemble` would).
+void check_ensemble(const scenario::EnsembleSpec& spec,
+                    const std::vector<scenario::Scenario>& members, std::ostream& out);
+
 // Grid size, memory, time steps and an estimate of the run time, without running.
 void check_scenario(const scenario::Scenario& scenario, std::ostream& out);
 
