@@ -11,11 +11,13 @@
 #include <vtkRectilinearGrid.h>
 #include <vtkXMLRectilinearGridReader.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "host/error.hpp"
 #include "host/run/runner.hpp"
 
 namespace {
@@ -35,16 +37,21 @@ INSTANTIATE_TEST_SUITE_P(Routes, VtkOutput,
                            return name.substr(0, name.find('.'));
                          });
 
-TEST_P(VtkOutput, ReadBackWithVtk) {
-  const auto [file, species] = GetParam();
+// Runs `file` with VTK output and checks every snapshot; *cells: those of the last one.
+void check_snapshots(const char* file, const char* species, int downsample,
+                     std::array<int, 3>* cells = nullptr) {
   const std::string source = SKINRD_SOURCE_DIR;
   const auto library = scenario::load_library(source + "/scenarios/library");
-  const auto s = scenario::load_scenario(source + "/tests/scenarios/" + file,
-                                         {"output.vtk=true", "tissue.dx=\"25 um\""}, library);
+  const auto s = scenario::load_scenario(
+      source + "/tests/scenarios/" + file,
+      {"output.vtk=true", "tissue.dx=\"25 um\"", "output.downsample=" + std::to_string(downsample)},
+      library);
   const std::string particles = s.species.at(0).basis.particles ? "particles/mL" : "ng/mL";
   const std::string field_name = std::string(species) + " free [" + particles + "]";
   run::RunOptions options;
-  options.out_dir = (fs::temp_directory_path() / (std::string("skinrd_test_vtk_") + file)).string();
+  options.out_dir = (fs::temp_directory_path() / (std::string("skinrd_test_vtk_") +
+                                                   std::to_string(downsample) + "_" + file))
+                        .string();
   options.force = true;
   std::ostringstream progress;
   const run::RunReport report = run::run_scenario(s, options, progress);
@@ -72,6 +79,7 @@ TEST_P(VtkOutput, ReadBackWithVtk) {
     vtkDataArray* c = grid->GetCellData()->GetArray(field_name.c_str());
     int dims[3];
     grid->GetDimensions(dims);
+    if (cells) *cells = {dims[0] - 1, dims[1] - 1, dims[2] - 1};
     double integral = 0;
     for (int k = 0; k < dims[2] - 1; ++k)
       for (int j = 0; j < dims[1] - 1; ++j)
@@ -87,6 +95,45 @@ TEST_P(VtkOutput, ReadBackWithVtk) {
     for (const auto& r : records) EXPECT_LE(r.ledger.balance_residual(), 1e-12);
   }
   EXPECT_EQ(n, records.size());
+}
+
+TEST_P(VtkOutput, ReadBackWithVtk) {
+  const auto [file, species] = GetParam();
+  check_snapshots(file, species, 1);
+}
+
+// Downsampled fields (block means) keep every snapshot's amount: the same integral check on
+// grids 3× and 4× coarser laterally, with blocks cut at the tissue layers' boundaries.
+TEST(VtkOutputDownsampled, BlockMeansKeepTheAmount) {
+  std::array<int, 3> full{}, coarse{}, needles{};
+  check_snapshots("bleb_and_infusion.toml", "exosome", 1, &full);
+  check_snapshots("bleb_and_infusion.toml", "exosome", 3, &coarse);
+  EXPECT_EQ(coarse[0] * 3, full[0]);
+  EXPECT_EQ(coarse[1] * 3, full[1]);
+  EXPECT_LT(coarse[2], full[2]);
+  EXPECT_GE(coarse[2] * 3, full[2]);
+  check_snapshots("needles_release.toml", "VEGF", 4, &needles);
+  EXPECT_EQ(needles[0], 4);
+}
+
+TEST(VtkOutputDownsampled, AFactorThatDoesNotDivideTheCellsIsRefused) {
+  const std::string source = SKINRD_SOURCE_DIR;
+  const auto library = scenario::load_library(source + "/scenarios/library");
+  const auto s = scenario::load_scenario(source + "/tests/scenarios/bleb_and_infusion.toml",
+                                         {"output.vtk=true", "tissue.dx=\"25 um\"", "output.downsample=5"},
+                                         library);
+  run::RunOptions options;
+  options.out_dir = (fs::temp_directory_path() / "skinrd_test_vtk_bad_downsample").string();
+  options.force = true;
+  std::ostringstream progress;
+  try {
+    run::run_scenario(s, options, progress);
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("output.downsample: 5 does not divide the lateral cells (12 x 12)"),
+              std::string::npos)
+        << error.what();
+  }
 }
 
 }  // namespace

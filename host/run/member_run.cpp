@@ -155,8 +155,12 @@ void MemberRun<Real>::open_outputs() {
     throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
   fs::create_directories(dir);
   write_atomically(dir / "scenario.toml", scenario_.resolved_toml);
-  if (output_.write_vtk && output::vtk_compiled())
-    vtk_ = std::make_unique<output::VtkSeries>(dir.string(), "fields", tissue_.grid());
+  if (output_.write_vtk && output::vtk_compiled()) {
+    if (scenario_.vtk_downsample > 1)
+      downsampler_ = std::make_unique<output::Downsampler>(tissue_.grid(), scenario_.vtk_downsample);
+    vtk_ = std::make_unique<output::VtkSeries>(
+        dir.string(), "fields", downsampler_ ? downsampler_->coarse() : tissue_.grid());
+  }
   metrics_.open(dir / "metrics.csv");
   if (!metrics_) throw IoError((dir / "metrics.csv").string(), "cannot open for writing");
   const Grid& grid = tissue_.grid();
@@ -432,7 +436,12 @@ void MemberRun<Real>::record(double t_s) {
   profiles_.flush();
   if (!profiles_) throw IoError(output_.out_dir + "/profiles.csv", "write failed");
   if (vtk_)
-    vtk_writer_.submit([vtk = vtk_.get(), t_s, arrays = std::move(arrays)] { vtk->write(t_s, arrays); });
+    vtk_writer_.submit([vtk = vtk_.get(), coarse = downsampler_.get(), t_s,
+                        arrays = std::move(arrays)]() mutable {
+      if (coarse)  // block means, on the writer's thread while the run goes on
+        for (output::CellArray& array : arrays) array.values = coarse->mean(array.values);
+      vtk->write(t_s, arrays);
+    });
 }
 
 template <class Real>

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "host/output/background_writer.hpp"
+#include "host/output/downsample.hpp"
 #include "host/output/vtk_writer.hpp"
 #include "host/run/metrics.hpp"
 #include "host/run/problem_builder.hpp"
@@ -110,6 +111,7 @@ class MemberRun {
   std::ofstream metrics_;
   std::ofstream profiles_;  // lateral-mean depth profiles at the output times
   std::unique_ptr<output::VtkSeries> vtk_;
+  std::unique_ptr<output::Downsampler> downsampler_;  // [output] downsample > 1
 };
 
 }  // namespace skinrd::run

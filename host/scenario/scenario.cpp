@@ -412,6 +412,11 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     root.fail("topical", "no delivery: add a [[topical]], [[intradermal]] or [[microneedle]] event");
   if (auto output = root.table("output")) {
     scenario.write_vtk = output->boolean("vtk", true);
+    const double downsample = output->number("downsample", 1.0);
+    if (!(downsample >= 1) || downsample != static_cast<int>(downsample))
+      output->fail("downsample", "must be a whole number >= 1 (VTK fields as means of N x N x N "
+                                 "cell blocks), got " + std::to_string(downsample));
+    scenario.vtk_downsample = static_cast<int>(downsample);
     output->finish();
   }
   check_events(scenario, root);

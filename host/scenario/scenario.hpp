@@ -81,6 +81,7 @@ struct Scenario {
   std::vector<IntradermalBolus> boluses;
   std::vector<MicroneedlePatch> patches;
   bool write_vtk = true;
+  int vtk_downsample = 1;     // [output] downsample: VTK fields as means of N×N×N blocks
   std::string resolved_toml;  // the file after --set overrides, as TOML
 
   double vehicle_thickness_um() const;  // 0 without topical doses
