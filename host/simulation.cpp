@@ -66,6 +66,20 @@ void validate_problem(const Problem& problem) {
   }
 }
 
+double explicit_dt_limit_s(const Problem& problem) {
+  const Grid& grid = problem.grid;
+  const kernels::GridView<double> host_grid{grid.nx, grid.ny, grid.nz, grid.dx_um,
+                                            grid.dz_um.data(), grid.material.data()};
+  const kernels::BoundaryView<double> boundaries{problem.boundaries.periodic_lateral,
+                                                 problem.boundaries.top, problem.boundaries.bottom};
+  double max_rate_per_s = 0;
+  for (int s = 0; s < problem.materials.species_count(); ++s)
+    max_rate_per_s = std::max(max_rate_per_s,
+                              kernels::cpu::max_explicit_rate_per_s(
+                                  host_grid, boundaries, problem.materials.species_coeffs<double>(s).data()));
+  return max_rate_per_s > 0 ? 1.0 / max_rate_per_s : std::numeric_limits<double>::infinity();
+}
+
 template <class Real>
 struct Simulation<Real>::State {
   std::vector<DeviceBuffer<Real>> field, bound, internalised;
@@ -172,7 +186,10 @@ MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, Backe
   for (std::size_t n : l.channels) f.channels += n * sizeof(kernels::Channel<Real>);
   f.tallies = l.tallies * sizeof(double);
   // save(): a copy of every stored field and of the tallies, for the start and the full step.
-  f.controller = options.step_controller ? 2 * (f.stored() + f.tallies) : 0;
+  // The start of a step (every stored field and the tallies) and the full step's free fields.
+  std::size_t free_fields = 0;
+  for (const SpeciesFootprint& s : f.species) free_fields += s.free;
+  f.controller = options.step_controller ? f.stored() + f.tallies + free_fields : 0;
   f.materials = (l.material + l.material_transposed) * sizeof(std::uint8_t) + l.dz * real +
                 l.reacting.size() * l.coeffs * sizeof(kernels::MaterialCoeffs<Real>);
   return f;
@@ -590,7 +607,7 @@ void Simulation<Real>::advance_to(double t_end_s, double dt_s) {
 }
 
 template <class Real>
-void Simulation<Real>::save(State& state) const {
+void Simulation<Real>::save(State& state, bool free_only) const {
   auto copy_all = [&](std::vector<DeviceBuffer<Real>>& to, const std::vector<DeviceBuffer<Real>>& from) {
     if (to.size() != from.size()) {
       to.clear();
@@ -599,6 +616,7 @@ void Simulation<Real>::save(State& state) const {
     for (std::size_t s = 0; s < from.size(); ++s) to[s].copy_from(from[s]);
   };
   copy_all(state.field, field_);
+  if (free_only) return;
   copy_all(state.bound, bound_);
   copy_all(state.internalised, internalised_);
   if (state.tallies.size() != tallies_.size()) state.tallies = DeviceBuffer<double>(backend_, tallies_.size());
@@ -644,7 +662,7 @@ AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const Adaptive
     const double h = last ? remaining : dt;
     save(start);
     step(h);
-    save(full);
+    save(full, true);  // only compared: the free fields
     restore(start);
     step(0.5 * h);
     step(0.5 * h);

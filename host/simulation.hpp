@@ -33,6 +33,10 @@ struct Problem {
 // (line_sweep's material_transposed, kernels/launchers.hpp).
 std::vector<std::uint8_t> transposed_materials(const Grid& grid);
 
+// The explicit scheme's stability limit for `problem` in double precision, computed on the host
+// without allocating a Simulation (`skinrd check` of domains too large to hold twice).
+double explicit_dt_limit_s(const Problem& problem);
+
 // Throws ConfigError for a material id outside the table, a bad coefficient, or a
 // missing or negative top concentration.
 void validate_problem(const Problem& problem);
@@ -80,7 +84,7 @@ struct MemoryFootprint {
   std::size_t sweep_scratch = 0;    // implicit schemes: the line sweeps' scratch
   std::size_t combined_source = 0;  // sum of one species' several sources
   std::size_t channels = 0;         // CUDA: the device copies of the batches' channel descriptors
-  std::size_t controller = 0;       // the step controller's two saved copies of the state
+  std::size_t controller = 0;       // the step controller's saved start and full-step free fields
   std::size_t materials = 0;        // material ids (+ CUDA's transposed copy), coefficients, dz
   std::size_t tallies = 0;          // the ledger's per-species tallies (double)
 
@@ -94,7 +98,7 @@ struct MemoryFootprint {
 // What a Simulation allocates after its constructor, known to the caller in advance.
 struct FootprintOptions {
   std::vector<int> sources_per_species;  // add_source/set_source arrays kept; empty: none
-  bool step_controller = false;          // advance_adaptive's two saved states
+  bool step_controller = false;          // advance_adaptive's saved states
 };
 
 // How a Simulation launches its kernels.
@@ -229,7 +233,7 @@ class Simulation {
                   kernels::ChannelField field);
 
   struct State;  // a copy of everything a step changes, for the step controller
-  void save(State& state) const;
+  void save(State& state, bool free_only = false) const;  // free_only: the free fields alone
   void restore(const State& state);
 
   Problem problem_;

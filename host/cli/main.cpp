@@ -203,6 +203,10 @@ int main(int argc, char** argv) {
   check_cmd->add_option("scenario", check_options.path,
                         "scenario file (TOML); with --ensemble, if the ensemble file names none");
   check_cmd->add_option("--ensemble", check_options.ensemble, "check an ensemble file's members");
+  check_cmd->add_option("--backend", check_options.backend,
+                        "size the run for auto, cpu or cuda (cuda works without a device)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->capture_default_str();
   check_cmd->add_option("--set", check_options.overrides, "override a value: key.path=value");
   check_cmd->add_option("--library", check_options.library, "species and site library directory");
 
@@ -256,12 +260,12 @@ int main(int argc, char** argv) {
     if (*check_cmd) {
       if (!check_options.ensemble.empty()) {
         const auto spec = scenario::load_ensemble(check_options.ensemble, check_options.path);
-        run::check_ensemble(spec, load_members(spec, check_options), std::cout);
+        run::check_ensemble(spec, load_members(spec, check_options), std::cout, check_options.backend);
         return 0;
       }
       if (check_options.path.empty())
         throw ConfigError("check", "give a scenario file (or --ensemble FILE)");
-      run::check_scenario(load(check_options), std::cout);
+      run::check_scenario(load(check_options), std::cout, check_options.backend);
       return 0;
     }
     if (*run_cmd) {

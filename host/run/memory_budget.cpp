@@ -114,7 +114,7 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
       << (f.sources() ? "per-voxel source arrays (and their sum where a species has several)"
                       : "none");
   out << "\n  step controller " << per_voxel(f, f.controller) << "  "
-      << (f.controller ? "two saved copies of the stored fields" : "none (fixed dt)");
+      << (f.controller ? "the step's start (every stored field) and the full step's free fields" : "none (fixed dt)");
   out << "\n  materials       " << per_voxel(f, f.materials + f.tallies + f.channels)
       << "  material ids" << (backend == BackendKind::cuda ? " (and a transposed copy)" : "")
       << ", coefficients, dz, ledger tallies"

@@ -176,6 +176,21 @@ std::vector<std::vector<std::vector<OutputRecord>>> run_plans(std::vector<Member
   return execute(driver);
 }
 
+// The backend `check` sizes the run for, and its free memory (0: unknown).
+std::pair<BackendKind, std::size_t> check_target(const std::string& backend, std::ostream& out) {
+  if (backend == "cuda") {
+    try {
+      return {BackendKind::cuda, available_memory_bytes(BackendKind::cuda)};
+    } catch (const Error& error) {
+      out << "note: no CUDA device here (" << error.what()
+          << "): the footprint is CUDA's, the free memory unknown\n";
+      return {BackendKind::cuda, 0};
+    }
+  }
+  const BackendKind kind = select_backend(backend).kind;
+  return {kind, available_memory_bytes(kind)};
+}
+
 std::string csv_quoted(const std::string& text) {
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -291,7 +306,8 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
 }
 
 void check_ensemble(const scenario::EnsembleSpec& spec,
-                    const std::vector<scenario::Scenario>& members, std::ostream& out) {
+                    const std::vector<scenario::Scenario>& members, std::ostream& out,
+                    const std::string& backend_name) {
   std::vector<std::string> names;
   for (const auto& member : spec.members) names.push_back(member.name);
   check_members_compatible(members, names);
@@ -306,8 +322,7 @@ void check_ensemble(const scenario::EnsembleSpec& spec,
   }
   if (spec.members.size() > kListed) out << "  ... and " << spec.members.size() - kListed << " more\n";
   const Problem problem = build_ensemble_problem(members, names);
-  const BackendKind backend = select_backend("auto").kind;  // what `skinrd run` would pick
-  const std::size_t available = available_memory_bytes(backend);
+  const auto [backend, available] = check_target(backend_name, out);
   const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
   const MemoryFootprint f = ensemble_footprint(members, problem, backend, simulation);
   out << "channels " << problem.materials.species_count() << " (members x species), "
@@ -321,12 +336,14 @@ void check_ensemble(const scenario::EnsembleSpec& spec,
     out << ", " << available / (1024.0 * 1024.0 * 1024.0) << " GiB available"
         << (f.total() > available ? " -- does NOT fit" : "");
   out << "\nper member, as run alone:\n";
-  check_scenario(members.front(), out);
+  check_scenario(members.front(), out, backend_name);
 }
 
-void check_scenario(const scenario::Scenario& scenario, std::ostream& out) {
+void check_scenario(const scenario::Scenario& scenario, std::ostream& out,
+                    const std::string& backend_name) {
   const Problem problem = build_problem(scenario);
-  Simulation<float> probe(problem, BackendKind::cpu, Scheme::explicit_euler);
+  validate_problem(problem);
+  const double dt_limit_s = explicit_dt_limit_s(problem);
   const Grid& grid = problem.grid;
   const std::size_t voxels = grid.voxel_count();
   const int species = static_cast<int>(scenario.species.size());
@@ -337,16 +354,15 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out) {
     out << "  " << std::setw(18) << std::left << layer.name << std::right << " z " << std::setw(7)
         << layer.z_top_um << " - " << std::setw(7) << layer.z_bottom_um << " um, "
         << layer.k_end - layer.k_begin << " cells\n";
-  const BackendKind backend = select_backend("auto").kind;  // what `skinrd run` would pick
-  const std::size_t available = available_memory_bytes(backend);
+  const auto [backend, available] = check_target(backend_name, out);
   out << "species " << species << "\n";
   print_footprint(scenario_footprint(scenario, problem, backend), backend, scenario.run.scheme,
                   scenario.run.double_precision, available, out);
-  out << "explicit stability limit " << probe.explicit_dt_limit_s() << " s\n";
+  out << "explicit stability limit " << dt_limit_s << " s\n";
   const double duration = scenario.run.duration_s;
   double steps;
   if (scenario.run.scheme == Scheme::explicit_euler) {
-    steps = (scenario.run.dt_s > 0 ? 1 : 3) * duration / (0.9 * probe.explicit_dt_limit_s());
+    steps = (scenario.run.dt_s > 0 ? 1 : 3) * duration / (0.9 * dt_limit_s);
     out << "scheme explicit: about " << steps << " step solves"
         << (scenario.run.dt_s > 0 ? "" : " (3 per step with the controller)") << "\n";
   } else if (scenario.run.dt_s > 0) {

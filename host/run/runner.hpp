@@ -45,9 +45,13 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
 // The ensemble's members and what they change, that they can share a grid and a time loop,
 // and the memory of the run (all channels, batched as `run --ensemble` would).
 void check_ensemble(const scenario::EnsembleSpec& spec,
-                    const std::vector<scenario::Scenario>& members, std::ostream& out);
+                    const std::vector<scenario::Scenario>& members, std::ostream& out,
+                    const std::string& backend = "auto");
 
-// Grid size, memory, time steps and an estimate of the run time, without running.
-void check_scenario(const scenario::Scenario& scenario, std::ostream& out);
+// Grid size, memory, time steps and an estimate of the run time, without running. The memory
+// is `backend`'s ("auto": what `skinrd run` would pick); "cuda" without a device still gives
+// CUDA's footprint, with the free memory unknown, so a GPU run can be planned anywhere.
+void check_scenario(const scenario::Scenario& scenario, std::ostream& out,
+                    const std::string& backend = "auto");
 
 }  // namespace skinrd::run
