@@ -680,7 +680,8 @@ AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const Adaptive
       if (last) time_s_ = t_end_s;
       const double proposed = h * std::clamp(0.9 * factor, 0.2, 5.0);
       // A step shortened to land on t_end says little about the step size beyond it.
-      dt = last && h < dt ? std::min(dt, std::max(proposed, h)) : proposed;
+      // (no 5× cap on growth from it; a smaller proposal is kept).
+      dt = last && h < dt ? std::min(dt, h * std::max(0.9 * factor, 0.2)) : proposed;
     } else {
       ++report.rejected;
       restore(start);

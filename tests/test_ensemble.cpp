@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/error.hpp"
+#include "host/run/ensemble.hpp"
 #include "host/run/runner.hpp"
 #include "host/scenario/ensemble.hpp"
 
@@ -241,16 +242,17 @@ set = { "run.dt" = "1 min" }
 [[member]]
 name = "b"
 [sweep]
-"x.y" = [1, 2]
-"z" = ["p", "q", "r"]
+"z" = [1, 2]
+"x.y" = ["p", "q", "r"]
 )");
   ASSERT_EQ(spec.members.size(), 12u);
   EXPECT_EQ(spec.members[0].name, "a-0");
   EXPECT_EQ(spec.members[5].name, "a-5");
   EXPECT_EQ(spec.members[6].name, "b-0");
-  EXPECT_EQ(spec.members[0].overrides, (std::vector<std::string>{"run.dt='1 min'", "x.y=1", "z='p'"}));
-  EXPECT_EQ(spec.members[4].overrides, (std::vector<std::string>{"run.dt='1 min'", "x.y=2", "z='q'"}));
-  EXPECT_EQ(spec.members[11].overrides, (std::vector<std::string>{"x.y=2", "z='r'"}));
+  // In the file's order, not sorted by name: z first (slowest), then x.y.
+  EXPECT_EQ(spec.members[0].overrides, (std::vector<std::string>{"run.dt='1 min'", "z=1", "x.y='p'"}));
+  EXPECT_EQ(spec.members[4].overrides, (std::vector<std::string>{"run.dt='1 min'", "z=2", "x.y='q'"}));
+  EXPECT_EQ(spec.members[11].overrides, (std::vector<std::string>{"z=2", "x.y='r'"}));
 }
 
 void expect_config_error(const std::function<void()>& action, const std::vector<std::string>& parts) {
@@ -313,6 +315,14 @@ TEST(Ensemble, MembersThatCannotShareAGridOrTimeLoopAreRefused) {
   refused("/scenarios/compare_routes/microneedle.toml",
           "\"microneedle.0.wear\" = \"10 min\", \"microneedle.1.wear\" = \"10 min\"",
           {"member \"other\"", "microneedle[0]"});
+  // Closure only sets a member's own coefficients: members may differ in it.
+  const auto closure = spec_of("closure.toml", "scenario = \"" + kSource +
+                                                   "/scenarios/compare_routes/microneedle.toml\"\n" +
+                                                   "[[member]]\nname = \"a\"\n[[member]]\nname = \"b\"\n"
+                                                   "set = { \"microneedle.0.closure_time\" = \"2 h\", \"microneedle.1.closure_time\" = \"2 h\" }\n");
+  const auto closure_members = scenario::load_members(closure, small(), library());
+  ASSERT_NE(closure_members[0].patches[0].closure_s, closure_members[1].patches[0].closure_s);
+  EXPECT_NO_THROW(run::check_members_compatible(closure_members, {"a", "b"}));
   refused("/scenarios/compare_routes/intradermal.toml", "\"species.use\" = [\"exosome\", \"VEGF\"]",
           {"member \"other\"", "[species] use"});
 }

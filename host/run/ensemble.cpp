@@ -60,8 +60,10 @@ void check_members_compatible(const std::vector<scenario::Scenario>& members,
     if (s.patches.size() != first.patches.size()) refuse(names, m, "the number of [[microneedle]] entries");
     for (std::size_t p = 0; p < s.patches.size(); ++p) {
       const auto &a = s.patches[p], &b = first.patches[p];
-      if (a.kind != b.kind || a.at_s != b.at_s || a.wear_s != b.wear_s || !scenario::same_needles(a, b))
-        refuse(names, m, "microneedle[" + std::to_string(p) + "] (kind, needles, at or wear)");
+      scenario::MicroneedlePatch same_closure = a;  // closure only sets the member's coefficients
+      same_closure.closure_s = b.closure_s;
+      if (!scenario::same_needles(same_closure, b))
+        refuse(names, m, "microneedle[" + std::to_string(p) + "] (kind, needle geometry, at or wear)");
     }
     if (constant_films) {
       bool same = s.topical.size() == first.topical.size();

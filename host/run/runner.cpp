@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 
 #include "host/error.hpp"
 #include "host/output/atomic_file.hpp"
+#include "host/output/downsample.hpp"
 #include "host/run/ensemble.hpp"
 #include "host/run/member_run.hpp"
 #include "host/run/memory_budget.hpp"
@@ -109,9 +111,12 @@ void Driver<Real>::advance(double t_end_s) {
   // Steps of the fixed dt (or the controller's) in chunks, so progress is reported.
   Simulation<Real>& sim = tissue_.sim();
   while (sim.time_s() < t_end_s - 1e-9 * std::max(1.0, t_end_s)) {
-    // Chunks of 0.5 % of the run, never shorter than the fixed step (they would cut it).
-    const double chunk_end =
-        std::min(t_end_s, sim.time_s() + std::max(run_.duration_s / 200, run_.dt_s));
+    // Chunks of about 0.5 % of the run; with a fixed step a whole number of steps, so the
+    // chunks do not cut them.
+    const double chunk_s = run_.dt_s > 0
+                               ? run_.dt_s * std::max(1.0, std::floor(run_.duration_s / 200 / run_.dt_s))
+                               : run_.duration_s / 200;
+    const double chunk_end = std::min(t_end_s, sim.time_s() + chunk_s);
     if (run_.dt_s > 0) sim.advance_to(chunk_end, run_.dt_s);
     else sim.advance_adaptive(chunk_end, run_.adaptive);
     report_progress(false);
@@ -251,6 +256,9 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
     plan.output.provenance = {{"ensemble", spec.path}, {"member", names[m]}};
     plans.push_back(std::move(plan));
   }
+  if (spec.write_vtk)  // a factor that does not divide the cells, refused before any output
+    for (const auto& member : members)
+      if (member.vtk_downsample > 1) output::Downsampler(problem.grid, member.vtk_downsample);
   fs::create_directories(dir);
   EnsembleReport report;
   report.names = names;
@@ -354,6 +362,12 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out,
     out << "  " << std::setw(18) << std::left << layer.name << std::right << " z " << std::setw(7)
         << layer.z_top_um << " - " << std::setw(7) << layer.z_bottom_um << " um, "
         << layer.k_end - layer.k_begin << " cells\n";
+  if (scenario.write_vtk && scenario.vtk_downsample > 1) {
+    const output::Downsampler downsampler(grid, scenario.vtk_downsample);
+    const Grid& coarse = downsampler.coarse();
+    out << "VTK fields downsampled " << scenario.vtk_downsample << "x: " << coarse.nx << " x "
+        << coarse.ny << " x " << coarse.nz << " cells\n";
+  }
   const auto [backend, available] = check_target(backend_name, out);
   out << "species " << species << "\n";
   print_footprint(scenario_footprint(scenario, problem, backend), backend, scenario.run.scheme,
@@ -376,7 +390,7 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out,
     out << "scheme " << to_string(scenario.run.scheme) << " with the accuracy controller (tolerance "
         << scenario.run.adaptive.relative_tolerance << ", dt_max " << scenario.run.adaptive.dt_max_s
         << " s): at least " << steps << " step solves; the shipped scenarios took 2 to 55 times "
-        << "that many (events restart the step size)\n";
+        << "that many (events and doses may shorten the steps)\n";
   }
   // Measured on the CPU backend of a 2-core machine: about 1.2e7 voxel-updates/s for an ADI
   // step, 4e7 for an explicit one (bench/RESULTS.md).

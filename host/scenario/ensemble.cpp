@@ -81,8 +81,16 @@ EnsembleSpec load_ensemble(const std::string& path, const std::string& scenario_
   std::vector<std::pair<std::string, std::vector<std::string>>> axes;
   if (const toml::table* sweep = root.raw_table("sweep")) {
     TomlSection section(*sweep, "sweep");
-    for (auto&& [k, v] : *sweep) {
-      const std::string key(k.str());
+    // In the file's order (a parsed table iterates its keys sorted by name).
+    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+    for (auto&& [k, v] : *sweep) entries.emplace_back(&k, &v);
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      const auto &pa = a.first->source().begin, &pb = b.first->source().begin;
+      return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+    });
+    for (const auto& [k, node] : entries) {
+      const toml::node& v = *node;
+      const std::string key(k->str());
       section.accept(key);
       const toml::array* values = v.as_array();
       if (!values || values->empty() || values->is_array_of_tables())

@@ -413,7 +413,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   if (auto output = root.table("output")) {
     scenario.write_vtk = output->boolean("vtk", true);
     const double downsample = output->number("downsample", 1.0);
-    if (!(downsample >= 1) || downsample != static_cast<int>(downsample))
+    if (!(downsample >= 1 && downsample <= 1e6) || downsample != std::floor(downsample))
       output->fail("downsample", "must be a whole number >= 1 (VTK fields as means of N x N x N "
                                  "cell blocks), got " + std::to_string(downsample));
     scenario.vtk_downsample = static_cast<int>(downsample);

@@ -203,14 +203,16 @@ toml::table parse_toml_file(const std::string& path, const std::vector<std::stri
         const auto index_end = key_path.find('.', start);
         const std::string index = key_path.substr(start, index_end - start);
         const std::string array_path = key_path.substr(0, dot);
-        if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos ||
-            index_end == std::string::npos)
+        if (index.empty() || index.size() > 9 ||
+            index.find_first_not_of("0123456789") != std::string::npos || index_end == std::string::npos)
           throw ConfigError("--set", "\"" + array_path + "\" is a list: name an entry and a key, as in \"" +
                                          array_path + ".0.<key>\"");
         const std::size_t n = std::stoul(index);
-        if (n >= entries->size() || !entries->get(n)->is_table())
+        if (n >= entries->size())
           throw ConfigError("--set", "\"" + array_path + "\" has " + std::to_string(entries->size()) +
                                          " entries (numbered from 0), not an entry " + index);
+        if (!entries->get(n)->is_table())
+          throw ConfigError("--set", "entry " + index + " of \"" + array_path + "\" is not a table");
         next = entries->get(n);
         start = index_end + 1;
       }
