@@ -165,6 +165,45 @@ set = { "intradermal.0.at" = "30 min", "intradermal.1.at" = "45 min" }
   EXPECT_GT(later[0][1].ledger.inputs(), 0.0);  // VEGF at 30 min
 }
 
+TEST(Ensemble, ConstantFilmMembersUnderTheStepControllerAgreeWithTheirRunsAlone) {
+  // A constant-concentration film (a fixed top shared by the members, each with its own top
+  // concentration) and the accuracy controller taking one step for all members: each member
+  // agrees with its run alone within the time-stepping error, measured as the run alone at
+  // tolerance 1e-3 against 1e-4.
+  const std::string ensemble = "scenario = \"" + kSource + "/tests/scenarios/film_through_leaky_sc.toml\"\n" + R"(
+[[member]]
+name = "base"
+[[member]]
+name = "richer"
+set = { "topical.0.concentration" = "300 ng/mL" }
+[[member]]
+name = "leakier"
+set = { "species.VEGF.stratum_corneum.diffusion" = "2 um^2/s" }
+)";
+  const std::vector<std::string> adaptive = {"topical.0.constant=true", "run.dt=\"0 s\""};
+  std::vector<std::string> finer = adaptive;
+  finer.push_back("run.tolerance=1e-4");
+  const Ran ran = run_ensemble_file("constant_film", ensemble, adaptive);
+  const Ran fine = run_ensemble_file("constant_film_fine", ensemble, finer);
+  for (std::size_t m = 0; m < ran.members.size(); ++m) {
+    const auto alone = run_alone(ran.members[m], "alone_film_" + ran.report.names[m]);
+    const auto alone_fine = run_alone(fine.members[m], "alone_film_fine_" + ran.report.names[m]);
+    const double step_error = max_difference(alone, alone_fine);
+    const double difference = max_difference(ran.report.records[m], alone);
+    std::cout << ran.report.names[m] << ": ensemble vs alone " << difference
+              << " of the input; alone at tolerance 1e-3 vs 1e-4 " << step_error << "\n";
+    EXPECT_LT(difference, 2 * step_error + 1e-9) << ran.report.names[m];
+    const auto& last = ran.report.records[m][0].back();
+    EXPECT_GT(last.ledger.entered_top, 0.0);  // through the fixed top
+    for (const auto& r : ran.report.records[m][0]) EXPECT_LT(r.ledger_residual, 1e-9);
+  }
+  // Three times the film concentration puts three times as much in (a linear problem while
+  // VEGF's binding sites are far from full).
+  const double base = ran.report.records[0][0].back().ledger.entered_top;
+  EXPECT_NEAR(ran.report.records[1][0].back().ledger.entered_top / base, 3.0, 0.05);
+  EXPECT_GT(ran.report.records[2][0].back().ledger.entered_top, base);
+}
+
 TEST(Ensemble, PatchMembersShareTheNeedlesAndReleaseTheirOwnPayload) {
   const Ran ran = run_ensemble_file(
       "patch", "scenario = \"" + kSource + "/scenarios/compare_routes/microneedle.toml\"\n" + R"(
