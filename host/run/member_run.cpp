@@ -94,7 +94,8 @@ SharedTissue<Real>::SharedTissue(Problem problem, BackendKind backend, Scheme sc
     : sim_(std::move(problem), backend, scheme, options),
       materials_(sim_.problem().materials),
       boundaries_(sim_.problem().boundaries),
-      voxel_materials_(sim_.problem().grid.material) {}
+      voxel_materials_(sim_.problem().grid.material),
+      original_(sim_.problem().grid.material) {}
 
 template <class Real>
 void SharedTissue<Real>::set_voxel_materials(std::vector<std::uint8_t> material) {
@@ -136,8 +137,7 @@ MemberRun<Real>::MemberRun(const scenario::Scenario& scenario, MemberOutput outp
                            output::BackgroundWriter& vtk_writer)
     : scenario_(scenario), output_(std::move(output)), tissue_(tissue),
       first_channel_(first_channel), vtk_writer_(vtk_writer), events_(schedule(scenario)),
-      base_materials_(build_materials(scenario)),
-      base_voxel_materials_(tissue.grid().material) {}
+      base_materials_(build_materials(scenario)) {}
 
 template <class Real>
 void MemberRun<Real>::refresh_materials() {
@@ -241,7 +241,7 @@ void MemberRun<Real>::apply(const Event& event) {
     const auto& patch = scenario_.patches[event.index];
     const NeedleVoxels needles = needle_voxels(grid, scenario_, patch);
     std::vector<std::uint8_t> material = tissue_.voxel_materials();
-    const auto& original = base_voxel_materials_;
+    const auto& original = tissue_.original_voxel_materials();
     const bool inserting = event.kind == EventKind::insert_needles;
     const bool hollow = patch.kind == scenario::MicroneedlePatch::Kind::hollow;
     std::vector<char> tip(grid.voxel_count(), 0);

@@ -48,6 +48,8 @@ class SharedTissue {
 
   // Pending values: what members applying events at this stop see.
   const std::vector<std::uint8_t>& voxel_materials() const { return voxel_materials_; }
+  // The tissue's material ids before any needle: what a withdrawn needle's track was.
+  const std::vector<std::uint8_t>& original_voxel_materials() const { return original_; }
   void set_voxel_materials(std::vector<std::uint8_t> material);
   // The member's coefficients (a table of its own species) into its channels' columns.
   void set_member_materials(int first_channel, const MaterialTable& member_table);
@@ -60,6 +62,7 @@ class SharedTissue {
   MaterialTable materials_;
   Boundaries boundaries_;
   std::vector<std::uint8_t> voxel_materials_;
+  const std::vector<std::uint8_t> original_;
   bool materials_changed_ = false, boundaries_changed_ = false, voxels_changed_ = false;
 };
 
@@ -106,7 +109,6 @@ class MemberRun {
   Film film_;
   double channel_elapsed_s_ = 1e300, channel_closure_s_ = 1;  // closed until needles leave
   int channel_patch_ = -1;  // the patch whose channels are open now
-  std::vector<std::uint8_t> base_voxel_materials_;
   std::vector<std::vector<OutputRecord>> records_;  // per species
   std::ofstream metrics_;
   std::ofstream profiles_;  // lateral-mean depth profiles at the output times

@@ -313,6 +313,12 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   return report;
 }
 
+namespace {
+// check_scenario for a backend already chosen (its free memory: 0 when unknown).
+void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, BackendKind backend,
+                       std::size_t available);
+}  // namespace
+
 void check_ensemble(const scenario::EnsembleSpec& spec,
                     const std::vector<scenario::Scenario>& members, std::ostream& out,
                     const std::string& backend_name) {
@@ -344,11 +350,18 @@ void check_ensemble(const scenario::EnsembleSpec& spec,
     out << ", " << available / (1024.0 * 1024.0 * 1024.0) << " GiB available"
         << (f.total() > available ? " -- does NOT fit" : "");
   out << "\nper member, as run alone:\n";
-  check_scenario(members.front(), out, backend_name);
+  check_scenario_on(members.front(), out, backend, available);
 }
 
 void check_scenario(const scenario::Scenario& scenario, std::ostream& out,
                     const std::string& backend_name) {
+  const auto [backend, available] = check_target(backend_name, out);
+  check_scenario_on(scenario, out, backend, available);
+}
+
+namespace {
+void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, BackendKind backend,
+                       std::size_t available) {
   const Problem problem = build_problem(scenario);
   validate_problem(problem);
   const double dt_limit_s = explicit_dt_limit_s(problem);
@@ -368,7 +381,6 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out,
     out << "VTK fields downsampled " << scenario.vtk_downsample << "x: " << coarse.nx << " x "
         << coarse.ny << " x " << coarse.nz << " cells\n";
   }
-  const auto [backend, available] = check_target(backend_name, out);
   out << "species " << species << "\n";
   print_footprint(scenario_footprint(scenario, problem, backend), backend, scenario.run.scheme,
                   scenario.run.double_precision, available, out);
@@ -405,5 +417,7 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out,
     out << " to " << format_duration(55 * estimate_s) << " (with the controller)";
   out << "\n";
 }
+
+}  // namespace
 
 }  // namespace skinrd::run
