@@ -201,6 +201,7 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
     : problem_(std::move(problem)), backend_(backend), scheme_(scheme) {
   validate_problem(problem_);
   batch_size_ = resolved_batch_size(species_count(), options);
+  fuse_reactions_ = options.fuse_reactions;
   if (backend_ == BackendKind::cpu) kernels::cpu::flush_subnormals_to_zero();
   const Grid& grid = problem_.grid;
   const int species = species_count();
@@ -442,7 +443,7 @@ bool same_channel(const kernels::Channel<Real>& a, const kernels::Channel<Real>&
          a.species.top_concentration == b.species.top_concentration &&
          a.source_scale == b.source_scale && a.next == b.next && a.work == b.work &&
          a.free == b.free && a.bound == b.bound && a.internalised == b.internalised &&
-         a.tallies == b.tallies;
+         a.tallies == b.tallies && a.react_after_s == b.react_after_s;
 }
 }  // namespace
 
@@ -466,7 +467,8 @@ kernels::ChannelBatch<Real> Simulation<Real>::stage_channels(
 
 template <class Real>
 kernels::ChannelBatch<Real> Simulation<Real>::diffusion_channels(int batch, double t0_s,
-                                                                 double h_s, double theta) {
+                                                                 double h_s, double theta,
+                                                                 double react_after_s) {
   std::vector<kernels::Channel<Real>> channels;
   for (int s = batch_first(batch); s < batch_end(batch); ++s) {
     const int place = s - batch_first(batch);
@@ -475,6 +477,11 @@ kernels::ChannelBatch<Real> Simulation<Real>::diffusion_channels(int batch, doub
     c.next = spare_[place].data();
     c.work = work_.empty() ? nullptr : work_[place].data();
     c.tallies = tallies_.data() + s * kernels::tally_count;
+    if (react_after_s > 0 && has_bound_field(s)) {
+      c.bound = bound_[s].data();
+      c.internalised = internalised_[s].data();
+      c.react_after_s = static_cast<Real>(react_after_s);
+    }
     channels.push_back(c);
   }
   return stage_channels(batch, Stage::diffuse, channels);
@@ -502,10 +509,10 @@ void Simulation<Real>::react(double t_s) {
 }
 
 template <class Real>
-void Simulation<Real>::diffuse_explicit(double dt_s) {
+void Simulation<Real>::diffuse_explicit(double dt_s, double react_after_s) {
   const auto grid = grid_view();
   for (int b = 0; b < batch_count(); ++b) {
-    const auto batch = diffusion_channels(b, time_s_, dt_s, 0.0);
+    const auto batch = diffusion_channels(b, time_s_, dt_s, 0.0, react_after_s);
     SKINRD_DISPATCH(explicit_step, grid, boundary_view_, batch, static_cast<Real>(dt_s));
     for (int s = batch_first(b); s < batch_end(b); ++s)
       field_[s].swap(spare_[s - batch_first(b)]);
@@ -523,12 +530,12 @@ void Simulation<Real>::line_sweep(const kernels::ChannelBatch<Real>& batch, int 
 // (I − θdt A_x)(I − θdt A_y)(I − θdt A_z)(c^{n+1} − c^n) = dt (A c^n + s^{n+θ}).
 // The sweeps solve for the correction in work; the tallies pass writes c^{n+1} = c^n + work.
 template <class Real>
-void Simulation<Real>::diffuse_crank_nicolson(double dt_s) {
+void Simulation<Real>::diffuse_crank_nicolson(double dt_s, double react_after_s) {
   constexpr double theta = 0.5;
   const auto grid = grid_view();
   const Real dt = static_cast<Real>(dt_s), theta_real = static_cast<Real>(theta);
   for (int b = 0; b < batch_count(); ++b) {
-    const auto batch = diffusion_channels(b, time_s_, dt_s, theta);
+    const auto batch = diffusion_channels(b, time_s_, dt_s, theta, react_after_s);
     SKINRD_DISPATCH(implicit_rhs, grid, boundary_view_, batch, dt);
     for (int axis = 0; axis < 3; ++axis)
       line_sweep(batch, axis, theta * dt_s, kernels::ChannelField::work);
@@ -540,11 +547,11 @@ void Simulation<Real>::diffuse_crank_nicolson(double dt_s) {
 
 // (I − dt A_x) c1 = c^n, (I − dt A_y) c2 = c1, (I − dt A_z) c^{n+1} = c2 + dt·(inflow + s).
 template <class Real>
-void Simulation<Real>::diffuse_lod(double dt_s) {
+void Simulation<Real>::diffuse_lod(double dt_s, double react_after_s) {
   const auto grid = grid_view();
   const Real dt = static_cast<Real>(dt_s);
   for (int b = 0; b < batch_count(); ++b) {
-    const auto batch = diffusion_channels(b, time_s_, dt_s, 1.0);
+    const auto batch = diffusion_channels(b, time_s_, dt_s, 1.0, react_after_s);
     for (int s = batch_first(b); s < batch_end(b); ++s)
       spare_[s - batch_first(b)].copy_from(field_[s]);
     line_sweep(batch, 0, dt_s, kernels::ChannelField::next);
@@ -567,28 +574,30 @@ void Simulation<Real>::step(double dt_s) {
             << " s (use the adi or lod scheme for longer steps)";
     throw ConfigError("run.dt", message.str());
   }
-  // Strang splitting: reactions(dt/2) · diffusion(dt) · reactions(dt/2).
+  // Strang splitting: reactions(dt/2) · diffusion(dt) · reactions(dt/2), the closing half
+  // fused into the diffusion's last pass unless asked not to.
   react(0.5 * dt_s);
+  const double closing_s = fuse_reactions_ ? 0.5 * dt_s : 0.0;
   switch (scheme_) {
-    case Scheme::explicit_euler: diffuse_explicit(dt_s); break;
-    case Scheme::lod: diffuse_lod(dt_s); break;
+    case Scheme::explicit_euler: diffuse_explicit(dt_s, closing_s); break;
+    case Scheme::lod: diffuse_lod(dt_s, closing_s); break;
     case Scheme::adi:
       // Rannacher start-up: two backward-Euler half-steps, split locally one-dimensionally.
       // Every 1-D backward-Euler factor is the inverse of an M-matrix, so these steps keep
       // fields non-negative and damp every stiff mode, including the modes stiff along all
       // three axes that Douglas–Gunn's factorisation leaves undamped.
       if (smoothing_steps_left_ > 0) {
-        diffuse_lod(0.5 * dt_s);
+        diffuse_lod(0.5 * dt_s, 0.0);
         time_s_ += 0.5 * dt_s;
-        diffuse_lod(0.5 * dt_s);
+        diffuse_lod(0.5 * dt_s, closing_s);
         time_s_ -= 0.5 * dt_s;
         --smoothing_steps_left_;
       } else {
-        diffuse_crank_nicolson(dt_s);
+        diffuse_crank_nicolson(dt_s, closing_s);
       }
       break;
   }
-  react(0.5 * dt_s);
+  if (!fuse_reactions_) react(0.5 * dt_s);
   time_s_ += dt_s;
   ++steps_;
 }

@@ -107,6 +107,10 @@ struct SimulationOptions {
   // ChannelBatch); 0: all species in one batch. Each species of a batch needs its own next
   // field, work and sweep scratch, so memory grows with the batch; 1 keeps one of each.
   int species_per_batch = 1;
+  // The step's closing half-reaction (Strang) applied in the last diffusion pass, which writes
+  // the new free field anyway (Channel::react_after_s), instead of in a react pass of its own.
+  // false: the separate pass, the reference the fused one is tested against.
+  bool fuse_reactions = true;
 };
 
 template <class Real>
@@ -215,8 +219,9 @@ class Simulation {
   enum class Stage { react, diffuse };
   kernels::ChannelBatch<Real> stage_channels(int batch, Stage stage,
                                              const std::vector<kernels::Channel<Real>>& channels);
+  // react_after_s: the closing reactions the stage's last pass applies (0: none).
   kernels::ChannelBatch<Real> diffusion_channels(int batch, double t0_s, double h_s,
-                                                 double theta);
+                                                 double theta, double react_after_s);
   // Replaces a field; returns the change of amount.
   double replace_field(int species, DeviceBuffer<Real>& field, const std::vector<Real>& values,
                        const char* what);
@@ -226,9 +231,10 @@ class Simulation {
   void upload_materials();
 
   void react(double t_s);
-  void diffuse_explicit(double dt_s);
-  void diffuse_crank_nicolson(double dt_s);
-  void diffuse_lod(double dt_s);
+  // react_after_s: reactions over that time fused into the last pass (0: none).
+  void diffuse_explicit(double dt_s, double react_after_s);
+  void diffuse_crank_nicolson(double dt_s, double react_after_s);
+  void diffuse_lod(double dt_s, double react_after_s);
   void line_sweep(const kernels::ChannelBatch<Real>& batch, int axis, double theta_dt_s,
                   kernels::ChannelField field);
 
@@ -240,6 +246,7 @@ class Simulation {
   BackendKind backend_;
   Scheme scheme_;
   int batch_size_ = 1;
+  bool fuse_reactions_ = true;
   kernels::BoundaryView<Real> boundary_view_;
   DeviceBuffer<Real> dz_um_;
   DeviceBuffer<std::uint8_t> material_, material_transposed_;

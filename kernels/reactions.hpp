@@ -112,4 +112,25 @@ SKINRD_HD inline ReactionTallies<Real> react_voxel(const MaterialCoeffs<Real>& m
   return tallies;
 }
 
+// The reactions of one voxel over t_s where its material has any, with the amounts moved added
+// to tally: the react pass and the diffusion passes that fuse the step's closing half-reaction
+// (Channel::react_after_s) both call this.
+template <class Real>
+SKINRD_HD inline void react_voxel_tallied(const MaterialCoeffs<Real>& m, double volume_um3,
+                                          double t_s, Real& c_free, Real& c_bound,
+                                          Real& c_internalised, double* tally) {
+  if (!has_reactions(m)) return;
+  const ReactionTallies<Real> moved =
+      react_voxel(m, volume_um3, t_s, c_free, c_bound, c_internalised);
+  tally[Tally::bound_net] += moved.bound_net;
+  tally[Tally::internalised] += moved.internalised;
+  tally[Tally::degraded] += moved.bound_degraded;
+}
+
+// Whether a pass applies a channel's closing reactions: a reacting species and a time > 0.
+template <class Real>
+SKINRD_HD inline bool reacts_after(const Channel<Real>& ch) {
+  return ch.react_after_s > Real(0) && ch.bound != nullptr;
+}
+
 }  // namespace skinrd::kernels

@@ -73,6 +73,10 @@ struct Channel {
   Real* bound = nullptr;      // react: bound and internalised fields, updated in place
   Real* internalised = nullptr;
   double* tallies = nullptr;  // [tally_count] of this channel, double, backend memory
+  // Reactions over this time applied to the stage's new free field (with bound and
+  // internalised) in the pass that writes it, saving the react pass over memory; 0: none.
+  // Read by explicit_step and implicit_tallies.
+  Real react_after_s = 0;
 };
 
 // Which array of a channel a launcher updates in place.

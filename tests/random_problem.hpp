@@ -93,12 +93,12 @@ std::vector<Real> random_field(std::size_t voxels, unsigned seed) {
 // two summed sources on species 1, one on the last, and halfway a new table for species 2.
 // Explicit steps at 0.9 × the explicit limit, implicit ones at 5 ×, past ADI's start-up.
 template <class Real>
-Simulation<Real> stepped_multi_species(BackendKind backend, Scheme scheme, int species_per_batch,
-                                       int species, int steps) {
+Simulation<Real> stepped_multi_species(BackendKind backend, Scheme scheme,
+                                       const SimulationOptions& options, int species, int steps) {
   Simulation<Real> sim(
       random_multi_species_problem(
           {.losses = true, .open_ends = true, .periodic = true, .reactions = true}, species),
-      backend, scheme, SimulationOptions{species_per_batch});
+      backend, scheme, options);
   const std::size_t voxels = sim.problem().grid.voxel_count();
   for (int s = 0; s < species; ++s) sim.set_concentration(s, random_field<Real>(voxels, 9 + s));
   sim.set_source(0, random_field<Real>(voxels, 20), [](double t) { return std::exp(-t); });

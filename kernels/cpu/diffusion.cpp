@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "kernels/cpu/parallel_for.hpp"
+#include "kernels/cpu/react_row.hpp"
 #include "kernels/cpu/rows.hpp"
 #include "kernels/instantiate.hpp"
 #include "kernels/transport.hpp"
@@ -14,8 +15,11 @@ namespace {
 // amounts lost, the boundary rates on the top and bottom layers and the source rates.
 template <class Real>
 void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                           const SpeciesView<Real>& sp, Real* next, Real dt_s, Real source_scale,
-                           double* tallies) {
+                           const Channel<Real>& ch, Real dt_s) {
+  const SpeciesView<Real>& sp = ch.species;
+  Real* next = ch.next;
+  const Real source_scale = ch.source_scale;
+  const bool react = reacts_after(ch);
   const int nm = material_count(grid), nz = grid.nz, nx = grid.nx;
   const OperatorTables<Real> t(grid, bc, sp.coeffs, dt_s, nm);
   std::vector<Real> lost_fraction(nm), phi(nm);
@@ -28,14 +32,14 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
   }
   const std::size_t row = nx, plane = row * grid.ny;
   std::vector<double> lost_sum(std::size_t(nz) * nm), source_sum(nz);
-  double top_in_sum = 0, bottom_out_sum = 0;
+  double top_in_sum = 0, bottom_out_sum = 0, reacted[tally_count] = {};
 #pragma omp parallel
   {
     RowNeighbourhood<Real> r(nx);
     std::vector<Real> fraction(row), phis(row), top(row), bottom(row), lost(row), top_in(row),
         bottom_out(row), rates(row);
     std::vector<double> local_lost(lost_sum.size()), local_source(nz);
-    double local_top_in = 0, local_bottom_out = 0;
+    double local_top_in = 0, local_bottom_out = 0, local_reacted[tally_count] = {};
 #pragma omp for collapse(2) schedule(static) nowait
     for (int k = 0; k < nz; ++k)
       for (int j = 0; j < grid.ny; ++j) {
@@ -75,6 +79,9 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
         if (sp.source_per_s) local_source[k] += row_sum(rate_row, nx);
         if (k == 0) local_top_in += row_sum(top_row, nx);
         if (k == nz - 1) local_bottom_out += row_sum(bottom_row, nx);
+        if (react)
+          react_row(grid, sp.coeffs, k, start, ch.react_after_s, out, ch.bound + start,
+                    ch.internalised + start, local_reacted);
       }
 #pragma omp critical
     {
@@ -82,6 +89,7 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
       for (int k = 0; k < nz; ++k) source_sum[k] += local_source[k];
       top_in_sum += local_top_in;
       bottom_out_sum += local_bottom_out;
+      for (int q = 0; q < tally_count; ++q) reacted[q] += local_reacted[q];
     }
   }
   double total[tally_count] = {};
@@ -93,7 +101,7 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
     add_source_tally(static_cast<double>(dt_s), source_sum[k], volume_um3, total);
   }
   add_explicit_boundary_tallies(top_in_sum, bottom_out_sum, static_cast<double>(dt_s), total);
-  for (int q = 0; q < tally_count; ++q) tallies[q] += total[q];
+  for (int q = 0; q < tally_count; ++q) ch.tallies[q] += total[q] + reacted[q];
 }
 
 }  // namespace
@@ -102,7 +110,7 @@ template <class Real>
 void explicit_step(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                    const ChannelBatch<Real>& batch, Real dt_s) {
   for_each_channel(batch, [&](const Channel<Real>& ch) {
-    explicit_step_channel(grid, bc, ch.species, ch.next, dt_s, ch.source_scale, ch.tallies);
+    explicit_step_channel(grid, bc, ch, dt_s);
   });
 }
 

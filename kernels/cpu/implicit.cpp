@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/cpu/parallel_for.hpp"
+#include "kernels/cpu/react_row.hpp"
 #include "kernels/cpu/rows.hpp"
 #include "kernels/implicit.hpp"
 #include "kernels/instantiate.hpp"
@@ -271,11 +272,16 @@ void line_sweep_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc
 }
 
 // With a correction (Douglas–Gunn), c_new = c_old + correction is written row by row first,
-// while the row is in cache, instead of in a pass of its own.
+// while the row is in cache, instead of in a pass of its own; the channel's closing reactions
+// (react_after_s) are applied to the row last, in the same way.
 template <class Real>
 void implicit_tallies_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
-                              const SpeciesView<Real>& sp, Real* c_new, const Real* correction,
-                              Real theta, Real dt_s, Real source_scale, double* tallies) {
+                              const Channel<Real>& ch, const Real* correction, Real theta,
+                              Real dt_s) {
+  const SpeciesView<Real>& sp = ch.species;
+  Real* c_new = ch.next;
+  const Real source_scale = ch.source_scale;
+  const bool react = reacts_after(ch);
   // Σ c_θ per layer and material and Σ source rates per layer, rows in SIMD; the boundary
   // terms on the top and bottom layers only, cell by cell.
   const int nm = material_count(grid), nz = grid.nz, nx = grid.nx;
@@ -286,7 +292,7 @@ void implicit_tallies_channel(const GridView<Real>& grid, const BoundaryView<Rea
   {
     std::vector<double> local_c_theta(c_theta_sum.size()), local_source(nz), c_theta(row);
     std::vector<Real> rates(row);
-    double local_boundary[tally_count] = {};
+    double local_tally[tally_count] = {};
 #pragma omp for collapse(2) schedule(static) nowait
     for (int k = 0; k < nz; ++k)
       for (int j = 0; j < grid.ny; ++j) {
@@ -314,14 +320,17 @@ void implicit_tallies_channel(const GridView<Real>& grid, const BoundaryView<Rea
             const MaterialCoeffs<Real>& self = sp.coeffs[mat[i]];
             add_boundary_tallies(boundary_conductances(grid, bc, self, k), self,
                                  sp.top_concentration, static_cast<double>(dt_s), c_theta[i],
-                                 local_boundary);
+                                 local_tally);
           }
+        if (react)
+          react_row(grid, sp.coeffs, k, start, ch.react_after_s, c, ch.bound + start,
+                    ch.internalised + start, local_tally);
       }
 #pragma omp critical
     {
       for (std::size_t n = 0; n < c_theta_sum.size(); ++n) c_theta_sum[n] += local_c_theta[n];
       for (int k = 0; k < nz; ++k) source_sum[k] += local_source[k];
-      for (int t = 0; t < tally_count; ++t) total[t] += local_boundary[t];
+      for (int t = 0; t < tally_count; ++t) total[t] += local_tally[t];
     }
   }
   const double dt = dt_s;
@@ -331,7 +340,7 @@ void implicit_tallies_channel(const GridView<Real>& grid, const BoundaryView<Rea
       add_loss_tallies(sp.coeffs[a], dt, volume_um3, c_theta_sum[std::size_t(k) * nm + a], total);
     if (sp.source_per_s) add_source_tally(dt, source_sum[k], volume_um3, total);
   }
-  for (int t = 0; t < tally_count; ++t) tallies[t] += total[t];
+  for (int t = 0; t < tally_count; ++t) ch.tallies[t] += total[t];
 }
 
 }  // namespace
@@ -367,8 +376,7 @@ void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                       const ChannelBatch<Real>& batch, Real theta, Real dt_s,
                       bool add_correction) {
   for_each_channel(batch, [&](const Channel<Real>& ch) {
-    implicit_tallies_channel(grid, bc, ch.species, ch.next, add_correction ? ch.work : nullptr,
-                             theta, dt_s, ch.source_scale, ch.tallies);
+    implicit_tallies_channel(grid, bc, ch, add_correction ? ch.work : nullptr, theta, dt_s);
   });
 }
 

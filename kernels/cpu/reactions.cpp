@@ -1,5 +1,6 @@
 // OpenMP loop over the per-voxel reactions of kernels/reactions.hpp.
 #include "kernels/cpu/parallel_for.hpp"
+#include "kernels/cpu/react_row.hpp"
 #include "kernels/instantiate.hpp"
 #include "kernels/reactions.hpp"
 
@@ -9,23 +10,21 @@ namespace {
 template <class Real>
 void react_channel(const GridView<Real>& grid, const MaterialCoeffs<Real>* coeffs, Real* c_free,
                    Real* c_bound, Real* c_internalised, Real t_s, double* tallies) {
-  double bound = 0, internalised = 0, degraded = 0;
-#pragma omp parallel for collapse(2) schedule(static) reduction(+ : bound, internalised, degraded)
-  for (int k = 0; k < grid.nz; ++k)
-    for (int j = 0; j < grid.ny; ++j)
-      for (int i = 0; i < grid.nx; ++i) {
-        const std::size_t idx = grid.index(i, j, k);
-        const MaterialCoeffs<Real>& m = coeffs[grid.material[idx]];
-        if (!has_reactions(m)) continue;
-        const auto moved = react_voxel(m, grid.volume_um3(k), t_s, c_free[idx], c_bound[idx],
-                                       c_internalised[idx]);
-        bound += moved.bound_net;
-        internalised += moved.internalised;
-        degraded += moved.bound_degraded;
+  double total[tally_count] = {};
+#pragma omp parallel
+  {
+    double local[tally_count] = {};
+#pragma omp for collapse(2) schedule(static) nowait
+    for (int k = 0; k < grid.nz; ++k)
+      for (int j = 0; j < grid.ny; ++j) {
+        const std::size_t start = grid.index(0, j, k);
+        react_row(grid, coeffs, k, start, t_s, c_free + start, c_bound + start,
+                  c_internalised + start, local);
       }
-  tallies[Tally::bound_net] += bound;
-  tallies[Tally::internalised] += internalised;
-  tallies[Tally::degraded] += degraded;
+#pragma omp critical
+    for (int t = 0; t < tally_count; ++t) total[t] += local[t];
+  }
+  for (int t = 0; t < tally_count; ++t) tallies[t] += total[t];
 }
 
 }  // namespace

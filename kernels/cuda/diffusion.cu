@@ -1,9 +1,11 @@
-// CUDA launch of the explicit per-voxel transport step of kernels/transport.hpp, every channel
-// of a batch in one launch (kernels/cuda/channels.cuh).
+// CUDA launch of the explicit per-voxel transport step of kernels/transport.hpp (with the
+// channel's closing reactions, kernels/reactions.hpp), every channel of a batch in one launch
+// (kernels/cuda/channels.cuh).
 #include "kernels/cuda/block_tallies.cuh"
 #include "kernels/cuda/channels.cuh"
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/instantiate.hpp"
+#include "kernels/reactions.hpp"
 #include "kernels/transport.hpp"
 
 namespace skinrd::kernels::cuda {
@@ -21,8 +23,12 @@ __global__ void explicit_step_kernel(const Channel<Real>* channels, int first,
     const int k = static_cast<int>(idx / (static_cast<std::size_t>(grid.nx) * grid.ny));
     const VoxelUpdate<Real> r =
         explicit_voxel_step(grid, bc, ch.species, i, j, k, dt_s, ch.source_scale);
-    ch.next[idx] = r.concentration;
     for (int t = 0; t < tally_count; ++t) local[t] = r.tally[t];
+    Real c = r.concentration;
+    if (reacts_after(ch))
+      react_voxel_tallied(ch.species.coeffs[grid.material[idx]], grid.volume_um3(k),
+                          ch.react_after_s, c, ch.bound[idx], ch.internalised[idx], local);
+    ch.next[idx] = c;
   }
   add_block_tallies(local, ch.tallies);
 }

@@ -7,6 +7,7 @@
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/implicit.hpp"
 #include "kernels/instantiate.hpp"
+#include "kernels/reactions.hpp"
 
 namespace skinrd::kernels::cuda {
 namespace {
@@ -50,7 +51,8 @@ __global__ void constant_inflow_kernel(const Channel<Real>* channels, int first,
     ch.next[idx] += constant_inflow(grid, bc, ch.species, i, j, k, dt_s, ch.source_scale);
 }
 
-// With add_correction, next = c + work is written here, in the pass that reads both anyway.
+// With add_correction, next = c + work is written here, in the pass that reads both anyway;
+// the channel's closing reactions act on next last, in the same pass.
 template <class Real>
 __global__ void tallies_kernel(const Channel<Real>* channels, int first, GridView<Real> grid,
                                BoundaryView<Real> bc, Real theta, Real dt_s, bool add_correction) {
@@ -64,6 +66,10 @@ __global__ void tallies_kernel(const Channel<Real>* channels, int first, GridVie
     const VoxelUpdate<Real> r = kernels::implicit_tallies(grid, bc, ch.species, ch.next, i, j, k,
                                                           theta, dt_s, ch.source_scale);
     for (int t = 0; t < tally_count; ++t) local[t] = r.tally[t];
+    if (reacts_after(ch))
+      react_voxel_tallied(ch.species.coeffs[grid.material[idx]], grid.volume_um3(k),
+                          ch.react_after_s, ch.next[idx], ch.bound[idx], ch.internalised[idx],
+                          local);
   }
   add_block_tallies(local, ch.tallies);
 }

@@ -16,15 +16,9 @@ __global__ void react_kernel(const Channel<Real>* channels, int first, GridView<
   const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   double local[tally_count] = {};
   if (idx < grid.voxel_count()) {
-    const MaterialCoeffs<Real>& m = ch.species.coeffs[grid.material[idx]];
-    if (has_reactions(m)) {
-      const int k = static_cast<int>(idx / (static_cast<std::size_t>(grid.nx) * grid.ny));
-      const auto moved = react_voxel(m, grid.volume_um3(k), t_s, ch.free[idx], ch.bound[idx],
-                                     ch.internalised[idx]);
-      local[Tally::bound_net] = moved.bound_net;
-      local[Tally::internalised] = moved.internalised;
-      local[Tally::degraded] = moved.bound_degraded;
-    }
+    const int k = static_cast<int>(idx / (static_cast<std::size_t>(grid.nx) * grid.ny));
+    react_voxel_tallied(ch.species.coeffs[grid.material[idx]], grid.volume_um3(k), t_s,
+                        ch.free[idx], ch.bound[idx], ch.internalised[idx], local);
   }
   add_block_tallies(local, ch.tallies);
 }
