@@ -183,7 +183,8 @@ MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, Backe
   f.sweep_scratch = l.sweep_scratch * real;
   // stepping_view's combined_source_, one per position in a batch that some species fills.
   f.combined_source = std::count(combines.begin(), combines.end(), true) * f.voxels * real;
-  for (std::size_t n : l.channels) f.channels += n * sizeof(kernels::Channel<Real>);
+  for (std::size_t n : l.channels)
+    f.channels += kChannelDescriptorCopies * n * sizeof(kernels::Channel<Real>);
   f.tallies = l.tallies * sizeof(double);
   // save(): a copy of every stored field and of the tallies, for the start and the full step.
   // The start of a step (every stored field and the tallies) and the full step's free fields.
@@ -232,9 +233,13 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
   combined_source_.resize(batch_size_);
   scratch_ = DeviceBuffer<Real>(backend_, plan.sweep_scratch);
   channel_slots_.resize(plan.channels.size());
-  for (std::size_t n = 0; n < plan.channels.size(); ++n)
+  for (std::size_t n = 0; n < plan.channels.size(); ++n) {
+    channel_slots_[n].copies.resize(kChannelDescriptorCopies);
     if (plan.channels[n] > 0)
-      channel_slots_[n].device = DeviceBuffer<kernels::Channel<Real>>(backend_, plan.channels[n]);
+      for (auto& copy : channel_slots_[n].copies)
+        copy.device = DeviceBuffer<kernels::Channel<Real>>(backend_, plan.channels[n]);
+  }
+  use_step_graphs_ = options.cuda_graphs && backend_ == BackendKind::cuda;
 }
 
 // Coefficients to the backend and the explicit limit, computed on the host copies by the CPU
@@ -282,6 +287,7 @@ void Simulation<Real>::upload_materials() {
 
 template <class Real>
 void Simulation<Real>::set_voxel_materials(const std::vector<std::uint8_t>& material) {
+  step_graphs_.clear();  // their launches read what changes here
   Problem check{problem_.grid, problem_.materials, problem_.boundaries};
   check.grid.material = material;
   if (material.size() != problem_.grid.voxel_count())
@@ -295,6 +301,7 @@ void Simulation<Real>::set_voxel_materials(const std::vector<std::uint8_t>& mate
 
 template <class Real>
 void Simulation<Real>::set_materials(const MaterialTable& materials) {
+  step_graphs_.clear();  // their launches read what changes here
   if (materials.material_count() != problem_.materials.material_count() ||
       materials.species_count() != species_count())
     throw ConfigError("materials", "a new table must keep the materials and species of the run");
@@ -310,6 +317,7 @@ void Simulation<Real>::set_materials(const MaterialTable& materials) {
 
 template <class Real>
 void Simulation<Real>::set_boundaries(const Boundaries& boundaries) {
+  step_graphs_.clear();  // their launches read what changes here
   Problem check{problem_.grid, problem_.materials, boundaries};
   validate_problem(check);
   problem_.boundaries = boundaries;
@@ -345,16 +353,20 @@ double Simulation<Real>::amount(const DeviceBuffer<Real>& field, int k_begin, in
 }
 
 template <class Real>
+double Simulation<Real>::source_factor(const Source& source, double t0_s, double h_s,
+                                       double theta) {
+  if (source.integral) return (source.integral(t0_s + h_s) - source.integral(t0_s)) / h_s;
+  return source.envelope ? source.envelope(t0_s + theta * h_s) : 1.0;
+}
+
+template <class Real>
 kernels::SpeciesView<Real> Simulation<Real>::stepping_view(int species, double t0_s, double h_s,
                                                            double theta, Real* scale) {
   kernels::SpeciesView<Real> view = species_view(species);
   *scale = Real(1);
   const auto& sources = sources_[species];
   if (sources.empty()) return view;
-  auto factor = [&](const Source& source) {
-    if (source.integral) return (source.integral(t0_s + h_s) - source.integral(t0_s)) / h_s;
-    return source.envelope ? source.envelope(t0_s + theta * h_s) : 1.0;
-  };
+  auto factor = [&](const Source& source) { return source_factor(source, t0_s, h_s, theta); };
   if (sources.size() == 1) {
     view.source_per_s = sources.front().q_per_s.data();
     *scale = static_cast<Real>(factor(sources.front()));
@@ -419,6 +431,7 @@ std::vector<Real> Simulation<Real>::internalised(int species) const {
 template <class Real>
 void Simulation<Real>::set_source(int species, const std::vector<Real>& q_per_s,
                                   std::function<double(double)> envelope) {
+  step_graphs_.clear();  // their launches read what changes here
   if (q_per_s.size() != problem_.grid.voxel_count())
     throw ConfigError("species." + problem_.materials.species_name(species) + ".source",
                       "needs one value per voxel");
@@ -429,6 +442,7 @@ void Simulation<Real>::set_source(int species, const std::vector<Real>& q_per_s,
 template <class Real>
 void Simulation<Real>::add_source(int species, const std::vector<Real>& q_per_s,
                                   std::function<double(double)> integral) {
+  step_graphs_.clear();  // their launches read what changes here
   if (q_per_s.size() != problem_.grid.voxel_count())
     throw ConfigError("species." + problem_.materials.species_name(species) + ".source",
                       "needs one value per voxel");
@@ -451,18 +465,35 @@ template <class Real>
 kernels::ChannelBatch<Real> Simulation<Real>::stage_channels(
     int batch, Stage stage, const std::vector<kernels::Channel<Real>>& channels) {
   ChannelSlot& slot = channel_slots_[2 * batch + (stage == Stage::diffuse ? 1 : 0)];
-  const bool changed =
-      channels.size() != slot.held.size() ||
-      !std::equal(channels.begin(), channels.end(), slot.held.begin(), same_channel<Real>);
-  if (changed) {
-    slot.held = channels;
-    // Stream-ordered after the launches that read the previous descriptors: no waiting.
-    if (backend_ == BackendKind::cuda)
-      kernels::cuda::copy_to_device_async(slot.device.data(), slot.held.data(),
-                                          slot.held.size() * sizeof(kernels::Channel<Real>));
+  const int count = static_cast<int>(channels.size());
+  auto batch_of = [&](const typename ChannelSlot::Copy& copy) {
+    return kernels::ChannelBatch<Real>{
+        copy.held.data(), backend_ == BackendKind::cuda ? copy.device.data() : nullptr, count};
+  };
+  for (const auto& copy : slot.copies)
+    if (copy.held.size() == channels.size() &&
+        std::equal(channels.begin(), channels.end(), copy.held.begin(), same_channel<Real>))
+      return batch_of(copy);
+  if (capturing_) {  // nothing runs during a capture: these launches are dropped with it
+    capture_missed_ = true;
+    return {nullptr, nullptr, count};
   }
-  return {slot.held.data(), backend_ == BackendKind::cuda ? slot.device.data() : nullptr,
-          static_cast<int>(slot.held.size())};
+  auto unused = std::find_if(slot.copies.begin(), slot.copies.end(),
+                             [](const auto& copy) { return copy.held.empty(); });
+  typename ChannelSlot::Copy* copy = nullptr;
+  if (unused != slot.copies.end()) {
+    copy = &*unused;
+  } else {
+    copy = &slot.copies[slot.next_replaced];
+    slot.next_replaced = (slot.next_replaced + 1) % kChannelDescriptorCopies;
+    step_graphs_.clear();  // a graph may read the copy replaced
+  }
+  copy->held = channels;
+  // Stream-ordered after the launches that read the previous descriptors: no waiting.
+  if (backend_ == BackendKind::cuda)
+    kernels::cuda::copy_to_device_async(copy->device.data(), copy->held.data(),
+                                        copy->held.size() * sizeof(kernels::Channel<Real>));
+  return batch_of(*copy);
 }
 
 template <class Real>
@@ -514,8 +545,16 @@ void Simulation<Real>::diffuse_explicit(double dt_s, double react_after_s) {
   for (int b = 0; b < batch_count(); ++b) {
     const auto batch = diffusion_channels(b, time_s_, dt_s, 0.0, react_after_s);
     SKINRD_DISPATCH(explicit_step, grid, boundary_view_, batch, static_cast<Real>(dt_s));
-    for (int s = batch_first(b); s < batch_end(b); ++s)
-      field_[s].swap(spare_[s - batch_first(b)]);
+    swap_in_new_fields(b);
+  }
+}
+
+template <class Real>
+void Simulation<Real>::swap_in_new_fields(int batch) {
+  for (int s = batch_first(batch); s < batch_end(batch); ++s) {
+    const int place = s - batch_first(batch);
+    field_[s].swap(spare_[place]);
+    if (capturing_) captured_swaps_.emplace_back(s, place);
   }
 }
 
@@ -540,8 +579,7 @@ void Simulation<Real>::diffuse_crank_nicolson(double dt_s, double react_after_s)
     for (int axis = 0; axis < 3; ++axis)
       line_sweep(batch, axis, theta * dt_s, kernels::ChannelField::work);
     SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, batch, theta_real, dt, true);
-    for (int s = batch_first(b); s < batch_end(b); ++s)
-      field_[s].swap(spare_[s - batch_first(b)]);
+    swap_in_new_fields(b);
   }
 }
 
@@ -559,8 +597,7 @@ void Simulation<Real>::diffuse_lod(double dt_s, double react_after_s) {
     SKINRD_DISPATCH(add_constant_inflow, grid, boundary_view_, batch, dt);
     line_sweep(batch, 2, dt_s, kernels::ChannelField::next);
     SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, batch, Real(1), dt, false);
-    for (int s = batch_first(b); s < batch_end(b); ++s)
-      field_[s].swap(spare_[s - batch_first(b)]);
+    swap_in_new_fields(b);
   }
 }
 
@@ -574,6 +611,12 @@ void Simulation<Real>::step(double dt_s) {
             << " s (use the adi or lod scheme for longer steps)";
     throw ConfigError("run.dt", message.str());
   }
+  if (graph_step(dt_s)) return;
+  take_step(dt_s);
+}
+
+template <class Real>
+void Simulation<Real>::take_step(double dt_s) {
   // Strang splitting: reactions(dt/2) · diffusion(dt) · reactions(dt/2), the closing half
   // fused into the diffusion's last pass unless asked not to.
   react(0.5 * dt_s);
@@ -600,6 +643,67 @@ void Simulation<Real>::step(double dt_s) {
   if (!fuse_reactions_) react(0.5 * dt_s);
   time_s_ += dt_s;
   ++steps_;
+}
+
+template <class Real>
+StepGraphKey Simulation<Real>::step_graph_key(double dt_s) const {
+  StepGraphKey key;
+  key.dt_s = dt_s;
+  for (const auto& field : field_) key.buffers.push_back(field.data());
+  for (const auto& spare : spare_) key.buffers.push_back(spare.data());
+  const double theta =
+      scheme_ == Scheme::explicit_euler ? 0.0 : scheme_ == Scheme::lod ? 1.0 : 0.5;
+  for (const auto& sources : sources_)
+    for (const Source& source : sources)
+      key.source_factors.push_back(source_factor(source, time_s_, dt_s, theta));
+  return key;
+}
+
+template <class Real>
+bool Simulation<Real>::graph_step(double dt_s) {
+  // The Rannacher start-up steps follow a discontinuity once: not worth a graph.
+  if (!use_step_graphs_ || smoothing_steps_left_ > 0) return false;
+  StepGraphKey key = step_graph_key(dt_s);
+  if (const StepGraphs::Recorded* recorded = step_graphs_.find(key)) {
+    kernels::cuda::launch_graph(recorded->exec);
+    for (const auto& [species, place] : recorded->swaps) field_[species].swap(spare_[place]);
+    time_s_ += dt_s;
+    ++steps_;
+    return true;
+  }
+  if (!step_graphs_.may_capture() || !step_graphs_.seen_before(key)) return false;
+  const double time_before_s = time_s_;
+  const long long steps_before = steps_;
+  captured_swaps_.clear();
+  capture_missed_ = false;
+  kernels::cuda::begin_capture();
+  capturing_ = true;
+  try {
+    take_step(dt_s);
+  } catch (...) {
+    capturing_ = false;
+    try {
+      kernels::cuda::destroy_graph(kernels::cuda::end_capture());
+    } catch (...) {
+      // the error being thrown says more
+    }
+    throw;
+  }
+  capturing_ = false;
+  kernels::cuda::Graph exec = kernels::cuda::end_capture();
+  if (capture_missed_) {
+    kernels::cuda::destroy_graph(exec);
+    step_graphs_.count_failed_capture();
+    for (auto swap = captured_swaps_.rbegin(); swap != captured_swaps_.rend(); ++swap)
+      field_[swap->first].swap(spare_[swap->second]);
+    time_s_ = time_before_s;
+    steps_ = steps_before;
+    return false;
+  }
+  const StepGraphs::Recorded& recorded =
+      step_graphs_.add(std::move(key), {exec, captured_swaps_});
+  kernels::cuda::launch_graph(recorded.exec);
+  return true;
 }
 
 template <class Real>

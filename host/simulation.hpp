@@ -13,6 +13,7 @@
 #include "host/grid.hpp"
 #include "host/ledger.hpp"
 #include "host/materials.hpp"
+#include "host/step_graphs.hpp"
 
 namespace skinrd {
 
@@ -111,6 +112,9 @@ struct SimulationOptions {
   // the new free field anyway (Channel::react_after_s), instead of in a react pass of its own.
   // false: the separate pass, the reference the fused one is tested against.
   bool fuse_reactions = true;
+  // CUDA: a fixed-size step that repeats an earlier one is replayed as a CUDA graph
+  // (host/step_graphs.hpp). false: every step launched kernel by kernel.
+  bool cuda_graphs = true;
 };
 
 template <class Real>
@@ -192,6 +196,15 @@ class Simulation {
  private:
   static constexpr int kRannacherSteps = 3;
 
+ public:
+  // Device copies of a stage's channel descriptors kept per batch, so steps that alternate
+  // between buffers find theirs held instead of uploading (and a graph's stay valid).
+  static constexpr int kChannelDescriptorCopies = 8;
+  // Step graphs held now (CUDA; 0 on the CPU).
+  std::size_t step_graphs_held() const { return step_graphs_.size(); }
+
+ private:
+
   // Values per buffer: the one layout memory_footprint reports and the allocations follow.
   struct Layout {
     int batch_size = 1;  // species per batch, resolved
@@ -230,6 +243,14 @@ class Simulation {
   void upload_coefficients(bool geometry_changed);
   void upload_materials();
 
+  // One step's launches and host bookkeeping (step() without its checks and graphs).
+  void take_step(double dt_s);
+  // CUDA: replays the step's graph, or captures it when the same step was taken before;
+  // false when the step must be launched kernel by kernel.
+  bool graph_step(double dt_s);
+  StepGraphKey step_graph_key(double dt_s) const;
+  // After the diffusion of batch b: each of its species' new fields becomes its free field.
+  void swap_in_new_fields(int batch);
   void react(double t_s);
   // react_after_s: reactions over that time fused into the last pass (0: none).
   void diffuse_explicit(double dt_s, double react_after_s);
@@ -265,13 +286,19 @@ class Simulation {
     std::function<double(double)> envelope, integral;  // one of them, or neither (constant)
   };
   std::vector<std::vector<Source>> sources_;  // per species
+  // The factor multiplying a source's q over a step [t0, t0 + h] evaluated at t0 + θh.
+  static double source_factor(const Source& source, double t0_s, double h_s, double theta);
   std::vector<DeviceBuffer<Real>> combined_source_;  // per species of a batch, when needed
   std::vector<double> dosed_, removed_;
   std::vector<DeviceBuffer<Real>> work_;  // ADI, per species of a batch
   DeviceBuffer<Real> scratch_;  // implicit schemes on CUDA: the sweeps' scratch, 3 × voxels per species of a batch
   struct ChannelSlot {
-    std::vector<kernels::Channel<Real>> held;  // what the device copy holds
-    DeviceBuffer<kernels::Channel<Real>> device;  // CUDA only
+    struct Copy {
+      std::vector<kernels::Channel<Real>> held;  // what the device copy holds
+      DeviceBuffer<kernels::Channel<Real>> device;  // CUDA only
+    };
+    std::vector<Copy> copies;  // kChannelDescriptorCopies
+    int next_replaced = 0;     // round robin once all are in use
   };
   std::vector<ChannelSlot> channel_slots_;  // [batch][Stage]
   DeviceBuffer<double> tallies_;       // [species][tally_count]
@@ -280,6 +307,12 @@ class Simulation {
   long long steps_ = 0;
   int smoothing_steps_left_ = kRannacherSteps;
   double controller_dt_s_ = 0;  // advance_adaptive's next step; 0: none yet
+  bool use_step_graphs_ = false;
+  StepGraphs step_graphs_;
+  // While a step is captured: the swaps it made, and whether it needed descriptors not held
+  // (an upload cannot be captured: that capture is dropped and the step launched normally).
+  bool capturing_ = false, capture_missed_ = false;
+  std::vector<std::pair<int, int>> captured_swaps_;
 };
 
 }  // namespace skinrd

@@ -85,6 +85,14 @@ void copy_to_host(void* host, const void* device, std::size_t bytes);
 void copy_on_device(void* destination, const void* source, std::size_t bytes);
 void fill_zero(void* device, std::size_t bytes);
 void synchronize();  // waits for every launched kernel (for timing)
+// CUDA graphs of a sequence of launches and device copies (Simulation's step graphs): between
+// begin_capture and end_capture nothing runs, it is recorded; launch_graph replays it, ordered
+// with the other launches. Graph is an instantiated cudaGraphExec_t.
+using Graph = void*;
+void begin_capture();
+Graph end_capture();
+void launch_graph(Graph graph);
+void destroy_graph(Graph graph) noexcept;
 int device_count(std::string* why_none);
 std::string device_name(int device);
 // Peak memory bandwidth in bytes/s: 2 × memory clock × bus width / 8 (double data rate).

@@ -129,7 +129,8 @@ TEST(MemoryFootprint, CudaBatchesScaleScratchAndHoldDescriptors) {
   EXPECT_EQ(all.next + all.work, 2 * (one.next + one.work));
   // Species a reacts: with batches of 1, a react and a diffuse descriptor for a, a diffuse one
   // for b; in one batch the same three.
-  EXPECT_EQ(one.channels, 3 * sizeof(kernels::Channel<float>));
+  EXPECT_EQ(one.channels, Simulation<float>::kChannelDescriptorCopies * 3 *
+                              sizeof(kernels::Channel<float>));
   EXPECT_EQ(all.channels, one.channels);
 }
 

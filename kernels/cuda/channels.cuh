@@ -25,7 +25,8 @@ void launch_per_channel(void (*kernel)(const Channel<Real>*, int, Params...), st
                         const ChannelBatch<Real>& batch, const Args&... args) {
   if (threads == 0) return;
   for_channel_chunks(batch.count, [&](int first, int count) {
-    kernel<<<dim3(blocks_for(threads), count), kBlockSize>>>(batch.device, first, args...);
+    kernel<<<dim3(blocks_for(threads), count), kBlockSize, 0, compute_stream()>>>(batch.device,
+                                                                           first, args...);
     SKINRD_CUDA_CHECK_LAUNCH();
   });
 }

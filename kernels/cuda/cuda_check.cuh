@@ -12,5 +12,12 @@
                                 __LINE__);                                            \
   } while (false)
 
+namespace skinrd::kernels::cuda {
+// The stream every launch, copy and reduction of the CUDA backend is ordered on, so a step can
+// be captured as a CUDA graph (kernels/launchers.hpp). A blocking stream: the synchronous
+// copies of the legacy default stream (downloads) still wait for it.
+cudaStream_t compute_stream();
+}  // namespace skinrd::kernels::cuda
+
 // After a kernel launch: launch-configuration errors surface here.
 #define SKINRD_CUDA_CHECK_LAUNCH() SKINRD_CUDA_CHECK(cudaGetLastError())

@@ -152,7 +152,7 @@ void transpose_xy(const ChannelBatch<Real>& batch, ChannelField field, Real* scr
   const long long pairs = static_cast<long long>(nz) * batch.count;
   const dim3 blocks((cols + kTile - 1) / kTile, (rows + kTile - 1) / kTile,
                     static_cast<unsigned>(pairs < kMaxGridZ ? pairs : kMaxGridZ));
-  transpose_xy_kernel<Real><<<blocks, dim3(kTile, 8)>>>(batch.device, batch.count, field,
+  transpose_xy_kernel<Real><<<blocks, dim3(kTile, 8), 0, compute_stream()>>>(batch.device, batch.count, field,
                                                         scratch, nx, ny, nz, forward);
   SKINRD_CUDA_CHECK_LAUNCH();
 }
@@ -201,7 +201,7 @@ void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
 
 template <class Real>
 void axpy(Real* out, Real factor, const Real* x, std::size_t n) {
-  axpy_kernel<Real><<<blocks_for(n), kBlockSize>>>(out, factor, x, n);
+  axpy_kernel<Real><<<blocks_for(n), kBlockSize, 0, compute_stream()>>>(out, factor, x, n);
   SKINRD_CUDA_CHECK_LAUNCH();
 }
 

@@ -58,8 +58,9 @@ class StagingRing {
       slot.capacity = bytes;
     }
     std::memcpy(slot.pinned, host, bytes);
-    SKINRD_CUDA_CHECK(cudaMemcpyAsync(device, slot.pinned, bytes, cudaMemcpyHostToDevice, 0));
-    SKINRD_CUDA_CHECK(cudaEventRecord(slot.event, 0));
+    SKINRD_CUDA_CHECK(cudaMemcpyAsync(device, slot.pinned, bytes, cudaMemcpyHostToDevice,
+                                      compute_stream()));
+    SKINRD_CUDA_CHECK(cudaEventRecord(slot.event, compute_stream()));
   }
 
  private:
@@ -84,11 +85,43 @@ void copy_to_device_async(void* device, const void* host, std::size_t bytes) {
 
 void copy_on_device(void* destination, const void* source, std::size_t bytes) {
   if (bytes > 0)
-    SKINRD_CUDA_CHECK(cudaMemcpy(destination, source, bytes, cudaMemcpyDeviceToDevice));
+    SKINRD_CUDA_CHECK(cudaMemcpyAsync(destination, source, bytes, cudaMemcpyDeviceToDevice,
+                                      compute_stream()));
 }
 
 void fill_zero(void* device, std::size_t bytes) {
-  if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemset(device, 0, bytes));
+  if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemsetAsync(device, 0, bytes, compute_stream()));
+}
+
+cudaStream_t compute_stream() {
+  static const cudaStream_t stream = [] {
+    cudaStream_t created = nullptr;
+    SKINRD_CUDA_CHECK(cudaStreamCreate(&created));  // blocking: see cuda_check.cuh
+    return created;
+  }();
+  return stream;
+}
+
+void begin_capture() {
+  SKINRD_CUDA_CHECK(cudaStreamBeginCapture(compute_stream(), cudaStreamCaptureModeThreadLocal));
+}
+
+Graph end_capture() {
+  cudaGraph_t graph = nullptr;
+  SKINRD_CUDA_CHECK(cudaStreamEndCapture(compute_stream(), &graph));
+  cudaGraphExec_t exec = nullptr;
+  const cudaError_t status = cudaGraphInstantiate(&exec, graph, 0);
+  cudaGraphDestroy(graph);
+  SKINRD_CUDA_CHECK(status);
+  return exec;
+}
+
+void launch_graph(Graph graph) {
+  SKINRD_CUDA_CHECK(cudaGraphLaunch(static_cast<cudaGraphExec_t>(graph), compute_stream()));
+}
+
+void destroy_graph(Graph graph) noexcept {
+  if (graph) cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(graph));
 }
 
 void synchronize() { SKINRD_CUDA_CHECK(cudaDeviceSynchronize()); }

@@ -64,6 +64,10 @@ void copy_to_host(void*, const void*, std::size_t) { not_compiled(); }
 void copy_on_device(void*, const void*, std::size_t) { not_compiled(); }
 void fill_zero(void*, std::size_t) { not_compiled(); }
 void synchronize() { not_compiled(); }
+void begin_capture() { not_compiled(); }
+Graph end_capture() { not_compiled(); }
+void launch_graph(Graph) { not_compiled(); }
+void destroy_graph(Graph) noexcept {}
 int device_count(std::string* why_none) {
   if (why_none) *why_none = "this build has no CUDA backend";
   return 0;

@@ -1,5 +1,6 @@
 // Thrust reductions on the device: amounts per layer (ledger) and the step controller's norms.
 #include <thrust/execution_policy.h>
+#include <thrust/system/cuda/execution_policy.h>
 #include <thrust/functional.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/transform_reduce.h>
@@ -42,14 +43,15 @@ template <class Real>
 double amount(const GridView<Real>& grid, const Real* concentration, int k_begin, int k_end) {
   const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
   return thrust::transform_reduce(
-      thrust::device, thrust::counting_iterator<std::size_t>(plane * k_begin),
+      thrust::cuda::par.on(compute_stream()), thrust::counting_iterator<std::size_t>(plane * k_begin),
       thrust::counting_iterator<std::size_t>(plane * k_end),
       VoxelAmount<Real>{grid, concentration}, 0.0, thrust::plus<double>());
 }
 
 template <class Real>
 MaxAbs max_abs_difference(const Real* a, const Real* b, std::size_t n) {
-  return thrust::transform_reduce(thrust::device, thrust::counting_iterator<std::size_t>(0),
+  return thrust::transform_reduce(thrust::cuda::par.on(compute_stream()),
+                                  thrust::counting_iterator<std::size_t>(0),
                                   thrust::counting_iterator<std::size_t>(n),
                                   AbsDifferenceAndValue<Real>{a, b}, MaxAbs{0.0, 0.0}, MaxOfBoth{});
 }

@@ -1,0 +1,69 @@
+#pragma once
+// CUDA graphs of whole time steps (Simulation::step on CUDA): a step that repeats one already
+// taken, with the same dt, the same buffers in the same roles and the same source factors,
+// is replayed as one graph launch instead of its dozen kernel launches, so launch overhead
+// vanishes for small grids. Owns the instantiated graphs.
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "kernels/launchers.hpp"
+
+namespace skinrd {
+
+// Everything a step's launches depend on that can change between steps without the
+// Simulation invalidating its graphs: anything else (coefficients, boundaries, sources,
+// materials) clears them.
+struct StepGraphKey {
+  double dt_s = 0;
+  std::vector<const void*> buffers;   // the free fields and the spares, in their current roles
+  std::vector<double> source_factors;  // every source's factor over the step
+  bool operator==(const StepGraphKey&) const = default;
+};
+
+class StepGraphs {
+ public:
+  // What replaying a graph does on the host: the same swaps of free fields and spares
+  // (species, place in the batch) as the captured step.
+  struct Recorded {
+    kernels::cuda::Graph exec = nullptr;
+    std::vector<std::pair<int, int>> swaps;
+  };
+
+  StepGraphs() = default;
+  StepGraphs(const StepGraphs&) = delete;
+  StepGraphs& operator=(const StepGraphs&) = delete;
+  StepGraphs(StepGraphs&& other) noexcept { swap(other); }
+  StepGraphs& operator=(StepGraphs&& other) noexcept {
+    swap(other);
+    return *this;
+  }
+  ~StepGraphs() { clear(); }
+
+  const Recorded* find(const StepGraphKey& key) const;
+  // Whether a step with this key was taken before (its channel descriptors are then held, so
+  // capturing it uploads nothing); remembers it otherwise.
+  bool seen_before(const StepGraphKey& key);
+  // Whether another capture is worth it: a run whose steps never repeat stops capturing.
+  bool may_capture() const { return captures_left_ > 0; }
+  // Takes ownership of a captured graph (counted against may_capture) and returns it; beyond
+  // kMaxGraphs the oldest is destroyed.
+  const Recorded& add(StepGraphKey key, Recorded recorded);
+  void count_failed_capture() { --captures_left_; }
+  // Destroys every graph (after the device has finished them) and forgets the keys seen.
+  void clear() noexcept;
+  std::size_t size() const { return graphs_.size(); }
+
+ private:
+  static constexpr std::size_t kMaxGraphs = 16, kMaxSeen = 32;
+  void swap(StepGraphs& other) noexcept {
+    graphs_.swap(other.graphs_);
+    seen_.swap(other.seen_);
+    std::swap(captures_left_, other.captures_left_);
+  }
+  std::vector<std::pair<StepGraphKey, Recorded>> graphs_;
+  std::vector<StepGraphKey> seen_;
+  int captures_left_ = 64;
+};
+
+}  // namespace skinrd
