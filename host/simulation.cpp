@@ -332,7 +332,7 @@ template <class Real>
 kernels::GridView<Real> Simulation<Real>::grid_view() const {
   const Grid& grid = problem_.grid;
   return {grid.nx, grid.ny, grid.nz, static_cast<Real>(grid.dx_um), dz_um_.data(),
-          material_.data()};
+          material_.data(), problem_.materials.material_count()};
 }
 
 template <class Real>

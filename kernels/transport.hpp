@@ -60,6 +60,7 @@ struct Face {
   std::size_t neighbour;
   Real conductance;  // um³/s: flux = conductance × (u_neighbour − u_self)
   const MaterialCoeffs<Real>* other;
+  int axis, step;    // towards the neighbour: axis 0 x, 1 y, 2 z; step ±1
 };
 
 // The face of voxel (i, j, k) towards its neighbour along axis (0 x, 1 y, 2 z), step ±1.
@@ -70,7 +71,7 @@ SKINRD_HD inline Face<Real> face_towards(const GridT& g, bool periodic_lateral,
                                          const MaterialCoeffs<Real>* coeffs,
                                          const MaterialCoeffs<Real>& self, int i, int j, int k,
                                          int axis, int step) {
-  Face<Real> face{false, 0, Real(0), nullptr};
+  Face<Real> face{false, 0, Real(0), nullptr, axis, step};
   int ni = i, nj = j, nk = k;
   Real h_self = g.dx_um, h_other = g.dx_um, area_um2 = g.dx_um * g.dz_um[k];  // dy = dx
   if (axis == 0) {
@@ -166,21 +167,48 @@ SKINRD_HD inline TransportRate<Real> transport_rate_from_parts(
   return {faces_in_per_s, boundary.top * (top_value - u), boundary.bottom * u};
 }
 
+// The neighbours' concentrations come from values(face): sp.concentration, or
+// registers where a kernel marches along z (ZMarchValues).
+template <class Real, class Values>
+SKINRD_HD inline TransportRate<Real> transport_rate(const GridView<Real>& g,
+                                                    const BoundaryView<Real>& bc,
+                                                    const SpeciesView<Real>& sp, int i, int j,
+                                                    int k, Real c_self, const Values& values) {
+  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[g.index(i, j, k)]];
+  const Real u = reference_phase(c_self, reciprocal_partition(self));
+  Real faces_in_per_s = 0;  // summed in for_each_face's order: −x, +x, −y, +y, −z, +z
+  for_each_face(g, bc.periodic_lateral, sp.coeffs, i, j, k, [&](const Face<Real>& face) {
+    faces_in_per_s += face_inflow_per_s(
+        face.conductance, reference_phase(values(face), reciprocal_partition(*face.other)), u);
+  });
+  return transport_rate_from_parts(faces_in_per_s, boundary_conductances(g, bc, self, k),
+                                   sp.top_concentration, u);
+}
+
+// A neighbour's concentration read from the field.
+template <class Real>
+struct FieldValues {
+  const Real* concentration;
+  SKINRD_HD Real operator()(const Face<Real>& face) const { return concentration[face.neighbour]; }
+};
+// Along z from registers (the cells below and above, which a z-marching kernel holds), the
+// lateral neighbours from the field.
+template <class Real>
+struct ZMarchValues {
+  const Real* concentration;
+  Real below, above;
+  SKINRD_HD Real operator()(const Face<Real>& face) const {
+    return face.axis != 2 ? concentration[face.neighbour] : face.step < 0 ? below : above;
+  }
+};
+
 template <class Real>
 SKINRD_HD inline TransportRate<Real> transport_rate(const GridView<Real>& g,
                                                     const BoundaryView<Real>& bc,
                                                     const SpeciesView<Real>& sp, int i, int j,
                                                     int k) {
-  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[g.index(i, j, k)]];
-  const Real u = reference_phase(sp.concentration[g.index(i, j, k)], reciprocal_partition(self));
-  Real faces_in_per_s = 0;  // summed in for_each_face's order: −x, +x, −y, +y, −z, +z
-  for_each_face(g, bc.periodic_lateral, sp.coeffs, i, j, k, [&](const Face<Real>& face) {
-    faces_in_per_s += face_inflow_per_s(
-        face.conductance,
-        reference_phase(sp.concentration[face.neighbour], reciprocal_partition(*face.other)), u);
-  });
-  return transport_rate_from_parts(faces_in_per_s, boundary_conductances(g, bc, self, k),
-                                   sp.top_concentration, u);
+  return transport_rate(g, bc, sp, i, j, k, sp.concentration[g.index(i, j, k)],
+                        FieldValues<Real>{sp.concentration});
 }
 
 // The exponential integrator's constants of one material over a step dt: with k its
@@ -257,17 +285,18 @@ SKINRD_HD inline Real source_rate_per_s(const SpeciesView<Real>& sp, std::size_t
 //   c_new = e^{−k dt}·c + φ(k dt)·dt·F,  φ(x) = (1 − e^{−x})/x.
 // A stiff k never destabilises the step, and a steady state (F = k c) is kept exactly, the
 // same one the implicit schemes reach. The amount lost is c + F·dt − c_new, exactly.
-template <class Real>
+// c is the voxel's concentration and values gives its neighbours' (transport_rate).
+template <class Real, class Values>
 SKINRD_HD inline VoxelUpdate<Real> explicit_voxel_step(const GridView<Real>& g,
                                                        const BoundaryView<Real>& bc,
                                                        const SpeciesView<Real>& sp, int i, int j,
-                                                       int k, Real dt_s, Real source_scale) {
+                                                       int k, Real dt_s, Real source_scale,
+                                                       Real c, const Values& values) {
   const std::size_t idx = g.index(i, j, k);
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
-  const TransportRate<Real> rate = transport_rate(g, bc, sp, i, j, k);
+  const TransportRate<Real> rate = transport_rate(g, bc, sp, i, j, k, c, values);
   const Real volume_um3 = g.volume_um3(k);
   const Real source_per_s = source_rate_per_s(sp, idx, source_scale);
-  const Real c = sp.concentration[idx];
   const Real gained = explicit_gain(rate, volume_um3, source_per_s, dt_s);
   const ExplicitLoss<Real> loss = explicit_loss(self, dt_s);
   const Real lost = explicit_lost(c, gained, loss.lost_fraction, loss.phi);
@@ -278,6 +307,15 @@ SKINRD_HD inline VoxelUpdate<Real> explicit_voxel_step(const GridView<Real>& g,
   add_explicit_boundary_tallies(rate.top_in_per_s, rate.bottom_out_per_s, dt_s, result.tally);
   add_source_tally(dt_s, source_per_s, volume_um3, result.tally);
   return result;
+}
+template <class Real>
+SKINRD_HD inline VoxelUpdate<Real> explicit_voxel_step(const GridView<Real>& g,
+                                                       const BoundaryView<Real>& bc,
+                                                       const SpeciesView<Real>& sp, int i, int j,
+                                                       int k, Real dt_s, Real source_scale) {
+  return explicit_voxel_step(g, bc, sp, i, j, k, dt_s, source_scale,
+                             sp.concentration[g.index(i, j, k)],
+                             FieldValues<Real>{sp.concentration});
 }
 
 // Amount held by one voxel, in concentration unit × µm³.

@@ -31,6 +31,7 @@ struct GridView {
   Real dx_um = 0;                         // lateral spacing, dx = dy
   const Real* dz_um = nullptr;            // [nz] z spacing per cell layer k
   const std::uint8_t* material = nullptr; // [nx*ny*nz] material id per voxel
+  int material_count = 0;                 // entries of each coefficient table; 0: not given
 
   SKINRD_HD std::size_t voxel_count() const {
     return static_cast<std::size_t>(nx) * ny * nz;

@@ -65,3 +65,40 @@ TEST(Transport, StepBeyondTheLimitIsRefused) {
 }
 
 }  // namespace
+
+// CUDA's column kernel marches up z holding the cells below and above in registers
+// (ZMarchValues); the explicit update it computes from them is the one read from the field
+// (FieldValues), voxel by voxel and bit for bit, boundary layers and periodic sides included.
+TEST(Transport, ZMarchingValuesGiveTheFieldReadingUpdate) {
+  using namespace skinrd;
+  const Problem problem = test_support::random_problem(
+      {.losses = true, .open_ends = true, .periodic = true, .reactions = true});
+  const Grid& grid = problem.grid;
+  const std::vector<double> c = test_support::random_field<double>(grid.voxel_count(), 5);
+  const std::vector<double> source = test_support::random_field<double>(grid.voxel_count(), 6);
+  const auto coeffs = problem.materials.species_coeffs<double>(0);
+  const kernels::GridView<double> view{grid.nx, grid.ny, grid.nz, grid.dx_um, grid.dz_um.data(),
+                                       grid.material.data(), problem.materials.material_count()};
+  const kernels::BoundaryView<double> bc{true, kernels::TopBoundary::fixed_concentration,
+                                         kernels::BottomBoundary::perfect_sink};
+  kernels::SpeciesView<double> species{coeffs.data(), c.data(), source.data(), 2.0};
+  const double dt_s = 0.5 * explicit_dt_limit_s(problem);
+  int compared = 0;
+  for (int j = 0; j < grid.ny; ++j)
+    for (int i = 0; i < grid.nx; ++i) {
+      double below = 0, self = c[view.index(i, j, 0)];  // below the top: no face, never read
+      for (int k = 0; k < grid.nz; ++k) {
+        const double above = k + 1 < grid.nz ? c[view.index(i, j, k + 1)] : 0.0;
+        const auto marched = kernels::explicit_voxel_step(
+            view, bc, species, i, j, k, dt_s, 1.5, self,
+            kernels::ZMarchValues<double>{c.data(), below, above});
+        const auto read = kernels::explicit_voxel_step(view, bc, species, i, j, k, dt_s, 1.5);
+        ASSERT_EQ(marched.concentration, read.concentration) << i << " " << j << " " << k;
+        for (int t = 0; t < kernels::tally_count; ++t) ASSERT_EQ(marched.tally[t], read.tally[t]);
+        below = self;
+        self = above;
+        ++compared;
+      }
+    }
+  EXPECT_EQ(compared, static_cast<int>(grid.voxel_count()));
+}

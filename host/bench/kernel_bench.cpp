@@ -210,7 +210,8 @@ std::vector<KernelRow> KernelBench<Real>::run() {
   if (backend_ == BackendKind::cuda)
     transposed = DeviceBuffer<std::uint8_t>(backend_, transposed_materials(grid));
   const kernels::GridView<Real> view{grid.nx, grid.ny, grid.nz, static_cast<Real>(grid.dx_um),
-                                     dz.data(), material.data()};
+                                     dz.data(), material.data(),
+                                     problem_.materials.material_count()};
   kernels::BoundaryView<Real> bc;
   bc.periodic_lateral = problem_.boundaries.periodic_lateral;
   bc.top = problem_.boundaries.top;

@@ -25,8 +25,10 @@ struct SweepTables {
   std::vector<Real> area_um2;          // [k] lateral faces; [0] for z faces
 };
 
+// Entries of the coefficient tables: given by the grid, or 1 + the largest material id.
 template <class Real>
 int material_count(const GridView<Real>& grid) {
+  if (grid.material_count > 0) return grid.material_count;
   const std::uint8_t* material = grid.material;
   const auto voxels = static_cast<std::ptrdiff_t>(grid.voxel_count());
   std::uint8_t largest = 0;
