@@ -129,19 +129,21 @@ typename Simulation<Real>::Layout Simulation<Real>::layout(const Problem& proble
   Layout layout;
   layout.batch_size = batch_size;
   layout.free = voxels;
-  layout.next = per_batch * voxels;
+  // The step's new free field; Douglas–Gunn writes it over its correction (work) instead.
+  layout.next = scheme == Scheme::adi ? 0 : per_batch * voxels;
   // The reaction kernel updates free, bound and internalised together: a species with any
   // reaction gets both fields (one may stay zero).
   for (int s = 0; s < species; ++s)
     layout.reacting.push_back(problem.materials.species_reacts(s) ? voxels : 0);
   if (scheme != Scheme::explicit_euler) {
-    // Douglas–Gunn's right-hand side; LOD sweeps in place.
+    // Douglas–Gunn's right-hand side, correction and new field; LOD sweeps in place.
     layout.work = scheme == Scheme::adi ? per_batch * voxels : 0;
-    layout.sweep_scratch = per_batch * sweep_scratch_values(voxels, backend);
+    layout.sweep_scratch = per_batch * sweep_scratch_values(grid, backend);
   }
   layout.material = voxels;
-  // CUDA's x sweeps read materials in (y, x, z) order.
-  layout.material_transposed = backend == BackendKind::cuda ? voxels : 0;
+  // CUDA's transposed x sweeps of long lines read materials in (y, x, z) order.
+  layout.material_transposed =
+      scheme != Scheme::explicit_euler && sweep_scratch_values(grid, backend) > 0 ? voxels : 0;
   layout.dz = static_cast<std::size_t>(grid.nz);
   layout.coeffs = static_cast<std::size_t>(problem.materials.material_count());  // per species
   layout.tallies = static_cast<std::size_t>(species) * kernels::tally_count;
@@ -227,7 +229,7 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
   upload_coefficients(true);
   const std::size_t voxels = grid.voxel_count();
   for (int b = 0; b < batch_size_; ++b) {
-    spare_.emplace_back(backend_, plan.next / batch_size_);
+    if (plan.next > 0) spare_.emplace_back(backend_, plan.next / batch_size_);
     if (plan.work > 0) work_.emplace_back(backend_, voxels);
   }
   combined_source_.resize(batch_size_);
@@ -281,7 +283,7 @@ template <class Real>
 void Simulation<Real>::upload_materials() {
   const Grid& grid = problem_.grid;
   material_ = DeviceBuffer<std::uint8_t>(backend_, grid.material);
-  if (backend_ == BackendKind::cuda)  // layout's material_transposed
+  if (layout(problem_, backend_, scheme_, batch_size_).material_transposed > 0)
     material_transposed_ = DeviceBuffer<std::uint8_t>(backend_, transposed_materials(grid));
 }
 
@@ -505,7 +507,7 @@ kernels::ChannelBatch<Real> Simulation<Real>::diffusion_channels(int batch, doub
     const int place = s - batch_first(batch);
     kernels::Channel<Real> c;
     c.species = stepping_view(s, t0_s, h_s, theta, &c.source_scale);
-    c.next = spare_[place].data();
+    c.next = new_field(place).data();
     c.work = work_.empty() ? nullptr : work_[place].data();
     c.tallies = tallies_.data() + s * kernels::tally_count;
     if (react_after_s > 0 && has_bound_field(s)) {
@@ -553,7 +555,7 @@ template <class Real>
 void Simulation<Real>::swap_in_new_fields(int batch) {
   for (int s = batch_first(batch); s < batch_end(batch); ++s) {
     const int place = s - batch_first(batch);
-    field_[s].swap(spare_[place]);
+    field_[s].swap(new_field(place));
     if (capturing_) captured_swaps_.emplace_back(s, place);
   }
 }
@@ -591,7 +593,7 @@ void Simulation<Real>::diffuse_lod(double dt_s, double react_after_s) {
   for (int b = 0; b < batch_count(); ++b) {
     const auto batch = diffusion_channels(b, time_s_, dt_s, 1.0, react_after_s);
     for (int s = batch_first(b); s < batch_end(b); ++s)
-      spare_[s - batch_first(b)].copy_from(field_[s]);
+      new_field(s - batch_first(b)).copy_from(field_[s]);
     line_sweep(batch, 0, dt_s, kernels::ChannelField::next);
     line_sweep(batch, 1, dt_s, kernels::ChannelField::next);
     SKINRD_DISPATCH(add_constant_inflow, grid, boundary_view_, batch, dt);
@@ -651,6 +653,7 @@ StepGraphKey Simulation<Real>::step_graph_key(double dt_s) const {
   key.dt_s = dt_s;
   for (const auto& field : field_) key.buffers.push_back(field.data());
   for (const auto& spare : spare_) key.buffers.push_back(spare.data());
+  for (const auto& work : work_) key.buffers.push_back(work.data());
   const double theta =
       scheme_ == Scheme::explicit_euler ? 0.0 : scheme_ == Scheme::lod ? 1.0 : 0.5;
   for (const auto& sources : sources_)
@@ -666,7 +669,7 @@ bool Simulation<Real>::graph_step(double dt_s) {
   StepGraphKey key = step_graph_key(dt_s);
   if (const StepGraphs::Recorded* recorded = step_graphs_.find(key)) {
     kernels::cuda::launch_graph(recorded->exec);
-    for (const auto& [species, place] : recorded->swaps) field_[species].swap(spare_[place]);
+    for (const auto& [species, place] : recorded->swaps) field_[species].swap(new_field(place));
     time_s_ += dt_s;
     ++steps_;
     return true;
@@ -695,7 +698,7 @@ bool Simulation<Real>::graph_step(double dt_s) {
     kernels::cuda::destroy_graph(exec);
     step_graphs_.count_failed_capture();
     for (auto swap = captured_swaps_.rbegin(); swap != captured_swaps_.rend(); ++swap)
-      field_[swap->first].swap(spare_[swap->second]);
+      field_[swap->first].swap(new_field(swap->second));
     time_s_ = time_before_s;
     steps_ = steps_before;
     return false;

@@ -80,8 +80,8 @@ struct MemoryFootprint {
   std::size_t voxels = 0;
   std::vector<SpeciesFootprint> species;
   // Scratch per species of a batch (SimulationOptions::species_per_batch), shared by the batches:
-  std::size_t next = 0;             // the step's new free field, swapped in turn with each species'
-  std::size_t work = 0;             // implicit schemes: right-hand side / correction
+  std::size_t next = 0;             // explicit, LOD: the step's new free field, swapped in turn with each species'
+  std::size_t work = 0;             // ADI: right-hand side / correction, then the new free field
   std::size_t sweep_scratch = 0;    // implicit schemes: the line sweeps' scratch
   std::size_t combined_source = 0;  // sum of one species' several sources
   std::size_t channels = 0;         // CUDA: the device copies of the batches' channel descriptors
@@ -126,8 +126,12 @@ class Simulation {
                                           const SimulationOptions& simulation = {});
   // Values of scratch the line sweeps need: line_sweep's contract (kernels/launchers.hpp).
   // The CPU sweeps keep their recurrences in small per-thread buffers and need none.
-  static std::size_t sweep_scratch_values(std::size_t voxels, BackendKind backend) {
-    return backend == BackendKind::cuda ? 3 * voxels : 0;
+  // CUDA solves lines up to kernels::cuda::kMaxLocalSweepLine cells with thread-local scratch.
+  static std::size_t sweep_scratch_values(const Grid& grid, BackendKind backend) {
+    const int longest = std::max({grid.nx, grid.ny, grid.nz});
+    return backend == BackendKind::cuda && longest > kernels::cuda::kMaxLocalSweepLine
+               ? 3 * grid.voxel_count()
+               : 0;
   }
 
   Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::adi,
@@ -277,8 +281,8 @@ class Simulation {
   std::vector<std::vector<kernels::MaterialCoeffs<Real>>> host_coeffs_;
   std::vector<double> max_rate_per_s_;
   std::vector<DeviceBuffer<Real>> field_;  // per species, free
-  // Per species of a batch: the new free field; swapped with that species' field, so the old
-  // field becomes the spare for the next batch.
+  // Per species of a batch (explicit, LOD): the new free field; swapped with that species'
+  // field, so the old field becomes the spare for the next batch.
   std::vector<DeviceBuffer<Real>> spare_;
   std::vector<DeviceBuffer<Real>> bound_, internalised_;              // per species, maybe empty
   struct Source {
@@ -291,7 +295,11 @@ class Simulation {
   std::vector<DeviceBuffer<Real>> combined_source_;  // per species of a batch, when needed
   std::vector<double> dosed_, removed_;
   std::vector<DeviceBuffer<Real>> work_;  // ADI, per species of a batch
-  DeviceBuffer<Real> scratch_;  // implicit schemes on CUDA: the sweeps' scratch, 3 × voxels per species of a batch
+  // Where the diffusion of the species at `place` in a batch writes its new free field: the
+  // spare (explicit, LOD), or Douglas–Gunn's work, which holds the correction until the
+  // tallies pass adds the old field to it (ADI, whose Rannacher start-up's LOD steps use it too).
+  DeviceBuffer<Real>& new_field(int place) { return spare_.empty() ? work_[place] : spare_[place]; }
+  DeviceBuffer<Real> scratch_;  // CUDA sweeps of lines too long for local scratch: 3 × voxels per species of a batch
   struct ChannelSlot {
     struct Copy {
       std::vector<kernels::Channel<Real>> held;  // what the device copy holds

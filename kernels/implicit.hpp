@@ -185,6 +185,15 @@ SKINRD_HD inline Real sherman_morrison_factor(Real x_first, Real x_last, Real q_
   return (x_first + beta * x_last / gamma) / (Real(1) + q_first + beta * q_last / gamma);
 }
 
+// Line scratch in device memory shared by many lines: value m of a line at base[m × stride],
+// so neighbouring lines' values are neighbours in memory (coalesced on CUDA).
+template <class Real>
+struct StridedScratch {
+  Real* base;
+  std::size_t stride;
+  SKINRD_HD Real& operator[](int m) const { return base[static_cast<std::size_t>(m) * stride]; }
+};
+
 // Cell m of the line through (i0, j0, k0) along axis.
 struct LineCell {
   int i, j, k;
@@ -194,15 +203,17 @@ SKINRD_HD inline LineCell line_cell(int axis, int i0, int j0, int k0, int m) {
 }
 
 // Solves (I − θ·dt·A_axis) x = rhs along one line, in place in x (indexed by g.index).
-// cp and q are scratch arrays of the same layout. Thomas algorithm; periodic lateral lines
+// cp and q are scratch of at least n values each, indexed by the position m along the line
+// (thread-local arrays on CUDA). Thomas algorithm; periodic lateral lines
 // with the cyclic variant (Sherman–Morrison, Numerical Recipes §2.7); a periodic line of 2
 // cells, whose two faces join the same pair, is solved directly.
 // The matrix is column diagonally dominant (scaled by cell volume), so no pivoting is needed.
 // The reference line solve: the CPU backend solves many lines at once with the same pieces.
-template <class Real, class GridT>
+// Scratch: Real* or anything indexed by m to a Real& (StridedScratch).
+template <class Real, class GridT, class Scratch>
 SKINRD_HD inline void solve_line(const GridT& g, const BoundaryView<Real>& bc,
                                  const MaterialCoeffs<Real>* coeffs, int axis, int i0, int j0,
-                                 int k0, Real theta_dt_s, Real* x, Real* cp, Real* q) {
+                                 int k0, Real theta_dt_s, Real* x, Scratch cp, Scratch q) {
   const int n = axis == 0 ? g.nx : axis == 1 ? g.ny : g.nz;
   auto index = [&](int m) {
     const LineCell c = line_cell(axis, i0, j0, k0, m);
@@ -239,21 +250,21 @@ SKINRD_HD inline void solve_line(const GridT& g, const BoundaryView<Real>& bc,
     const TridiagonalRow<Real> r = thomas_row(row(m), m == 0, m == n - 1, cyclic, gamma, corner);
     const ThomasPivot<Real> pivot = thomas_pivot(r, cp_prev);
     const std::size_t idx = index(m);
-    cp[idx] = cp_prev = pivot.cp;
+    cp[m] = cp_prev = pivot.cp;
     x[idx] = x_prev = thomas_forward(x[idx], r.lower, x_prev, pivot.reciprocal);
     if (cyclic)
-      q[idx] = q_prev = thomas_forward(cyclic_correction_rhs(m == 0, m == n - 1, alpha, gamma), r.lower, q_prev,
-                                       pivot.reciprocal);
+      q[m] = q_prev = thomas_forward(cyclic_correction_rhs(m == 0, m == n - 1, alpha, gamma), r.lower, q_prev,
+                                     pivot.reciprocal);
   }
   for (int m = n - 2; m >= 0; --m) {
     const std::size_t idx = index(m), next = index(m + 1);
-    x[idx] = thomas_backward(x[idx], cp[idx], x[next]);
-    if (cyclic) q[idx] = thomas_backward(q[idx], cp[idx], q[next]);
+    x[idx] = thomas_backward(x[idx], cp[m], x[next]);
+    if (cyclic) q[m] = thomas_backward(q[m], cp[m], q[m + 1]);
   }
   if (cyclic) {
     const std::size_t first = index(0), last = index(n - 1);
-    const Real factor = sherman_morrison_factor(x[first], x[last], q[first], q[last], beta, gamma);
-    for (int m = 0; m < n; ++m) x[index(m)] = thomas_backward(x[index(m)], factor, q[index(m)]);
+    const Real factor = sherman_morrison_factor(x[first], x[last], q[0], q[n - 1], beta, gamma);
+    for (int m = 0; m < n; ++m) x[index(m)] = thomas_backward(x[index(m)], factor, q[m]);
   }
 }
 

@@ -29,10 +29,10 @@
   void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& bc,         \
                            const ChannelBatch<Real>& batch, Real dt_s);                      \
   /* Solves (I − θ·dt·A_axis) x = x on every line along axis of every channel, x being the  \
-     channel's `field`, in place. scratch holds 3 × voxels values per channel on CUDA       \
-     (channel c's at c × 3 × voxels); the CPU needs none (may be null).                      \
-     material_transposed is the material ids in (y, x, z) order, which CUDA's x sweep reads  \
-     for coalescing. */                                                                      \
+     channel's `field`, in place. Only lines longer than cuda::kMaxLocalSweepLine need       \
+     scratch, 3 × voxels values per channel (channel c's at c × 3 × voxels), and the material \
+     ids in (y, x, z) order (material_transposed) for CUDA's transposed x sweep; otherwise   \
+     both may be null. */                                                                    \
   template <class Real>                                                                      \
   void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transposed,       \
                   const BoundaryView<Real>& bc, const ChannelBatch<Real>& batch, int axis,   \
@@ -72,6 +72,9 @@ Real max_explicit_rate_per_s(const GridView<Real>& grid, const BoundaryView<Real
 
 namespace cuda {
 SKINRD_BACKEND_LAUNCHERS
+
+// The longest line the CUDA sweeps solve with thread-local scratch (line_sweep).
+constexpr int kMaxLocalSweepLine = 2048;
 
 // Device memory and queries; in a build without CUDA each throws NotCompiled,
 // except device_count, which reports 0 devices and why.

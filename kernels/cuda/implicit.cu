@@ -1,7 +1,8 @@
 // CUDA launches of the implicit-scheme functions of kernels/implicit.hpp. Line solves run one
-// thread per line with neighbouring threads on neighbouring lines, so every load is
-// coalesced: z and y lines directly (x is fastest in memory), x lines after a tiled
-// transpose to (y fastest, x, z) order and back.
+// thread per line with neighbouring threads on neighbouring lines: z and y lines coalesced
+// directly (x is fastest in memory). Lines up to kMaxLocalSweepLine cells keep their scratch
+// in thread-local memory and solve x lines in place; longer ones use device scratch, and their
+// x lines are solved after a tiled transpose to (y fastest, x, z) order and back.
 #include "kernels/cuda/block_tallies.cuh"
 #include "kernels/cuda/channels.cuh"
 #include "kernels/cuda/cuda_check.cuh"
@@ -81,8 +82,35 @@ __global__ void axpy_kernel(Real* out, Real factor, const Real* x, std::size_t n
 }
 
 // One thread per line of one channel (blockIdx.y); (first, second) are the line's two fixed
-// coordinates, the first one fastest in memory for this axis and layout. Along x the data are
-// the channel's transposed copy in its scratch; cp and q are the scratch's first two thirds.
+// coordinates, first the faster in memory. The line's Thomas scratch (cp, q) is in thread-local
+// arrays, so the sweep needs no device memory of its own. Along y and z neighbouring threads
+// take neighbouring x, so every load is coalesced; along x each thread walks its own row and
+// reuses each cache line it loads for the row's next cells.
+template <class Real, int kMaxLine>
+__global__ void local_sweep_kernel(const Channel<Real>* channels, int first_channel,
+                                   GridView<Real> grid, BoundaryView<Real> bc, int axis,
+                                   Real theta_dt_s, ChannelField field) {
+  const Channel<Real>& ch = channels[channel_of_block(first_channel)];
+  const int first_count = axis == 0 ? grid.ny : grid.nx;
+  const int second_count = axis == 2 ? grid.ny : grid.nz;
+  const std::size_t line = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (line >= static_cast<std::size_t>(first_count) * second_count) return;
+  const int first = static_cast<int>(line % first_count);
+  const int second = static_cast<int>(line / first_count);
+  Real cp[kMaxLine], q[kMaxLine];
+  Real* x = channel_field(ch, field);
+  const MaterialCoeffs<Real>* coeffs = ch.species.coeffs;
+  if (axis == 0)
+    solve_line(grid, bc, coeffs, 0, 0, first, second, theta_dt_s, x, cp, q);
+  else if (axis == 1)
+    solve_line(grid, bc, coeffs, 1, first, 0, second, theta_dt_s, x, cp, q);
+  else
+    solve_line(grid, bc, coeffs, 2, first, second, 0, theta_dt_s, x, cp, q);
+}
+
+// Lines longer than kMaxLocalSweepLine: the scratch in device memory, 3 × voxels per channel
+// (channel c's at c × 3 × voxels): cp and q strided by the line count, so neighbouring lines'
+// values are neighbours (coalesced), and along x the channel's transposed copy of its field.
 template <class Real, class GridT>
 __global__ void sweep_kernel(const Channel<Real>* channels, int first_channel, GridT grid,
                              BoundaryView<Real> bc, int axis, Real theta_dt_s, ChannelField field,
@@ -90,13 +118,15 @@ __global__ void sweep_kernel(const Channel<Real>* channels, int first_channel, G
   const int c = channel_of_block(first_channel);
   const MaterialCoeffs<Real>* coeffs = channels[c].species.coeffs;
   const std::size_t voxels = grid.voxel_count();
-  Real* cp = scratch + static_cast<std::size_t>(c) * 3 * voxels;
-  Real* q = cp + voxels;
-  Real* x = axis == 0 ? q + voxels : channel_field(channels[c], field);
+  Real* channel_scratch = scratch + static_cast<std::size_t>(c) * 3 * voxels;
+  Real* x = axis == 0 ? channel_scratch + 2 * voxels : channel_field(channels[c], field);
   const int first_count = axis == 1 ? grid.nx : (axis == 2 ? grid.nx : grid.ny);
   const int second_count = axis == 2 ? grid.ny : grid.nz;
+  const std::size_t lines = static_cast<std::size_t>(first_count) * second_count;
   const std::size_t line = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (line >= static_cast<std::size_t>(first_count) * second_count) return;
+  if (line >= lines) return;
+  const StridedScratch<Real> cp{channel_scratch + line, lines};
+  const StridedScratch<Real> q{channel_scratch + voxels + line, lines};
   const int first = static_cast<int>(line % first_count);
   const int second = static_cast<int>(line / first_count);
   if (axis == 0)
@@ -176,17 +206,32 @@ void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transpo
                 const BoundaryView<Real>& bc, const ChannelBatch<Real>& batch, int axis,
                 Real theta_dt_s, ChannelField field, Real* scratch) {
   if (grid.voxel_count() == 0 || batch.count == 0) return;
+  const int n = axis == 0 ? grid.nx : axis == 1 ? grid.ny : grid.nz;
+  const std::size_t lines = grid.voxel_count() / n;
+  // Thread-local scratch sized for the line: short lines keep the local-memory reservation,
+  // which is per resident thread, small.
+  constexpr int kShortLine = 256;
+  if (n <= kShortLine) {
+    launch_per_channel(local_sweep_kernel<Real, kShortLine>, lines, batch, grid, bc, axis,
+                       theta_dt_s, field);
+    return;
+  }
+  if (n <= kMaxLocalSweepLine) {
+    launch_per_channel(local_sweep_kernel<Real, kMaxLocalSweepLine>, lines, batch, grid, bc,
+                       axis, theta_dt_s, field);
+    return;
+  }
+  if (scratch == nullptr)
+    throw Error("line_sweep: a line of " + std::to_string(n) + " cells needs device scratch");
   if (axis == 0) {
     TransposedGridView<Real> transposed{grid};
     transposed.material = material_transposed;
     transpose_xy(batch, field, scratch, grid.nx, grid.ny, grid.nz, true);
-    const std::size_t lines = static_cast<std::size_t>(grid.ny) * grid.nz;
     launch_per_channel(sweep_kernel<Real, TransposedGridView<Real>>, lines, batch, transposed, bc,
                        0, theta_dt_s, field, scratch);
     transpose_xy(batch, field, scratch, grid.nx, grid.ny, grid.nz, false);
     return;
   }
-  const std::size_t lines = static_cast<std::size_t>(grid.nx) * (axis == 1 ? grid.nz : grid.ny);
   launch_per_channel(sweep_kernel<Real, GridView<Real>>, lines, batch, grid, bc, axis, theta_dt_s,
                      field, scratch);
 }
