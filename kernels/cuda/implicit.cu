@@ -81,6 +81,21 @@ __global__ void axpy_kernel(Real* out, Real factor, const Real* x, std::size_t n
   if (idx < n) out[idx] += factor * x[idx];
 }
 
+// The line along axis whose two fixed coordinates are (first, second), first the faster in
+// memory for the grid's order.
+template <class Real, class GridT, class Scratch>
+__device__ inline void solve_line_at(const GridT& grid, const BoundaryView<Real>& bc,
+                                     const MaterialCoeffs<Real>* coeffs, int axis, int first,
+                                     int second, Real theta_dt_s, Real* x, Scratch cp,
+                                     Scratch q) {
+  if (axis == 0)
+    solve_line(grid, bc, coeffs, 0, 0, first, second, theta_dt_s, x, cp, q);
+  else if (axis == 1)
+    solve_line(grid, bc, coeffs, 1, first, 0, second, theta_dt_s, x, cp, q);
+  else
+    solve_line(grid, bc, coeffs, 2, first, second, 0, theta_dt_s, x, cp, q);
+}
+
 // One thread per line of one channel (blockIdx.y); (first, second) are the line's two fixed
 // coordinates, first the faster in memory. The line's Thomas scratch (cp, q) is in thread-local
 // arrays, so the sweep needs no device memory of its own. Along y and z neighbouring threads
@@ -100,12 +115,7 @@ __global__ void local_sweep_kernel(const Channel<Real>* channels, int first_chan
   Real cp[kMaxLine], q[kMaxLine];
   Real* x = channel_field(ch, field);
   const MaterialCoeffs<Real>* coeffs = ch.species.coeffs;
-  if (axis == 0)
-    solve_line(grid, bc, coeffs, 0, 0, first, second, theta_dt_s, x, cp, q);
-  else if (axis == 1)
-    solve_line(grid, bc, coeffs, 1, first, 0, second, theta_dt_s, x, cp, q);
-  else
-    solve_line(grid, bc, coeffs, 2, first, second, 0, theta_dt_s, x, cp, q);
+  solve_line_at(grid, bc, coeffs, axis, first, second, theta_dt_s, x, cp, q);
 }
 
 // Lines longer than kMaxLocalSweepLine: the scratch in device memory, 3 × voxels per channel
@@ -129,12 +139,7 @@ __global__ void sweep_kernel(const Channel<Real>* channels, int first_channel, G
   const StridedScratch<Real> q{channel_scratch + voxels + line, lines};
   const int first = static_cast<int>(line % first_count);
   const int second = static_cast<int>(line / first_count);
-  if (axis == 0)
-    solve_line(grid, bc, coeffs, 0, 0, first, second, theta_dt_s, x, cp, q);
-  else if (axis == 1)
-    solve_line(grid, bc, coeffs, 1, first, 0, second, theta_dt_s, x, cp, q);
-  else
-    solve_line(grid, bc, coeffs, 2, first, second, 0, theta_dt_s, x, cp, q);
+  solve_line_at(grid, bc, coeffs, axis, first, second, theta_dt_s, x, cp, q);
 }
 
 // For every channel c of the batch, between its field and the last third of its scratch
