@@ -835,6 +835,32 @@ SpeciesLedger Simulation<Real>::ledger(int species) const {
 }
 
 template <class Real>
+FieldSnapshot<Real> Simulation<Real>::snapshot(const std::vector<int>& species) const {
+  FieldSnapshot<Real> snap(time_s_);
+  std::vector<kernels::cuda::HostCopy> copies;
+  auto copy = [&](const DeviceBuffer<Real>& from) {
+    HostArray<Real> to(backend_, from.size());
+    if (backend_ == BackendKind::cuda)
+      copies.push_back({to.data(), from.data(), from.bytes()});
+    else
+      std::copy(from.data(), from.data() + from.size(), to.data());
+    return to;
+  };
+  for (int s : species) {
+    typename FieldSnapshot<Real>::Species copied;
+    copied.free = copy(field_[s]);
+    copied.bound = copy(bound_[s]);
+    copied.internalised = copy(internalised_[s]);
+    // Per-layer amounts reduced on the backend now: a few passes, the fields stay put.
+    copied.ledger = ledger(s);
+    snap.species_.push_back(std::move(copied));
+  }
+  if (backend_ == BackendKind::cuda)
+    snap.copied_ = kernels::cuda::copy_to_host_side(copies.data(), copies.size());
+  return snap;
+}
+
+template <class Real>
 void Simulation<Real>::synchronize() const {
   if (backend_ == BackendKind::cuda) kernels::cuda::synchronize();
 }

@@ -13,6 +13,7 @@
 #include "host/grid.hpp"
 #include "host/ledger.hpp"
 #include "host/materials.hpp"
+#include "host/snapshot.hpp"
 #include "host/step_graphs.hpp"
 
 namespace skinrd {
@@ -193,6 +194,9 @@ class Simulation {
   AdaptiveReport advance_adaptive(double t_end_s, const AdaptiveOptions& options);
 
   SpeciesLedger ledger(int species) const;
+  // Host copies of these species' fields and ledger now, for output: on CUDA copied into pinned
+  // memory on a side stream while the host goes on (FieldSnapshot::wait before reading).
+  FieldSnapshot<Real> snapshot(const std::vector<int>& species) const;
 
   // Returns when every step launched so far has finished (kernels run asynchronously on CUDA).
   void synchronize() const;

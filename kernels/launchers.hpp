@@ -86,6 +86,21 @@ void copy_to_device(void* device, const void* host, std::size_t bytes);
 void copy_to_device_async(void* device, const void* host, std::size_t bytes);
 void copy_to_host(void* host, const void* device, std::size_t bytes);
 void copy_on_device(void* destination, const void* source, std::size_t bytes);
+// Page-locked host memory: copies into it run asynchronously (copy_to_host_side).
+void* allocate_pinned(std::size_t bytes);
+void release_pinned(void* host) noexcept;
+// Copies device → pinned host memory on a side stream, after everything launched so far;
+// launches made afterwards wait for the copies (they may overwrite what is copied), while the
+// host goes on at once. wait_event blocks the calling thread until the copies have landed.
+struct HostCopy {
+  void* host;
+  const void* device;
+  std::size_t bytes;
+};
+using Event = void*;  // a cudaEvent_t
+Event copy_to_host_side(const HostCopy* copies, std::size_t count);
+void wait_event(Event event);
+void destroy_event(Event event) noexcept;
 void fill_zero(void* device, std::size_t bytes);
 void synchronize();  // waits for every launched kernel (for timing)
 // CUDA graphs of a sequence of launches and device copies (Simulation's step graphs): between

@@ -11,6 +11,7 @@
 
 #include "host/validation/cases.hpp"
 #include "random_problem.hpp"
+#include "snapshot_check.hpp"
 
 namespace {
 
@@ -183,4 +184,9 @@ TYPED_TEST(BackendAgreement, StepGraphsGiveTheKernelByKernelFieldsBitwise) {
             << where;
       }
     }
+}
+
+// Snapshots copied on the side stream while later steps are launched (tests/snapshot_check.hpp).
+TYPED_TEST(BackendAgreement, SnapshotsHoldTheirTimeWhileLaterStepsRun) {
+  test_support::expect_snapshot_holds_its_time<TypeParam>(BackendKind::cuda);
 }

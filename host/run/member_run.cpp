@@ -134,9 +134,9 @@ void SharedTissue<Real>::commit() {
 template <class Real>
 MemberRun<Real>::MemberRun(const scenario::Scenario& scenario, MemberOutput output,
                            SharedTissue<Real>& tissue, int first_channel,
-                           output::BackgroundWriter& vtk_writer)
+                           output::BackgroundWriter& writer)
     : scenario_(scenario), output_(std::move(output)), tissue_(tissue),
-      first_channel_(first_channel), vtk_writer_(vtk_writer), events_(schedule(scenario)),
+      first_channel_(first_channel), writer_(writer), events_(schedule(scenario)),
       base_materials_(build_materials(scenario)) {}
 
 template <class Real>
@@ -183,13 +183,13 @@ void MemberRun<Real>::open_outputs() {
 // Lateral means per cell layer k: the depth profile a user plots. depth_um is the cell centre
 // below the skin surface (negative in a film on the skin).
 template <class Real>
-void MemberRun<Real>::record_profiles(double t_s, int s, const std::vector<Real>& free,
-                                   const std::vector<Real>& bound,
-                                   const std::vector<Real>& internalised) {
+void MemberRun<Real>::record_profiles(double t_s, int s, std::span<const Real> free,
+                                   std::span<const Real> bound,
+                                   std::span<const Real> internalised) {
   const Grid& grid = tissue_.grid();
   const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
   const double surface_um = grid.z_faces_um[first_tissue_k(grid, scenario_)];
-  auto lateral_mean = [&](const std::vector<Real>& field, int k) {
+  auto lateral_mean = [&](std::span<const Real> field, int k) {
     if (field.empty()) return 0.0;
     double sum = 0;
     for (std::size_t v = plane * k; v < plane * (k + 1); ++v) sum += field[v];
@@ -341,21 +341,36 @@ void MemberRun<Real>::add_infusions() {
 
 template <class Real>
 void MemberRun<Real>::record(double t_s) {
-  const Grid& grid = tissue_.grid();
-  const MaterialTable& materials = sim().problem().materials;
+  std::vector<int> channels;
+  for (int s = 0; s < static_cast<int>(scenario_.species.size()); ++s) channels.push_back(channel(s));
+  // The fields come to the host on a side stream (CUDA); the outputs are computed and written on
+  // the writer's thread while the run goes on. What they read of the tissue that later events
+  // change, its material ids and coefficients, is copied now.
+  auto snapshot = std::make_shared<FieldSnapshot<Real>>(sim().snapshot(channels));
+  writer_.submit([this, snapshot, t_s, material = tissue_.grid().material,
+                      materials = sim().problem().materials] {
+    snapshot->wait();
+    write_record(t_s, *snapshot, material, materials);
+  });
+}
+
+template <class Real>
+void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapshot,
+                                   const std::vector<std::uint8_t>& material,
+                                   const MaterialTable& materials) {
+  const Grid& grid = tissue_.grid();  // its geometry, which never changes
   const int species_count = static_cast<int>(scenario_.species.size());
   const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
   const int surface_k = first_tissue_k(grid, scenario_);
   records_.resize(species_count);
   std::vector<output::CellArray> arrays;
   for (int s = 0; s < species_count; ++s) {
-    // Each field comes to the host once per output time.
-    const std::vector<Real> c = sim().concentration(channel(s)), bound = sim().bound(channel(s)),
-                            internalised = sim().internalised(channel(s));
+    const std::span<const Real> c = snapshot.free(s), bound = snapshot.bound(s),
+                                internalised = snapshot.internalised(s);
     if (vtk_) {
       const std::string unit = scenario_.species[s].basis.particles ? " [particles/mL]" : " [ng/mL]";
       const std::string name = scenario_.species[s].key;
-      auto add = [&](const std::string& what, const std::vector<Real>& field) {
+      auto add = [&](const std::string& what, std::span<const Real> field) {
         if (!field.empty()) arrays.push_back({name + " " + what + unit, {field.begin(), field.end()}});
       };
       add("free", c);
@@ -365,7 +380,7 @@ void MemberRun<Real>::record(double t_s) {
     OutputRecord r;
     r.time_s = t_s;
     r.species = s;
-    r.ledger = sim().ledger(channel(s));
+    r.ledger = snapshot.ledger(s);
     r.ledger.species = scenario_.species[s].key;  // the channel's name also names the member
     const double ec = scenario_.species[s].effective_concentration;
     for (std::size_t l = 0; l < grid.layers.size(); ++l) {
@@ -377,7 +392,7 @@ void MemberRun<Real>::record(double t_s) {
         const double cell = grid.dx_um * grid.dx_um * grid.dz_um[k];
         layer.volume_um3 += cell * plane;
         for (std::size_t v = plane * k; v < plane * (k + 1); ++v) {
-          const double u = c[v] / materials.at(grid.material[v], channel(s)).partition;
+          const double u = c[v] / materials.at(material[v], channel(s)).partition;
           if (ec > 0 && u >= ec) above += cell;
         }
       }
@@ -392,7 +407,7 @@ void MemberRun<Real>::record(double t_s) {
     // the transport step (kernels/transport.hpp), in amount per second.
     const std::vector<double> dz(grid.dz_um.begin(), grid.dz_um.end());
     const kernels::GridView<double> host_grid{grid.nx, grid.ny, grid.nz, grid.dx_um, dz.data(),
-                                              grid.material.data()};
+                                              material.data()};
     const auto coeffs = materials.species_coeffs<double>(channel(s));
     for (std::size_t l = 0; l + 1 < grid.layers.size(); ++l) {
       const int k = grid.layers[l].k_end - 1;
@@ -400,7 +415,7 @@ void MemberRun<Real>::record(double t_s) {
       for (int j = 0; j < grid.ny; ++j)
         for (int i = 0; i < grid.nx; ++i) {
           const std::size_t v = grid.index(i, j, k);
-          const auto& self = coeffs[grid.material[v]];
+          const auto& self = coeffs[material[v]];
           const auto face = kernels::face_towards(host_grid, scenario_.tissue.periodic, coeffs.data(),
                                                   self, i, j, k, 2, +1);
           flux += face.conductance * (c[v] / self.partition - c[face.neighbour] / face.other->partition);
@@ -435,13 +450,11 @@ void MemberRun<Real>::record(double t_s) {
   if (!metrics_) throw IoError(output_.out_dir + "/metrics.csv", "write failed");
   profiles_.flush();
   if (!profiles_) throw IoError(output_.out_dir + "/profiles.csv", "write failed");
-  if (vtk_)
-    vtk_writer_.submit([vtk = vtk_.get(), coarse = downsampler_.get(), t_s,
-                        arrays = std::move(arrays)]() mutable {
-      if (coarse)  // block means, on the writer's thread while the run goes on
-        for (output::CellArray& array : arrays) array.values = coarse->mean(array.values);
-      vtk->write(t_s, arrays);
-    });
+  if (vtk_) {
+    if (downsampler_)  // block means
+      for (output::CellArray& array : arrays) array.values = downsampler_->mean(array.values);
+    vtk_->write(t_s, arrays);
+  }
 }
 
 template <class Real>

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,7 +79,7 @@ template <class Real>
 class MemberRun {
  public:
   MemberRun(const scenario::Scenario& scenario, MemberOutput output, SharedTissue<Real>& tissue,
-            int first_channel, output::BackgroundWriter& vtk_writer);
+            int first_channel, output::BackgroundWriter& writer);
 
   const scenario::Scenario& scenario() const { return scenario_; }
   const std::vector<Event>& events() const { return events_; }
@@ -87,21 +88,26 @@ class MemberRun {
   void open_outputs();  // IoError when the directory is not empty (without force)
   void add_infusions();
   void apply(const Event& event);
-  void record(double t_s);  // after the tissue's changes at t_s are committed
+  // After the tissue's changes at t_s are committed: snapshots the fields; the outputs are
+  // written by the writer's thread (the writer's finish() before reading records()).
+  void record(double t_s);
   void write_summary(double wall_s, long long steps);
 
  private:
   int channel(int species) const { return first_channel_ + species; }
   Simulation<Real>& sim() { return tissue_.sim(); }
   void refresh_materials();
-  void record_profiles(double t_s, int species, const std::vector<Real>& free,
-                       const std::vector<Real>& bound, const std::vector<Real>& internalised);
+  // On the writer's thread: metrics, profiles, records and VTK of one snapshot.
+  void write_record(double t_s, const FieldSnapshot<Real>& snapshot,
+                    const std::vector<std::uint8_t>& material, const MaterialTable& materials);
+  void record_profiles(double t_s, int species, std::span<const Real> free,
+                       std::span<const Real> bound, std::span<const Real> internalised);
 
   const scenario::Scenario& scenario_;
   MemberOutput output_;
   SharedTissue<Real>& tissue_;
   int first_channel_;
-  output::BackgroundWriter& vtk_writer_;
+  output::BackgroundWriter& writer_;
   std::vector<Event> events_;
   // Coefficients now: the tissue's, with the film on the skin (if any) and the channels'
   // state since the last patch was withdrawn.

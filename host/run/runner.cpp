@@ -56,7 +56,7 @@ class Driver {
     int channel = 0;
     for (MemberPlan& plan : plans_) {
       members_.push_back(std::make_unique<MemberRun<Real>>(*plan.scenario, plan.output, tissue_,
-                                                           channel, vtk_writer_));
+                                                           channel, writer_));
       channel += static_cast<int>(plan.scenario->species.size());
     }
   }
@@ -81,8 +81,8 @@ class Driver {
   SharedTissue<Real> tissue_;
   // Declared before the writer: the writer stops (finishing the snapshots it holds) first.
   std::vector<std::unique_ptr<MemberRun<Real>>> members_;
-  // Writes the .vtr files while the run goes on.
-  output::BackgroundWriter vtk_writer_;
+  // Computes and writes the members' outputs (metrics, profiles, .vtr) while the run goes on.
+  output::BackgroundWriter writer_;
   Clock::time_point start_ = Clock::now(), last_report_ = Clock::now();
   bool terminal_ = isatty(fileno(stderr));
 };
@@ -145,7 +145,7 @@ void Driver<Real>::run() {
       for (auto& member : members_) member->record(t);
   }
   report_progress(true);
-  vtk_writer_.finish();
+  writer_.finish();
   for (auto& member : members_) member->write_summary(wall_s(), steps());
 }
 

@@ -93,6 +93,52 @@ void fill_zero(void* device, std::size_t bytes) {
   if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemsetAsync(device, 0, bytes, compute_stream()));
 }
 
+void* allocate_pinned(std::size_t bytes) {
+  void* host = nullptr;
+  if (bytes > 0) SKINRD_CUDA_CHECK(cudaMallocHost(&host, bytes));
+  return host;
+}
+
+void release_pinned(void* host) noexcept {
+  if (host) cudaFreeHost(host);
+}
+
+namespace {
+// Output copies: non-blocking, so they never wait for the legacy stream's work either.
+cudaStream_t side_stream() {
+  static const cudaStream_t stream = [] {
+    cudaStream_t created = nullptr;
+    SKINRD_CUDA_CHECK(cudaStreamCreateWithFlags(&created, cudaStreamNonBlocking));
+    return created;
+  }();
+  return stream;
+}
+}  // namespace
+
+Event copy_to_host_side(const HostCopy* copies, std::size_t count) {
+  cudaEvent_t computed = nullptr, copied = nullptr;
+  SKINRD_CUDA_CHECK(cudaEventCreateWithFlags(&computed, cudaEventDisableTiming));
+  SKINRD_CUDA_CHECK(cudaEventCreateWithFlags(&copied, cudaEventDisableTiming));
+  SKINRD_CUDA_CHECK(cudaEventRecord(computed, compute_stream()));
+  SKINRD_CUDA_CHECK(cudaStreamWaitEvent(side_stream(), computed, 0));
+  SKINRD_CUDA_CHECK(cudaEventDestroy(computed));  // released once the wait is satisfied
+  for (std::size_t n = 0; n < count; ++n)
+    if (copies[n].bytes > 0)
+      SKINRD_CUDA_CHECK(cudaMemcpyAsync(copies[n].host, copies[n].device, copies[n].bytes,
+                                        cudaMemcpyDeviceToHost, side_stream()));
+  SKINRD_CUDA_CHECK(cudaEventRecord(copied, side_stream()));
+  SKINRD_CUDA_CHECK(cudaStreamWaitEvent(compute_stream(), copied, 0));
+  return copied;
+}
+
+void wait_event(Event event) {
+  SKINRD_CUDA_CHECK(cudaEventSynchronize(static_cast<cudaEvent_t>(event)));
+}
+
+void destroy_event(Event event) noexcept {
+  if (event) cudaEventDestroy(static_cast<cudaEvent_t>(event));
+}
+
 cudaStream_t compute_stream() {
   static const cudaStream_t stream = [] {
     cudaStream_t created = nullptr;
