@@ -192,7 +192,21 @@ MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, Backe
   // The start of a step (every stored field and the tallies) and the full step's free fields.
   std::size_t free_fields = 0;
   for (const SpeciesFootprint& s : f.species) free_fields += s.free;
-  f.controller = options.step_controller ? f.stored() + f.tallies + free_fields : 0;
+  // Lean (AdaptiveOptions::lean_memory): the start and the full step of one batch at a time.
+  std::size_t batch_stored = 0, batch_free = 0;
+  for (int first = 0; first < static_cast<int>(f.species.size()); first += batch_size) {
+    std::size_t stored = 0, free = 0;
+    for (int s = first; s < std::min<int>(f.species.size(), first + batch_size); ++s) {
+      stored += f.species[s].free + f.species[s].bound + f.species[s].internalised;
+      free += f.species[s].free;
+    }
+    batch_stored = std::max(batch_stored, stored);
+    batch_free = std::max(batch_free, free);
+  }
+  f.controller = !options.step_controller ? 0
+                 : options.lean_step_controller
+                     ? batch_stored + f.tallies + batch_free
+                     : f.stored() + f.tallies + free_fields;
   f.materials = (l.material + l.material_transposed) * sizeof(std::uint8_t) + l.dz * real +
                 l.reacting.size() * l.coeffs * sizeof(kernels::MaterialCoeffs<Real>);
   return f;
@@ -523,7 +537,7 @@ kernels::ChannelBatch<Real> Simulation<Real>::diffusion_channels(int batch, doub
 template <class Real>
 void Simulation<Real>::react(double t_s) {
   const auto grid = grid_view();
-  for (int b = 0; b < batch_count(); ++b) {
+  for (int b = first_stepped_batch(); b < end_stepped_batch(); ++b) {
     std::vector<kernels::Channel<Real>> channels;
     for (int s = batch_first(b); s < batch_end(b); ++s) {
       if (!has_bound_field(s)) continue;
@@ -544,7 +558,7 @@ void Simulation<Real>::react(double t_s) {
 template <class Real>
 void Simulation<Real>::diffuse_explicit(double dt_s, double react_after_s) {
   const auto grid = grid_view();
-  for (int b = 0; b < batch_count(); ++b) {
+  for (int b = first_stepped_batch(); b < end_stepped_batch(); ++b) {
     const auto batch = diffusion_channels(b, time_s_, dt_s, 0.0, react_after_s);
     SKINRD_DISPATCH(explicit_step, grid, boundary_view_, batch, static_cast<Real>(dt_s));
     swap_in_new_fields(b);
@@ -575,7 +589,7 @@ void Simulation<Real>::diffuse_crank_nicolson(double dt_s, double react_after_s)
   constexpr double theta = 0.5;
   const auto grid = grid_view();
   const Real dt = static_cast<Real>(dt_s), theta_real = static_cast<Real>(theta);
-  for (int b = 0; b < batch_count(); ++b) {
+  for (int b = first_stepped_batch(); b < end_stepped_batch(); ++b) {
     const auto batch = diffusion_channels(b, time_s_, dt_s, theta, react_after_s);
     SKINRD_DISPATCH(implicit_rhs, grid, boundary_view_, batch, dt);
     for (int axis = 0; axis < 3; ++axis)
@@ -590,7 +604,7 @@ template <class Real>
 void Simulation<Real>::diffuse_lod(double dt_s, double react_after_s) {
   const auto grid = grid_view();
   const Real dt = static_cast<Real>(dt_s);
-  for (int b = 0; b < batch_count(); ++b) {
+  for (int b = first_stepped_batch(); b < end_stepped_batch(); ++b) {
     const auto batch = diffusion_channels(b, time_s_, dt_s, 1.0, react_after_s);
     for (int s = batch_first(b); s < batch_end(b); ++s)
       new_field(s - batch_first(b)).copy_from(field_[s]);
@@ -756,6 +770,96 @@ void Simulation<Real>::restore(const State& state) {
 }
 
 template <class Real>
+double Simulation<Real>::relative_difference(const DeviceBuffer<Real>& a,
+                                             const DeviceBuffer<Real>& b) const {
+  const kernels::MaxAbs m = SKINRD_DISPATCH(max_abs_difference, a.data(), b.data(), a.size());
+  return m.value > 0 ? m.difference / m.value : 0.0;
+}
+
+template <class Real>
+void Simulation<Real>::each_batch_alone(const std::function<void()>& steps) {
+  const double time_s = time_s_;
+  const long long taken = steps_;
+  const int smoothing = smoothing_steps_left_;
+  for (int b = 0; b < batch_count(); ++b) {
+    time_s_ = time_s;  // every batch steps from the same start; they end alike
+    steps_ = taken;
+    smoothing_steps_left_ = smoothing;
+    only_batch_ = b;
+    try {
+      steps();
+    } catch (...) {
+      only_batch_ = -1;
+      throw;
+    }
+  }
+  only_batch_ = -1;
+}
+
+// Species never interact, so a batch stepped alone gets what a step of all gives it: for each
+// batch the start is saved, the full step taken and its free fields kept, the start restored and
+// the two half steps taken and compared, and the start restored again. Memory: one batch's
+// start and full step instead of every species'.
+template <class Real>
+double Simulation<Real>::lean_step_error(double h_s, State& start, State& full) {
+  const double time_s = time_s_;
+  const long long taken = steps_;
+  const int smoothing = smoothing_steps_left_;
+  if (start.tallies.size() != tallies_.size())
+    start.tallies = DeviceBuffer<double>(backend_, tallies_.size());
+  start.tallies.copy_from(tallies_);
+  auto ensure = [&](std::vector<DeviceBuffer<Real>>& buffers, int place, std::size_t size) {
+    if (static_cast<int>(buffers.size()) <= place) buffers.resize(place + 1);
+    if (buffers[place].size() != size) buffers[place] = DeviceBuffer<Real>(backend_, size);
+  };
+  auto keep = [&](int b, bool keep_full) {  // the batch's fields into start (or full)
+    for (int s = batch_first(b); s < batch_end(b); ++s) {
+      const int place = s - batch_first(b);
+      State& to = keep_full ? full : start;
+      ensure(to.field, place, field_[s].size());
+      to.field[place].copy_from(field_[s]);
+      if (keep_full) continue;
+      ensure(to.bound, place, bound_[s].size());
+      ensure(to.internalised, place, internalised_[s].size());
+      if (bound_[s].size()) to.bound[place].copy_from(bound_[s]);
+      if (internalised_[s].size()) to.internalised[place].copy_from(internalised_[s]);
+    }
+  };
+  auto back_to_start = [&](int b) {
+    for (int s = batch_first(b); s < batch_end(b); ++s) {
+      const int place = s - batch_first(b);
+      field_[s].copy_from(start.field[place]);
+      if (bound_[s].size()) bound_[s].copy_from(start.bound[place]);
+      if (internalised_[s].size()) internalised_[s].copy_from(start.internalised[place]);
+    }
+    time_s_ = time_s;
+    steps_ = taken;
+    smoothing_steps_left_ = smoothing;
+  };
+  double error = 0;
+  try {
+    for (int b = 0; b < batch_count(); ++b) {
+      only_batch_ = b;
+      keep(b, false);
+      take_step(h_s);
+      keep(b, true);
+      back_to_start(b);
+      take_step(0.5 * h_s);
+      take_step(0.5 * h_s);
+      for (int s = batch_first(b); s < batch_end(b); ++s)
+        error = std::max(error, relative_difference(field_[s], full.field[s - batch_first(b)]));
+      back_to_start(b);
+    }
+  } catch (...) {
+    only_batch_ = -1;
+    throw;
+  }
+  only_batch_ = -1;
+  tallies_.copy_from(start.tallies);
+  return error;
+}
+
+template <class Real>
 AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const AdaptiveOptions& options) {
   if (!(options.relative_tolerance > 0) || !(options.dt_min_s > 0) ||
       options.dt_max_s < options.dt_min_s)
@@ -776,23 +880,25 @@ AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const Adaptive
     const double remaining = t_end_s - time_s_;
     const bool last = dt >= remaining * (1 - 1e-12);
     const double h = last ? remaining : dt;
-    save(start);
-    step(h);
-    save(full, true);  // only compared: the free fields
-    restore(start);
-    step(0.5 * h);
-    step(0.5 * h);
     double error = 0;
-    for (std::size_t s = 0; s < field_.size(); ++s) {
-      const kernels::MaxAbs m = SKINRD_DISPATCH(max_abs_difference, field_[s].data(),
-                                                full.field[s].data(), field_[s].size());
-      if (m.value > 0) error = std::max(error, m.difference / m.value);
+    if (options.lean_memory) {
+      error = lean_step_error(h, start, full);  // leaves the state at the step's start
+    } else {
+      save(start);
+      step(h);
+      save(full, true);  // only compared: the free fields
+      restore(start);
+      step(0.5 * h);
+      step(0.5 * h);
+      for (std::size_t s = 0; s < field_.size(); ++s)
+        error = std::max(error, relative_difference(field_[s], full.field[s]));
     }
     const double ratio = options.relative_tolerance / std::max(error, 1e-300);
     const double factor = std::pow(ratio, 1.0 / (order + 1));
     if (error <= options.relative_tolerance || h <= options.dt_min_s * (1 + 1e-12)) {
       ++report.accepted;
       report.last_dt_s = h;
+      if (options.lean_memory) each_batch_alone([&] { take_step(0.5 * h); take_step(0.5 * h); });
       if (last) time_s_ = t_end_s;
       const double proposed = h * std::clamp(0.9 * factor, 0.2, 5.0);
       // A step shortened to land on t_end says little about the step size beyond it.
@@ -800,7 +906,7 @@ AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const Adaptive
       dt = last && h < dt ? std::min(dt, h * std::max(0.9 * factor, 0.2)) : proposed;
     } else {
       ++report.rejected;
-      restore(start);
+      if (!options.lean_memory) restore(start);
       dt = h * std::clamp(0.9 * factor, 0.1, 0.9);
     }
   }

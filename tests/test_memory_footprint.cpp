@@ -64,8 +64,18 @@ void expect_footprint_is_allocated(Scheme scheme, bool reacting) {
   DeviceBufferBytes::reset_peak(kCpu);
   AdaptiveOptions adaptive;
   sim.advance_adaptive(sim.time_s() + 3 * sim.explicit_dt_limit_s(), adaptive);
-  EXPECT_EQ(DeviceBufferBytes::peak(kCpu) - before,
-            Simulation<Real>::memory_footprint(problem, kCpu, scheme, options).total());
+  const MemoryFootprint full = Simulation<Real>::memory_footprint(problem, kCpu, scheme, options);
+  EXPECT_EQ(DeviceBufferBytes::peak(kCpu) - before, full.total());
+
+  // The lean controller keeps one species' start and full step at a time (batches of 1).
+  options.lean_step_controller = adaptive.lean_memory = true;
+  DeviceBufferBytes::reset_peak(kCpu);
+  sim.advance_adaptive(sim.time_s() + 3 * sim.explicit_dt_limit_s(), adaptive);
+  const MemoryFootprint lean = Simulation<Real>::memory_footprint(problem, kCpu, scheme, options);
+  EXPECT_EQ(DeviceBufferBytes::peak(kCpu) - before, lean.total());
+  const std::size_t field = problem.grid.voxel_count() * sizeof(Real);
+  EXPECT_EQ(lean.controller, (reacting ? 4 : 2) * field + lean.tallies);
+  EXPECT_LT(lean.controller, full.controller);
 }
 
 TEST(MemoryFootprint, IsWhatASimulationAllocates) {

@@ -44,8 +44,9 @@ FootprintOptions footprint_options(const scenario::Scenario& scenario) {
 }
 
 MemoryFootprint scenario_footprint(const scenario::Scenario& scenario, const Problem& problem,
-                                   BackendKind backend) {
-  const FootprintOptions options = footprint_options(scenario);
+                                   BackendKind backend, bool lean_controller) {
+  FootprintOptions options = footprint_options(scenario);
+  options.lean_step_controller = lean_controller;
   return scenario.run.double_precision
              ? Simulation<double>::memory_footprint(problem, backend, scenario.run.scheme, options)
              : Simulation<float>::memory_footprint(problem, backend, scenario.run.scheme, options);
@@ -77,16 +78,20 @@ void require_fits(const MemoryFootprint& footprint, BackendKind backend,
                 footprint.total() / kGiB,
                 backend == BackendKind::cuda ? "device memory" : "memory",
                 available_bytes / kGiB,
-                footprint.controller > 0 ? ", or a fixed run.dt (the step controller keeps two "
-                                           "copies of every field)"
+                footprint.controller > 0 ? ", or a fixed run.dt (the step controller, even keeping "
+                                           "one species at a time, needs copies of its fields)"
                                          : "");
   throw ConfigError("tissue.dx", message);
 }
 
-Problem build_fitting_problem(const scenario::Scenario& scenario, BackendKind backend) {
+Problem build_fitting_problem(const scenario::Scenario& scenario, BackendKind backend,
+                              bool* lean_controller) {
   Problem problem = build_problem(scenario);
-  require_fits(scenario_footprint(scenario, problem, backend), backend,
-               available_memory_bytes(backend));
+  const std::size_t available = available_memory_bytes(backend);
+  const MemoryFootprint full = scenario_footprint(scenario, problem, backend);
+  *lean_controller = available > 0 && full.controller > 0 && full.total() > available;
+  require_fits(*lean_controller ? scenario_footprint(scenario, problem, backend, true) : full,
+               backend, available);
   return problem;
 }
 

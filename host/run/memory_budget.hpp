@@ -16,9 +16,10 @@ namespace skinrd::run {
 // controller's saved states when no fixed dt is set.
 FootprintOptions footprint_options(const scenario::Scenario& scenario);
 
-// The footprint of the scenario's run on `backend`, in its field precision.
+// The footprint of the scenario's run on `backend`, in its field precision; with the lean step
+// controller (AdaptiveOptions::lean_memory) when asked.
 MemoryFootprint scenario_footprint(const scenario::Scenario& scenario, const Problem& problem,
-                                   BackendKind backend);
+                                   BackendKind backend, bool lean_controller = false);
 
 // Memory the backend can still give, in bytes: free device memory on CUDA (cudaMemGetInfo),
 // MemAvailable from /proc/meminfo on the CPU; 0 when it cannot be read.
@@ -31,7 +32,10 @@ void require_fits(const MemoryFootprint& footprint, BackendKind backend,
                   std::size_t available_bytes);
 
 // The scenario's problem (build_problem), refused by require_fits before the run allocates.
-Problem build_fitting_problem(const scenario::Scenario& scenario, BackendKind backend);
+// *lean_controller: whether the run must use the lean step controller, because the full one's
+// copies would not fit and the lean one's do.
+Problem build_fitting_problem(const scenario::Scenario& scenario, BackendKind backend,
+                              bool* lean_controller);
 
 // The breakdown `skinrd check` prints: stored fields per species, scratch, sources, the step
 // controller's copies, materials; bytes per voxel and in total.

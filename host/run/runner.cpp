@@ -49,10 +49,11 @@ template <class Real>
 class Driver {
  public:
   Driver(std::vector<MemberPlan> plans, Problem problem, const RunOptions& options,
-         const SimulationOptions& simulation, std::ostream& progress)
+         const SimulationOptions& simulation, bool lean_controller, std::ostream& progress)
       : plans_(std::move(plans)), options_(options), progress_(progress),
-        run_(plans_.front().scenario->run),
+        run_(plans_.front().scenario->run), adaptive_(run_.adaptive),
         tissue_(std::move(problem), options.backend.kind, run_.scheme, simulation) {
+    adaptive_.lean_memory = lean_controller;
     int channel = 0;
     for (MemberPlan& plan : plans_) {
       members_.push_back(std::make_unique<MemberRun<Real>>(*plan.scenario, plan.output, tissue_,
@@ -78,6 +79,7 @@ class Driver {
   const RunOptions& options_;
   std::ostream& progress_;
   const scenario::RunSettings& run_;
+  AdaptiveOptions adaptive_;  // the run's, lean when the full controller would not fit
   SharedTissue<Real> tissue_;
   // Declared before the writer: the writer stops (finishing the snapshots it holds) first.
   std::vector<std::unique_ptr<MemberRun<Real>>> members_;
@@ -118,7 +120,7 @@ void Driver<Real>::advance(double t_end_s) {
                                : run_.duration_s / 200;
     const double chunk_end = std::min(t_end_s, sim.time_s() + chunk_s);
     if (run_.dt_s > 0) sim.advance_to(chunk_end, run_.dt_s);
-    else sim.advance_adaptive(chunk_end, run_.adaptive);
+    else sim.advance_adaptive(chunk_end, adaptive_);
     report_progress(false);
   }
 }
@@ -164,6 +166,7 @@ std::vector<std::vector<std::vector<OutputRecord>>> run_plans(std::vector<Member
                                                                Problem problem,
                                                                const RunOptions& options,
                                                                const SimulationOptions& simulation,
+                                                               bool lean_controller,
                                                                std::ostream& progress,
                                                                double* wall_s = nullptr,
                                                                long long* steps = nullptr) {
@@ -174,10 +177,12 @@ std::vector<std::vector<std::vector<OutputRecord>>> run_plans(std::vector<Member
     return driver.records();
   };
   if (plans.front().scenario->run.double_precision) {
-    Driver<double> driver(std::move(plans), std::move(problem), options, simulation, progress);
+    Driver<double> driver(std::move(plans), std::move(problem), options, simulation,
+                          lean_controller, progress);
     return execute(driver);
   }
-  Driver<float> driver(std::move(plans), std::move(problem), options, simulation, progress);
+  Driver<float> driver(std::move(plans), std::move(problem), options, simulation,
+                       lean_controller, progress);
   return execute(driver);
 }
 
@@ -214,9 +219,14 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
                 "metrics only\n";
   std::vector<MemberPlan> plans{{&scenario, scenario.name,
                                  member_output(options, options.out_dir, scenario.write_vtk)}};
+  bool lean_controller = false;
+  Problem problem = build_fitting_problem(scenario, options.backend.kind, &lean_controller);
+  if (lean_controller)
+    progress << "note: the step controller keeps one species' copies at a time (lean), the only "
+                "way the run fits; it solves 5/3 as many steps\n";
   RunReport report;
-  report.records = run_plans(std::move(plans), build_fitting_problem(scenario, options.backend.kind),
-                             options, SimulationOptions{}, progress)
+  report.records = run_plans(std::move(plans), std::move(problem), options, SimulationOptions{},
+                             lean_controller, progress)
                        .front();
   progress << "wrote " << options.out_dir << "/{metrics.csv, profiles.csv, summary.json, scenario.toml, provenance.json"
            << (scenario.write_vtk && output::vtk_compiled() ? ", fields.pvd + fields_*.vtr" : "")
@@ -265,7 +275,8 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   double wall_s = 0;
   long long steps = 0;
   report.records =
-      run_plans(std::move(plans), std::move(problem), options, simulation, progress, &wall_s, &steps);
+      run_plans(std::move(plans), std::move(problem), options, simulation, false, progress,
+                &wall_s, &steps);
 
   // ensemble.json: what each member is; ensemble.csv: each member's route metrics.
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
@@ -382,8 +393,19 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
         << coarse.ny << " x " << coarse.nz << " cells\n";
   }
   out << "species " << species << "\n";
-  print_footprint(scenario_footprint(scenario, problem, backend), backend, scenario.run.scheme,
-                  scenario.run.double_precision, available, out);
+  const MemoryFootprint footprint = scenario_footprint(scenario, problem, backend);
+  print_footprint(footprint, backend, scenario.run.scheme, scenario.run.double_precision,
+                  available, out);
+  if (footprint.controller > 0) {
+    const MemoryFootprint lean = scenario_footprint(scenario, problem, backend, true);
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "  with the lean step controller (one species' copies at a time, 5/3 of the "
+                  "step solves; a run that does not fit otherwise uses it): %.2f GiB, step "
+                  "controller %.2f B/voxel\n",
+                  lean.total() / double(1ull << 30), lean.per_voxel(lean.controller));
+    out << line;
+  }
   out << "explicit stability limit " << dt_limit_s << " s\n";
   const double duration = scenario.run.duration_s;
   double steps;
