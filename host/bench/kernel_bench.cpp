@@ -288,6 +288,9 @@ std::vector<KernelRow> KernelBench<Real>::run() {
   adi_traffic_ = {(2 * r + 1) + sweeps_bytes + (3 * r + 1),
                   "rhs (c, material, w), 3 sweeps, tallies writing c + delta"};
   measure_step("adi_step", Scheme::adi, adi_traffic_, problem_);
+  if (backend_ == BackendKind::cuda)  // the same step launched kernel by kernel: what graphs save
+    measure_step("adi_step_no_graph", Scheme::adi, adi_traffic_, problem_,
+                 SimulationOptions{.cuda_graphs = false});
   measure("react", {6 * r + 1, "free, bound, internalised r+w, material"}, [&] {
     SKINRD_BENCH_DISPATCH(b, react, view, reacting_batch, static_cast<Real>(dt_limit_s));
   });
