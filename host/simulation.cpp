@@ -106,7 +106,8 @@ std::size_t MemoryFootprint::sources() const {
 }
 
 std::size_t MemoryFootprint::total() const {
-  return stored() + scratch() + sources() + controller + materials + tallies + channels;
+  return stored() + scratch() + sources() + controller + materials + tallies + channels +
+         sweep_local;
 }
 
 template <class Real>
@@ -183,25 +184,29 @@ MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, Backe
   f.next = l.next * real;
   f.work = l.work * real;
   f.sweep_scratch = l.sweep_scratch * real;
+  if (scheme != Scheme::explicit_euler) f.sweep_local = sweep_local_bytes(problem.grid, backend);
   // stepping_view's combined_source_, one per position in a batch that some species fills.
   f.combined_source = std::count(combines.begin(), combines.end(), true) * f.voxels * real;
   for (std::size_t n : l.channels)
-    f.channels += kChannelDescriptorCopies * n * sizeof(kernels::Channel<Real>);
+    f.channels += channel_descriptor_copies(static_cast<int>(l.channels.size() / 2)) * n *
+                  sizeof(kernels::Channel<Real>);
   f.tallies = l.tallies * sizeof(double);
   // save(): a copy of every stored field and of the tallies, for the start and the full step.
   // The start of a step (every stored field and the tallies) and the full step's free fields.
   std::size_t free_fields = 0;
   for (const SpeciesFootprint& s : f.species) free_fields += s.free;
-  // Lean (AdaptiveOptions::lean_memory): the start and the full step of one batch at a time.
+  // Lean (AdaptiveOptions::lean_memory): the start and the full step of one batch at a time,
+  // each place in a batch holding the largest fields of the species at that place.
   std::size_t batch_stored = 0, batch_free = 0;
-  for (int first = 0; first < static_cast<int>(f.species.size()); first += batch_size) {
-    std::size_t stored = 0, free = 0;
-    for (int s = first; s < std::min<int>(f.species.size(), first + batch_size); ++s) {
-      stored += f.species[s].free + f.species[s].bound + f.species[s].internalised;
-      free += f.species[s].free;
+  for (int place = 0; place < batch_size; ++place) {
+    std::size_t free = 0, bound = 0, internalised = 0;
+    for (std::size_t s = place; s < f.species.size(); s += batch_size) {
+      free = std::max(free, f.species[s].free);
+      bound = std::max(bound, f.species[s].bound);
+      internalised = std::max(internalised, f.species[s].internalised);
     }
-    batch_stored = std::max(batch_stored, stored);
-    batch_free = std::max(batch_free, free);
+    batch_stored += free + bound + internalised;
+    batch_free += free;
   }
   f.controller = !options.step_controller ? 0
                  : options.lean_step_controller
@@ -250,7 +255,7 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
   scratch_ = DeviceBuffer<Real>(backend_, plan.sweep_scratch);
   channel_slots_.resize(plan.channels.size());
   for (std::size_t n = 0; n < plan.channels.size(); ++n) {
-    channel_slots_[n].copies.resize(kChannelDescriptorCopies);
+    channel_slots_[n].copies.resize(channel_descriptor_copies(batch_count()));
     if (plan.channels[n] > 0)
       for (auto& copy : channel_slots_[n].copies)
         copy.device = DeviceBuffer<kernels::Channel<Real>>(backend_, plan.channels[n]);
@@ -390,7 +395,13 @@ kernels::SpeciesView<Real> Simulation<Real>::stepping_view(int species, double t
   }
   const std::size_t voxels = problem_.grid.voxel_count();
   DeviceBuffer<Real>& combined = combined_source_[species % batch_size_];  // its place in a batch
-  if (combined.size() != voxels) combined = DeviceBuffer<Real>(backend_, voxels);
+  if (combined.size() != voxels) {
+    if (capturing_) {  // no allocation in a capture: the step is taken kernel by kernel
+      capture_missed_ = true;
+      return view;
+    }
+    combined = DeviceBuffer<Real>(backend_, voxels);
+  }
   combined.zero();
   for (const Source& source : sources)
     SKINRD_DISPATCH(axpy, combined.data(), static_cast<Real>(factor(source)),
@@ -501,7 +512,7 @@ kernels::ChannelBatch<Real> Simulation<Real>::stage_channels(
     copy = &*unused;
   } else {
     copy = &slot.copies[slot.next_replaced];
-    slot.next_replaced = (slot.next_replaced + 1) % kChannelDescriptorCopies;
+    slot.next_replaced = (slot.next_replaced + 1) % static_cast<int>(slot.copies.size());
     step_graphs_.clear();  // a graph may read the copy replaced
   }
   copy->held = channels;
@@ -695,20 +706,26 @@ bool Simulation<Real>::graph_step(double dt_s) {
   capture_missed_ = false;
   kernels::cuda::begin_capture();
   capturing_ = true;
+  kernels::cuda::Graph exec = nullptr;
+  bool captured = false;
   try {
     take_step(dt_s);
-  } catch (...) {
     capturing_ = false;
-    try {
-      kernels::cuda::destroy_graph(kernels::cuda::end_capture());
-    } catch (...) {
-      // the error being thrown says more
+    exec = kernels::cuda::end_capture();
+    captured = !capture_missed_;
+  } catch (...) {
+    // Nothing of the captured step ran: it is undone below and launched kernel by kernel,
+    // which reports an error that is not the capture's own.
+    if (capturing_) {
+      capturing_ = false;
+      try {
+        kernels::cuda::destroy_graph(kernels::cuda::end_capture());
+      } catch (...) {
+        // the capture is over either way
+      }
     }
-    throw;
   }
-  capturing_ = false;
-  kernels::cuda::Graph exec = kernels::cuda::end_capture();
-  if (capture_missed_) {
+  if (!captured) {
     kernels::cuda::destroy_graph(exec);
     step_graphs_.count_failed_capture();
     for (auto swap = captured_swaps_.rbegin(); swap != captured_swaps_.rend(); ++swap)
@@ -808,9 +825,11 @@ double Simulation<Real>::lean_step_error(double h_s, State& start, State& full) 
   if (start.tallies.size() != tallies_.size())
     start.tallies = DeviceBuffer<double>(backend_, tallies_.size());
   start.tallies.copy_from(tallies_);
+  // A place's buffers only grow (to a field's size where some species at that place has the
+  // field): batches alternating reacting and non-reacting species do not reallocate each step.
   auto ensure = [&](std::vector<DeviceBuffer<Real>>& buffers, int place, std::size_t size) {
     if (static_cast<int>(buffers.size()) <= place) buffers.resize(place + 1);
-    if (buffers[place].size() != size) buffers[place] = DeviceBuffer<Real>(backend_, size);
+    if (buffers[place].size() < size) buffers[place] = DeviceBuffer<Real>(backend_, size);
   };
   auto keep = [&](int b, bool keep_full) {  // the batch's fields into start (or full)
     for (int s = batch_first(b); s < batch_end(b); ++s) {

@@ -90,13 +90,17 @@ struct MemoryFootprint {
   std::size_t work = 0;             // ADI: right-hand side / correction, then the new free field
   std::size_t sweep_scratch = 0;    // implicit schemes: the line sweeps' scratch
   std::size_t combined_source = 0;  // sum of one species' several sources
+  // CUDA: the thread-local Thomas scratch of the line sweeps, which the driver reserves for
+  // every thread the device can hold (estimated for kAssumedSmCount multiprocessors): not per
+  // voxel, in total() but not in scratch().
+  std::size_t sweep_local = 0;
   std::size_t channels = 0;         // CUDA: the device copies of the batches' channel descriptors
   std::size_t controller = 0;       // the step controller's saved start and full-step free fields
   std::size_t materials = 0;        // material ids (+ CUDA's transposed copy), coefficients, dz
   std::size_t tallies = 0;          // the ledger's per-species tallies (double)
 
   std::size_t stored() const;   // free + bound + internalised of every species
-  std::size_t scratch() const;  // next fields + work + sweep scratch
+  std::size_t scratch() const;  // next fields + work + sweep scratch (per voxel)
   std::size_t sources() const;  // source arrays + combined_source
   std::size_t total() const;
   double per_voxel(std::size_t bytes) const { return voxels ? double(bytes) / voxels : 0.0; }
@@ -134,6 +138,18 @@ class Simulation {
   // Values of scratch the line sweeps need: line_sweep's contract (kernels/launchers.hpp).
   // The CPU sweeps keep their recurrences in small per-thread buffers and need none.
   // CUDA solves lines up to kernels::cuda::kMaxLocalSweepLine cells with thread-local scratch.
+  // Bytes the driver reserves for the CUDA sweeps' thread-local scratch: the kernel's frame
+  // (cp and q of the longest line's bucket, kernels/cuda/implicit.cu, plus ptxas's margin) for
+  // 2048 threads on each of kAssumedSmCount multiprocessors (an H100 SXM's 132).
+  static constexpr std::size_t kAssumedSmCount = 132;
+  static std::size_t sweep_local_bytes(const Grid& grid, BackendKind backend) {
+    const int longest = std::max({grid.nx, grid.ny, grid.nz});
+    if (backend != BackendKind::cuda || longest > kernels::cuda::kMaxLocalSweepLine) return 0;
+    const std::size_t line = longest <= kernels::cuda::kShortLocalSweepLine
+                                 ? kernels::cuda::kShortLocalSweepLine
+                                 : kernels::cuda::kMaxLocalSweepLine;
+    return (2 * line * sizeof(Real) + 512) * 2048 * kAssumedSmCount;
+  }
   static std::size_t sweep_scratch_values(const Grid& grid, BackendKind backend) {
     const int longest = std::max({grid.nx, grid.ny, grid.nz});
     return backend == BackendKind::cuda && longest > kernels::cuda::kMaxLocalSweepLine
@@ -211,9 +227,10 @@ class Simulation {
   static constexpr int kRannacherSteps = 3;
 
  public:
-  // Device copies of a stage's channel descriptors kept per batch, so steps that alternate
-  // between buffers find theirs held instead of uploading (and a graph's stay valid).
-  static constexpr int kChannelDescriptorCopies = 8;
+  // Device copies of a stage's channel descriptors kept per batch, so steps whose buffers
+  // rotate (with period batches + 1: the spares pass from batch to batch) find theirs held
+  // instead of uploading, and a graph's stay valid.
+  static int channel_descriptor_copies(int batches) { return batches + 2; }
   // Step graphs held now (CUDA; 0 on the CPU).
   std::size_t step_graphs_held() const { return step_graphs_.size(); }
 

@@ -73,8 +73,10 @@ Real max_explicit_rate_per_s(const GridView<Real>& grid, const BoundaryView<Real
 namespace cuda {
 SKINRD_BACKEND_LAUNCHERS
 
-// The longest line the CUDA sweeps solve with thread-local scratch (line_sweep).
+// The longest line the CUDA sweeps solve with thread-local scratch (line_sweep), and the
+// shorter bucket whose kernel reserves less local memory per thread.
 constexpr int kMaxLocalSweepLine = 2048;
+constexpr int kShortLocalSweepLine = 256;
 
 // Device memory and queries; in a build without CUDA each throws NotCompiled,
 // except device_count, which reports 0 devices and why.

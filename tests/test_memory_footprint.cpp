@@ -117,6 +117,15 @@ void expect_batched_footprint_is_allocated(Scheme scheme, int species_per_batch)
       Simulation<Real>::memory_footprint(problem, kCpu, scheme, options, batching);
   EXPECT_EQ(DeviceBufferBytes::live(kCpu) - before, with_sources.total());
   EXPECT_EQ(with_sources.combined_source, per_batch * field);
+
+  // The lean step controller at its peak: one batch's start and full step.
+  options.step_controller = options.lean_step_controller = true;
+  AdaptiveOptions adaptive;
+  adaptive.lean_memory = true;
+  DeviceBufferBytes::reset_peak(kCpu);
+  sim.advance_adaptive(sim.time_s() + 3 * sim.explicit_dt_limit_s(), adaptive);
+  EXPECT_EQ(DeviceBufferBytes::peak(kCpu) - before,
+            Simulation<Real>::memory_footprint(problem, kCpu, scheme, options, batching).total());
 }
 
 TEST(MemoryFootprint, BatchedSimulationAllocatesItsFootprint) {
@@ -146,10 +155,11 @@ TEST(MemoryFootprint, CudaBatchesScaleScratchAndHoldDescriptors) {
   EXPECT_EQ(all.sweep_scratch, 0u);
   EXPECT_EQ(all.next + all.work, 2 * (one.next + one.work));
   // Species a reacts: with batches of 1, a react and a diffuse descriptor for a, a diffuse one
-  // for b; in one batch the same three.
-  EXPECT_EQ(one.channels, Simulation<float>::kChannelDescriptorCopies * 3 *
-                              sizeof(kernels::Channel<float>));
-  EXPECT_EQ(all.channels, one.channels);
+  // for b, in channel_descriptor_copies(2 batches) copies; in one batch the same three, in
+  // channel_descriptor_copies(1) copies.
+  constexpr std::size_t channel = sizeof(kernels::Channel<float>);
+  EXPECT_EQ(one.channels, Simulation<float>::channel_descriptor_copies(2) * 3 * channel);
+  EXPECT_EQ(all.channels, Simulation<float>::channel_descriptor_copies(1) * 3 * channel);
 
   const Problem long_lines = long_line_problem(true, kernels::cuda::kMaxLocalSweepLine + 1);
   const auto long_one =
@@ -177,10 +187,16 @@ TEST(MemoryFootprint, CudaNeedsSweepScratchOnlyForLongLines) {
     const auto cuda = Simulation<float>::memory_footprint(problem, BackendKind::cuda, Scheme::adi);
     EXPECT_EQ(cpu.sweep_scratch, 0u);
     const bool long_lines = nx > kernels::cuda::kMaxLocalSweepLine;
-    // Plus the channel descriptors of each batch (a few kB, not per voxel).
-    EXPECT_EQ(cuda.total() - cuda.channels - cpu.total(),
+    // Plus the channel descriptors of each batch (a few kB, not per voxel) and, for local
+    // scratch, the driver's reservation of it for every thread the GPU holds.
+    EXPECT_EQ(cuda.total() - cuda.channels - cuda.sweep_local - cpu.total(),
               long_lines ? problem.grid.voxel_count() * (1 + 3 * sizeof(float)) : 0u)
         << nx << " cells";
+    EXPECT_EQ(cuda.sweep_local, long_lines ? 0u
+                                           : (2 * kernels::cuda::kMaxLocalSweepLine * sizeof(float) + 512) *
+                                                 2048 * Simulation<float>::kAssumedSmCount)
+        << nx << " cells";
+    EXPECT_EQ(cpu.sweep_local, 0u);
   }
 }
 

@@ -119,11 +119,18 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
       << (f.sources() ? "per-voxel source arrays (and their sum where a species has several)"
                       : "none");
   out << "\n  step controller " << per_voxel(f, f.controller) << "  "
-      << (f.controller ? "the step's start (every stored field) and the full step's free fields" : "none (fixed dt)");
+      << (f.controller ? "the step's start (stored fields) and the full step's free fields, of "
+                         "every species (of one batch with the lean controller)"
+                       : "none (fixed dt)");
   out << "\n  materials       " << per_voxel(f, f.materials + f.tallies + f.channels)
-      << "  material ids" << (backend == BackendKind::cuda ? " (and a transposed copy)" : "")
+      << "  material ids"
+      << (backend == BackendKind::cuda ? " (and a transposed copy for lines over 2048 cells)" : "")
       << ", coefficients, dz, ledger tallies"
       << (f.channels ? ", the kernels' channel descriptors" : "") << "\n";
+  if (f.sweep_local > 0)
+    out << "  line sweeps' thread-local scratch " << format_bytes(static_cast<double>(f.sweep_local))
+        << " in all, not per voxel: reserved by the driver for every thread the GPU holds "
+           "(132 multiprocessors assumed)\n";
   if (scheme == Scheme::adi)
     out << "  (the GPU-performance issue's ADI target: 4 B/voxel per stored float field plus at "
            "most 8 B/voxel of scratch shared by all species; scratch here "

@@ -53,11 +53,13 @@ __global__ void explicit_step_kernel(const Channel<Real>* channels, int first,
 
 constexpr int kColumnStretch = 16;      // cells of a column one thread marches through
 constexpr int kMaxColumnChannels = 16;  // larger batches: one thread per voxel and channel
-constexpr std::size_t kMaxSharedCoeffBytes = 48 * 1024;  // without an opt-in
+// Without an opt-in, less what the block's tally reduction holds statically.
+constexpr std::size_t kMaxSharedCoeffBytes = 47 * 1024;
 
 // Threads over (column, stretch of kColumnStretch cells) with x fastest; blocks of kBlockSize.
+// At least two blocks per multiprocessor: the stencil is bound by memory, so occupancy first.
 template <class Real>
-__global__ void explicit_columns_kernel(const Channel<Real>* channels, int channel_count,
+__global__ void __launch_bounds__(kBlockSize, 2) explicit_columns_kernel(const Channel<Real>* channels, int channel_count,
                                         GridView<Real> grid, BoundaryView<Real> bc, Real dt_s) {
   extern __shared__ __align__(16) unsigned char shared_bytes[];
   auto* coeffs = reinterpret_cast<MaterialCoeffs<Real>*>(shared_bytes);

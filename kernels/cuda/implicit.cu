@@ -215,10 +215,9 @@ void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transpo
   const std::size_t lines = grid.voxel_count() / n;
   // Thread-local scratch sized for the line: short lines keep the local-memory reservation,
   // which is per resident thread, small.
-  constexpr int kShortLine = 256;
-  if (n <= kShortLine) {
-    launch_per_channel(local_sweep_kernel<Real, kShortLine>, lines, batch, grid, bc, axis,
-                       theta_dt_s, field);
+  if (n <= kShortLocalSweepLine) {
+    launch_per_channel(local_sweep_kernel<Real, kShortLocalSweepLine>, lines, batch, grid, bc,
+                       axis, theta_dt_s, field);
     return;
   }
   if (n <= kMaxLocalSweepLine) {

@@ -12,6 +12,16 @@
 
 namespace skinrd::kernels::cuda {
 
+namespace {
+// Held from begin_capture to end_capture, and by the calls other threads make that synchronise
+// implicitly (pinned memory is freed by the output writer's thread): while a blocking stream
+// captures, such a call would invalidate the capture.
+std::mutex& capture_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+}  // namespace
+
 void* allocate(std::size_t bytes) {
   if (bytes == 0) return nullptr;
   try {
@@ -24,6 +34,8 @@ void* allocate(std::size_t bytes) {
 
 void release(void* pointer) noexcept {
   try {
+    // Copies and fills are asynchronous on the compute stream: none may still use the memory.
+    if (pointer) cudaStreamSynchronize(compute_stream());
     if (pointer) thrust::device_free(thrust::device_ptr<void>(pointer));
   } catch (...) {
     // nothing useful to do with an error while releasing
@@ -93,14 +105,20 @@ void fill_zero(void* device, std::size_t bytes) {
   if (bytes > 0) SKINRD_CUDA_CHECK(cudaMemsetAsync(device, 0, bytes, compute_stream()));
 }
 
+
+
 void* allocate_pinned(std::size_t bytes) {
   void* host = nullptr;
-  if (bytes > 0) SKINRD_CUDA_CHECK(cudaMallocHost(&host, bytes));
+  if (bytes == 0) return host;
+  std::lock_guard<std::mutex> lock(capture_mutex());
+  SKINRD_CUDA_CHECK(cudaMallocHost(&host, bytes));
   return host;
 }
 
 void release_pinned(void* host) noexcept {
-  if (host) cudaFreeHost(host);
+  if (!host) return;
+  std::lock_guard<std::mutex> lock(capture_mutex());
+  cudaFreeHost(host);
 }
 
 namespace {
@@ -148,13 +166,21 @@ cudaStream_t compute_stream() {
   return stream;
 }
 
+
 void begin_capture() {
-  SKINRD_CUDA_CHECK(cudaStreamBeginCapture(compute_stream(), cudaStreamCaptureModeThreadLocal));
+  capture_mutex().lock();
+  const cudaError_t status =
+      cudaStreamBeginCapture(compute_stream(), cudaStreamCaptureModeThreadLocal);
+  if (status != cudaSuccess) capture_mutex().unlock();
+  SKINRD_CUDA_CHECK(status);
 }
 
 Graph end_capture() {
   cudaGraph_t graph = nullptr;
-  SKINRD_CUDA_CHECK(cudaStreamEndCapture(compute_stream(), &graph));
+  const cudaError_t ended = cudaStreamEndCapture(compute_stream(), &graph);
+  capture_mutex().unlock();
+  if (ended != cudaSuccess) cudaGetLastError();  // an invalidated capture is not sticky
+  SKINRD_CUDA_CHECK(ended);
   cudaGraphExec_t exec = nullptr;
   const cudaError_t status = cudaGraphInstantiate(&exec, graph, 0);
   cudaGraphDestroy(graph);
