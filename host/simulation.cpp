@@ -142,7 +142,7 @@ typename Simulation<Real>::Layout Simulation<Real>::layout(const Problem& proble
     layout.sweep_scratch = per_batch * sweep_scratch_values(grid, backend);
   }
   layout.material = voxels;
-  // CUDA's transposed x sweeps of long lines read materials in (y, x, z) order.
+  // CUDA's transposed x sweeps read materials in (y, x, z) order.
   layout.material_transposed =
       scheme != Scheme::explicit_euler && sweep_scratch_values(grid, backend) > 0 ? voxels : 0;
   layout.dz = static_cast<std::size_t>(grid.nz);

@@ -137,7 +137,6 @@ class Simulation {
                                           const SimulationOptions& simulation = {});
   // Values of scratch the line sweeps need: line_sweep's contract (kernels/launchers.hpp).
   // The CPU sweeps keep their recurrences in small per-thread buffers and need none.
-  // CUDA solves lines up to kernels::cuda::kMaxLocalSweepLine cells with thread-local scratch.
   // Bytes the driver reserves for the CUDA sweeps' thread-local scratch: the kernel's frame
   // (cp and q of the longest line's bucket, kernels/cuda/implicit.cu, plus ptxas's margin) for
   // 2048 threads on each of kAssumedSmCount multiprocessors (an H100 SXM's 132).
@@ -150,11 +149,12 @@ class Simulation {
                                  : kernels::cuda::kMaxLocalSweepLine;
     return (2 * line * sizeof(Real) + 512) * 2048 * kAssumedSmCount;
   }
+  // CUDA: the x sweep's transposed copy (1 value/voxel), or for lines too long for
+  // thread-local scratch also cp and q (3 values/voxel); the CPU sweeps need none.
   static std::size_t sweep_scratch_values(const Grid& grid, BackendKind backend) {
+    if (backend != BackendKind::cuda) return 0;
     const int longest = std::max({grid.nx, grid.ny, grid.nz});
-    return backend == BackendKind::cuda && longest > kernels::cuda::kMaxLocalSweepLine
-               ? 3 * grid.voxel_count()
-               : 0;
+    return (longest > kernels::cuda::kMaxLocalSweepLine ? 3 : 1) * grid.voxel_count();
   }
 
   Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::adi,
@@ -336,7 +336,7 @@ class Simulation {
   // spare (explicit, LOD), or Douglas–Gunn's work, which holds the correction until the
   // tallies pass adds the old field to it (ADI, whose Rannacher start-up's LOD steps use it too).
   DeviceBuffer<Real>& new_field(int place) { return spare_.empty() ? work_[place] : spare_[place]; }
-  DeviceBuffer<Real> scratch_;  // CUDA sweeps of lines too long for local scratch: 3 × voxels per species of a batch
+  DeviceBuffer<Real> scratch_;  // CUDA sweeps: sweep_scratch_values per species of a batch
   struct ChannelSlot {
     struct Copy {
       std::vector<kernels::Channel<Real>> held;  // what the device copy holds

@@ -29,10 +29,10 @@
   void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& bc,         \
                            const ChannelBatch<Real>& batch, Real dt_s);                      \
   /* Solves (I − θ·dt·A_axis) x = x on every line along axis of every channel, x being the  \
-     channel's `field`, in place. Only lines longer than cuda::kMaxLocalSweepLine need       \
-     scratch, 3 × voxels values per channel (channel c's at c × 3 × voxels), and the material \
-     ids in (y, x, z) order (material_transposed) for CUDA's transposed x sweep; otherwise   \
-     both may be null. */                                                                    \
+     channel's `field`, in place. CUDA's scratch: the transposed copies of the x sweep,       \
+     voxels values per channel, or 3 × voxels per channel for lines longer than               \
+     cuda::kMaxLocalSweepLine (Simulation::sweep_scratch_values); material_transposed is the  \
+     material ids in (y, x, z) order, which that sweep reads. The CPU needs neither (null). */ \
   template <class Real>                                                                      \
   void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transposed,       \
                   const BoundaryView<Real>& bc, const ChannelBatch<Real>& batch, int axis,   \

@@ -144,16 +144,19 @@ Problem long_line_problem(bool reacting, int nx) {
   return problem;
 }
 
-// On CUDA each species of a batch has its own work field, and each batch its descriptors (in
-// kChannelDescriptorCopies copies); lines longer than kMaxLocalSweepLine need device scratch
-// per species of a batch.
+// On CUDA each species of a batch has its own work field and sweep scratch, and each batch its
+// descriptors; lines longer than kMaxLocalSweepLine need 3 values/voxel of sweep scratch.
 TEST(MemoryFootprint, CudaBatchesScaleScratchAndHoldDescriptors) {
   const Problem problem = small_problem(true);
   const auto one = Simulation<float>::memory_footprint(problem, BackendKind::cuda, Scheme::adi);
   const auto all = Simulation<float>::memory_footprint(problem, BackendKind::cuda, Scheme::adi,
                                                        {}, SimulationOptions{0});
-  EXPECT_EQ(all.sweep_scratch, 0u);
+  const std::size_t small_field = problem.grid.voxel_count() * sizeof(float);
+  EXPECT_EQ(one.sweep_scratch, small_field);  // the x sweep's transposed copy
+  EXPECT_EQ(all.sweep_scratch, 2 * small_field);
   EXPECT_EQ(all.next + all.work, 2 * (one.next + one.work));
+  // The ADI target: at most 8 B/voxel of scratch for a batch of one species (float).
+  EXPECT_LE(one.scratch(), 8 * one.voxels);
   // Species a reacts: with batches of 1, a react and a diffuse descriptor for a, a diffuse one
   // for b, in channel_descriptor_copies(2 batches) copies; in one batch the same three, in
   // channel_descriptor_copies(1) copies.
@@ -177,10 +180,10 @@ TEST(MemoryFootprint, ReleasedWithTheSimulation) {
   EXPECT_EQ(DeviceBufferBytes::live(kCpu), before);
 }
 
-// CUDA solves lines up to kMaxLocalSweepLine cells with thread-local scratch: then it holds
-// per voxel what the CPU holds. Longer lines need a transposed copy of the material ids
-// (1 B/voxel) and the sweeps' scratch (3 values/voxel); the CPU sweeps need neither.
-TEST(MemoryFootprint, CudaNeedsSweepScratchOnlyForLongLines) {
+// CUDA's sweeps keep a transposed copy of the field for x (1 value/voxel) and of the material
+// ids (1 B/voxel); lines over kMaxLocalSweepLine cells also need cp and q in device memory
+// (3 values/voxel in all). The CPU sweeps need neither.
+TEST(MemoryFootprint, CudaSweepScratchIsOneValuePerVoxelOrThreeForLongLines) {
   for (int nx : {kernels::cuda::kMaxLocalSweepLine, kernels::cuda::kMaxLocalSweepLine + 1}) {
     const Problem problem = long_line_problem(false, nx);
     const auto cpu = Simulation<float>::memory_footprint(problem, kCpu, Scheme::adi);
@@ -190,7 +193,7 @@ TEST(MemoryFootprint, CudaNeedsSweepScratchOnlyForLongLines) {
     // Plus the channel descriptors of each batch (a few kB, not per voxel) and, for local
     // scratch, the driver's reservation of it for every thread the GPU holds.
     EXPECT_EQ(cuda.total() - cuda.channels - cuda.sweep_local - cpu.total(),
-              long_lines ? problem.grid.voxel_count() * (1 + 3 * sizeof(float)) : 0u)
+              problem.grid.voxel_count() * (1 + (long_lines ? 3 : 1) * sizeof(float)))
         << nx << " cells";
     EXPECT_EQ(cuda.sweep_local, long_lines ? 0u
                                            : (2 * kernels::cuda::kMaxLocalSweepLine * sizeof(float) + 512) *

@@ -73,16 +73,14 @@ struct Traffic {
 };
 
 template <class Real>
-Traffic sweep_traffic(BackendKind backend, const kernels::BoundaryView<Real>& bc, int axis,
-                      int line_cells) {
+Traffic sweep_traffic(BackendKind backend, const kernels::BoundaryView<Real>& bc, int axis) {
   constexpr double r = sizeof(Real);
   // Thomas: data read and written, the cp scratch written (forward) and read (backward);
   // a periodic line (x, y) also writes and reads the Sherman–Morrison vector q.
   const bool cyclic = axis < 2 && bc.periodic_lateral;
   Traffic t{4 * r + 1 + (cyclic ? 2 * r : 0),
             std::string("data r+w, material, scratch cp w+r") + (cyclic ? ", q w+r" : "")};
-  if (backend == BackendKind::cuda && axis == 0 && line_cells > kernels::cuda::kMaxLocalSweepLine) {
-    // long lines: transposes to and from (y, x, z) order
+  if (backend == BackendKind::cuda && axis == 0) {  // transposes to and from (y, x, z) order
     t.bytes += 4 * r;
     t.what += ", 2 transposes r+w";
   }
@@ -271,8 +269,7 @@ std::vector<KernelRow> KernelBench<Real>::run() {
   const char* axes[3] = {"line_sweep_x", "line_sweep_y", "line_sweep_z"};
   Traffic sweeps[3];
   for (int axis = 0; axis < 3; ++axis) {
-    sweeps[axis] =
-        sweep_traffic<Real>(backend_, bc, axis, axis == 0 ? grid.nx : axis == 1 ? grid.ny : grid.nz);
+    sweeps[axis] = sweep_traffic<Real>(backend_, bc, axis);
     measure(axes[axis], sweeps[axis], [&] {
       SKINRD_BENCH_DISPATCH(b, line_sweep, view, transposed.data(), bc, batch, axis,
                             static_cast<Real>(5 * dt_limit_s), kernels::ChannelField::work,

@@ -1,8 +1,8 @@
 // CUDA launches of the implicit-scheme functions of kernels/implicit.hpp. Line solves run one
-// thread per line with neighbouring threads on neighbouring lines: z and y lines coalesced
-// directly (x is fastest in memory). Lines up to kMaxLocalSweepLine cells keep their scratch
-// in thread-local memory and solve x lines in place; longer ones use device scratch, and their
-// x lines are solved after a tiled transpose to (y fastest, x, z) order and back.
+// thread per line with neighbouring threads on neighbouring lines, so every load is
+// coalesced: z and y lines directly (x is fastest in memory), x lines after a tiled transpose
+// to (y fastest, x, z) order and back. Lines up to kMaxLocalSweepLine cells keep their Thomas
+// scratch in thread-local memory; longer ones in device memory.
 #include "kernels/cuda/block_tallies.cuh"
 #include "kernels/cuda/channels.cuh"
 #include "kernels/cuda/cuda_check.cuh"
@@ -97,15 +97,16 @@ __device__ inline void solve_line_at(const GridT& grid, const BoundaryView<Real>
 }
 
 // One thread per line of one channel (blockIdx.y); (first, second) are the line's two fixed
-// coordinates, first the faster in memory. The line's Thomas scratch (cp, q) is in thread-local
-// arrays, so the sweep needs no device memory of its own. Along y and z neighbouring threads
-// take neighbouring x, so every load is coalesced; along x each thread walks its own row and
-// reuses each cache line it loads for the row's next cells.
-template <class Real, int kMaxLine>
-__global__ void local_sweep_kernel(const Channel<Real>* channels, int first_channel,
-                                   GridView<Real> grid, BoundaryView<Real> bc, int axis,
-                                   Real theta_dt_s, ChannelField field) {
-  const Channel<Real>& ch = channels[channel_of_block(first_channel)];
+// coordinates, first the faster in memory, so neighbouring threads load neighbouring values
+// (coalesced): y and z lines in the field, x lines in the channel's transposed copy (GridT =
+// TransposedGridView, at transposed + c × voxels). The line's Thomas scratch (cp, q) is in
+// thread-local arrays.
+template <class Real, int kMaxLine, class GridT>
+__global__ void local_sweep_kernel(const Channel<Real>* channels, int first_channel, GridT grid,
+                                   BoundaryView<Real> bc, int axis, Real theta_dt_s,
+                                   ChannelField field, Real* transposed) {
+  const int c = channel_of_block(first_channel);
+  const Channel<Real>& ch = channels[c];
   const int first_count = axis == 0 ? grid.ny : grid.nx;
   const int second_count = axis == 2 ? grid.ny : grid.nz;
   const std::size_t line = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -113,9 +114,9 @@ __global__ void local_sweep_kernel(const Channel<Real>* channels, int first_chan
   const int first = static_cast<int>(line % first_count);
   const int second = static_cast<int>(line / first_count);
   Real cp[kMaxLine], q[kMaxLine];
-  Real* x = channel_field(ch, field);
-  const MaterialCoeffs<Real>* coeffs = ch.species.coeffs;
-  solve_line_at(grid, bc, coeffs, axis, first, second, theta_dt_s, x, cp, q);
+  Real* x = axis == 0 ? transposed + static_cast<std::size_t>(c) * grid.voxel_count()
+                      : channel_field(ch, field);
+  solve_line_at(grid, bc, ch.species.coeffs, axis, first, second, theta_dt_s, x, cp, q);
 }
 
 // Lines longer than kMaxLocalSweepLine: the scratch in device memory, 3 × voxels per channel
@@ -142,26 +143,26 @@ __global__ void sweep_kernel(const Channel<Real>* channels, int first_channel, G
   solve_line_at(grid, bc, coeffs, axis, first, second, theta_dt_s, x, cp, q);
 }
 
-// For every channel c of the batch, between its field and the last third of its scratch
-// (c × 3 × voxels + 2 × voxels): out[k][i][j] = in[k][j][i] (forward: field → scratch) or the
-// inverse (scratch → field), in 32 × 32 tiles through shared memory. The (plane k, channel)
+// For every channel c of the batch, between its field and its transposed copy at
+// transposed + c × channel_stride: out[k][i][j] = in[k][j][i] (forward: field → copy) or the
+// inverse (copy → field), in 32 × 32 tiles through shared memory. The (plane k, channel)
 // pairs are strided over gridDim.z (at most 65535 blocks in z).
 constexpr int kTile = 32;
 constexpr int kMaxGridZ = 65535;
 template <class Real>
 __global__ void transpose_xy_kernel(const Channel<Real>* channels, int channel_count,
-                                    ChannelField field, Real* scratch, int nx, int ny, int nz,
+                                    ChannelField field, Real* transposed_base,
+                                    std::size_t channel_stride, int nx, int ny, int nz,
                                     bool forward) {
   __shared__ Real tile[kTile][kTile + 1];  // +1: no shared-memory bank conflicts
   const int rows = forward ? ny : nx, cols = forward ? nx : ny;  // input plane is rows × cols
   const int col = blockIdx.x * kTile + threadIdx.x;
   const int out_col = blockIdx.y * kTile + threadIdx.x;
-  const std::size_t voxels = static_cast<std::size_t>(nx) * ny * nz;
   const long long pairs = static_cast<long long>(nz) * channel_count;
   for (long long p = blockIdx.z; p < pairs; p += gridDim.z) {  // same trip count in the block
     const int k = static_cast<int>(p % nz), c = static_cast<int>(p / nz);
     Real* data = channel_field(channels[c], field);
-    Real* transposed = scratch + static_cast<std::size_t>(c) * 3 * voxels + 2 * voxels;
+    Real* transposed = transposed_base + static_cast<std::size_t>(c) * channel_stride;
     const Real* in = forward ? data : transposed;
     Real* out = forward ? transposed : data;
     const std::size_t plane = static_cast<std::size_t>(nx) * ny * k;
@@ -181,14 +182,14 @@ __global__ void transpose_xy_kernel(const Channel<Real>* channels, int channel_c
 }
 
 template <class Real>
-void transpose_xy(const ChannelBatch<Real>& batch, ChannelField field, Real* scratch, int nx,
-                  int ny, int nz, bool forward) {
+void transpose_xy(const ChannelBatch<Real>& batch, ChannelField field, Real* transposed,
+                  std::size_t channel_stride, int nx, int ny, int nz, bool forward) {
   const int rows = forward ? ny : nx, cols = forward ? nx : ny;
   const long long pairs = static_cast<long long>(nz) * batch.count;
   const dim3 blocks((cols + kTile - 1) / kTile, (rows + kTile - 1) / kTile,
                     static_cast<unsigned>(pairs < kMaxGridZ ? pairs : kMaxGridZ));
-  transpose_xy_kernel<Real><<<blocks, dim3(kTile, 8), 0, compute_stream()>>>(batch.device, batch.count, field,
-                                                        scratch, nx, ny, nz, forward);
+  transpose_xy_kernel<Real><<<blocks, dim3(kTile, 8), 0, compute_stream()>>>(
+      batch.device, batch.count, field, transposed, channel_stride, nx, ny, nz, forward);
   SKINRD_CUDA_CHECK_LAUNCH();
 }
 
@@ -213,27 +214,41 @@ void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transpo
   if (grid.voxel_count() == 0 || batch.count == 0) return;
   const int n = axis == 0 ? grid.nx : axis == 1 ? grid.ny : grid.nz;
   const std::size_t lines = grid.voxel_count() / n;
-  // Thread-local scratch sized for the line: short lines keep the local-memory reservation,
-  // which is per resident thread, small.
-  if (n <= kShortLocalSweepLine) {
-    launch_per_channel(local_sweep_kernel<Real, kShortLocalSweepLine>, lines, batch, grid, bc,
-                       axis, theta_dt_s, field);
-    return;
-  }
+  if (scratch == nullptr || (axis == 0 && material_transposed == nullptr))
+    throw Error("line_sweep: CUDA needs its scratch and the transposed material ids");
+  TransposedGridView<Real> transposed{grid};
+  transposed.material = material_transposed;
+  const std::size_t voxels = grid.voxel_count();
   if (n <= kMaxLocalSweepLine) {
-    launch_per_channel(local_sweep_kernel<Real, kMaxLocalSweepLine>, lines, batch, grid, bc,
-                       axis, theta_dt_s, field);
+    // Thread-local Thomas scratch sized for the line (short lines keep the driver's
+    // local-memory reservation, which is per resident thread, small); x lines in a transposed
+    // copy, voxels values per channel of scratch.
+    auto launch = [&](auto kernel_for_grid, auto kernel_for_transposed) {
+      if (axis == 0) {
+        transpose_xy(batch, field, scratch, voxels, grid.nx, grid.ny, grid.nz, true);
+        launch_per_channel(kernel_for_transposed, lines, batch, transposed, bc, 0, theta_dt_s,
+                           field, scratch);
+        transpose_xy(batch, field, scratch, voxels, grid.nx, grid.ny, grid.nz, false);
+      } else {
+        launch_per_channel(kernel_for_grid, lines, batch, grid, bc, axis, theta_dt_s, field,
+                           scratch);
+      }
+    };
+    if (n <= kShortLocalSweepLine)
+      launch(local_sweep_kernel<Real, kShortLocalSweepLine, GridView<Real>>,
+             local_sweep_kernel<Real, kShortLocalSweepLine, TransposedGridView<Real>>);
+    else
+      launch(local_sweep_kernel<Real, kMaxLocalSweepLine, GridView<Real>>,
+             local_sweep_kernel<Real, kMaxLocalSweepLine, TransposedGridView<Real>>);
     return;
   }
-  if (scratch == nullptr)
-    throw Error("line_sweep: a line of " + std::to_string(n) + " cells needs device scratch");
+  // Longer lines: cp and q in device scratch too (3 × voxels per channel).
   if (axis == 0) {
-    TransposedGridView<Real> transposed{grid};
-    transposed.material = material_transposed;
-    transpose_xy(batch, field, scratch, grid.nx, grid.ny, grid.nz, true);
+    Real* copies = scratch + 2 * voxels;  // channel c's copy at c × 3 × voxels + 2 × voxels
+    transpose_xy(batch, field, copies, 3 * voxels, grid.nx, grid.ny, grid.nz, true);
     launch_per_channel(sweep_kernel<Real, TransposedGridView<Real>>, lines, batch, transposed, bc,
                        0, theta_dt_s, field, scratch);
-    transpose_xy(batch, field, scratch, grid.nx, grid.ny, grid.nz, false);
+    transpose_xy(batch, field, copies, 3 * voxels, grid.nx, grid.ny, grid.nz, false);
     return;
   }
   launch_per_channel(sweep_kernel<Real, GridView<Real>>, lines, batch, grid, bc, axis, theta_dt_s,
