@@ -17,7 +17,7 @@ HostArray<T>::HostArray(BackendKind kind, std::size_t size)
 
 template <class T>
 HostArray<T>::~HostArray() {
-  if (pinned_) kernels::cuda::release_pinned(data_);
+  if (pinned_) kernels::cuda::release_pinned(data_, size_ * sizeof(T));
 }
 
 template <class T>

@@ -88,9 +88,10 @@ void copy_to_device(void* device, const void* host, std::size_t bytes);
 void copy_to_device_async(void* device, const void* host, std::size_t bytes);
 void copy_to_host(void* host, const void* device, std::size_t bytes);
 void copy_on_device(void* destination, const void* source, std::size_t bytes);
-// Page-locked host memory: copies into it run asynchronously (copy_to_host_side).
+// Page-locked host memory: copies into it run asynchronously (copy_to_host_side). Released
+// blocks are kept for the next request of the same size.
 void* allocate_pinned(std::size_t bytes);
-void release_pinned(void* host) noexcept;
+void release_pinned(void* host, std::size_t bytes) noexcept;
 // Copies device → pinned host memory on a side stream, after everything launched so far;
 // launches made afterwards wait for the copies (they may overwrite what is copied), while the
 // host goes on at once. wait_event blocks the calling thread until the copies have landed.

@@ -341,11 +341,17 @@ void MemberRun<Real>::add_infusions() {
 
 template <class Real>
 void MemberRun<Real>::record(double t_s) {
+  constexpr std::size_t kLargeSnapshotBytes = std::size_t(1) << 30;
   std::vector<int> channels;
   for (int s = 0; s < static_cast<int>(scenario_.species.size()); ++s) channels.push_back(channel(s));
   // The fields come to the host on a side stream (CUDA); the outputs are computed and written on
   // the writer's thread while the run goes on. What they read of the tissue that later events
-  // change, its material ids and coefficients, is copied now.
+  // change, its material ids and coefficients, is copied now. Large snapshots (a 1 cm² patch's
+  // are tens of GB) are held one at a time: the earlier ones are written first.
+  std::size_t bytes = 0;
+  for (int c : channels)
+    bytes += (1 + 2 * sim().has_bound_field(c)) * tissue_.grid().voxel_count() * sizeof(Real);
+  if (bytes > kLargeSnapshotBytes) writer_.finish();
   auto snapshot = std::make_shared<FieldSnapshot<Real>>(sim().snapshot(channels));
   writer_.submit([this, snapshot, t_s, material = tissue_.grid().material,
                       materials = sim().problem().materials] {

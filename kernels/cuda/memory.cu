@@ -6,6 +6,7 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <vector>
 
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/launchers.hpp"
@@ -107,18 +108,58 @@ void fill_zero(void* device, std::size_t bytes) {
 
 
 
+namespace {
+// Pinned blocks given back, kept for the next request of the same size: output snapshots ask for
+// the same fields at every output time, and page-locking gigabytes takes seconds.
+class PinnedCache {
+ public:
+  void* take(std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto block = blocks_.begin(); block != blocks_.end(); ++block)
+      if (block->bytes == bytes) {
+        void* host = block->host;
+        blocks_.erase(block);
+        return host;
+      }
+    return nullptr;
+  }
+  void give(void* host, std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (blocks_.size() < kMaxBlocks) {
+      blocks_.push_back({host, bytes});
+      return;
+    }
+    std::lock_guard<std::mutex> capture(capture_mutex());  // cudaFreeHost synchronises
+    cudaFreeHost(host);
+  }
+
+ private:
+  static constexpr std::size_t kMaxBlocks = 64;
+  struct Block {
+    void* host;
+    std::size_t bytes;
+  };
+  std::mutex mutex_;
+  std::vector<Block> blocks_;
+};
+
+PinnedCache& pinned_cache() {
+  static PinnedCache* cache = new PinnedCache;  // never destroyed: see copy_to_device_async
+  return *cache;
+}
+}  // namespace
+
 void* allocate_pinned(std::size_t bytes) {
+  if (bytes == 0) return nullptr;
+  if (void* cached = pinned_cache().take(bytes)) return cached;
   void* host = nullptr;
-  if (bytes == 0) return host;
-  std::lock_guard<std::mutex> lock(capture_mutex());
+  std::lock_guard<std::mutex> lock(capture_mutex());  // cudaMallocHost synchronises
   SKINRD_CUDA_CHECK(cudaMallocHost(&host, bytes));
   return host;
 }
 
-void release_pinned(void* host) noexcept {
-  if (!host) return;
-  std::lock_guard<std::mutex> lock(capture_mutex());
-  cudaFreeHost(host);
+void release_pinned(void* host, std::size_t bytes) noexcept {
+  if (host) pinned_cache().give(host, bytes);
 }
 
 namespace {

@@ -64,7 +64,7 @@ void copy_to_host(void*, const void*, std::size_t) { not_compiled(); }
 void copy_on_device(void*, const void*, std::size_t) { not_compiled(); }
 void fill_zero(void*, std::size_t) { not_compiled(); }
 void* allocate_pinned(std::size_t) { not_compiled(); }
-void release_pinned(void*) noexcept {}
+void release_pinned(void*, std::size_t) noexcept {}
 Event copy_to_host_side(const HostCopy*, std::size_t) { not_compiled(); }
 void wait_event(Event) { not_compiled(); }
 void destroy_event(Event) noexcept {}
