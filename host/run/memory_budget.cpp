@@ -124,7 +124,9 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
                        : "none (fixed dt)");
   out << "\n  materials       " << per_voxel(f, f.materials + f.tallies + f.channels)
       << "  material ids"
-      << (backend == BackendKind::cuda ? " (and a transposed copy)" : "")
+      << (backend == BackendKind::cuda && scheme != Scheme::explicit_euler
+              ? " (and a transposed copy)"
+              : "")
       << ", coefficients, dz, ledger tallies"
       << (f.channels ? ", the kernels' channel descriptors" : "") << "\n";
   if (f.sweep_local > 0)

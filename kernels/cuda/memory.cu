@@ -124,14 +124,18 @@ class PinnedCache {
     return nullptr;
   }
   void give(void* host, std::size_t bytes) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (blocks_.size() < kMaxBlocks) {
-      blocks_.push_back({host, bytes});
-      return;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (blocks_.size() < kMaxBlocks) {
+        blocks_.push_back({host, bytes});  // reserved: cannot throw
+        return;
+      }
     }
     std::lock_guard<std::mutex> capture(capture_mutex());  // cudaFreeHost synchronises
     cudaFreeHost(host);
   }
+
+  PinnedCache() { blocks_.reserve(kMaxBlocks); }
 
  private:
   static constexpr std::size_t kMaxBlocks = 64;
