@@ -342,7 +342,7 @@ class Simulation {
       std::vector<kernels::Channel<Real>> held;  // what the device copy holds
       DeviceBuffer<kernels::Channel<Real>> device;  // CUDA only
     };
-    std::vector<Copy> copies;  // kChannelDescriptorCopies
+    std::vector<Copy> copies;  // channel_descriptor_copies(batches)
     int next_replaced = 0;     // round robin once all are in use
   };
   std::vector<ChannelSlot> channel_slots_;  // [batch][Stage]
