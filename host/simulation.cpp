@@ -191,8 +191,8 @@ MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, Backe
     f.channels += channel_descriptor_copies(static_cast<int>(l.channels.size() / 2)) * n *
                   sizeof(kernels::Channel<Real>);
   f.tallies = l.tallies * sizeof(double);
-  // save(): a copy of every stored field and of the tallies, for the start and the full step.
-  // The start of a step (every stored field and the tallies) and the full step's free fields.
+  // advance_adaptive: the start of a step (every stored field and the tallies) and the full
+  // step's free fields.
   std::size_t free_fields = 0;
   for (const SpeciesFootprint& s : f.species) free_fields += s.free;
   // Lean (AdaptiveOptions::lean_memory): the start and the full step of one batch at a time,
@@ -255,7 +255,9 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
   scratch_ = DeviceBuffer<Real>(backend_, plan.sweep_scratch);
   channel_slots_.resize(plan.channels.size());
   for (std::size_t n = 0; n < plan.channels.size(); ++n) {
-    channel_slots_[n].copies.resize(channel_descriptor_copies(batch_count()));
+    // The CPU launchers read the host descriptors of the call: one copy, no search.
+    channel_slots_[n].copies.resize(
+        backend_ == BackendKind::cuda ? channel_descriptor_copies(batch_count()) : 1);
     if (plan.channels[n] > 0)
       for (auto& copy : channel_slots_[n].copies)
         copy.device = DeviceBuffer<kernels::Channel<Real>>(backend_, plan.channels[n]);

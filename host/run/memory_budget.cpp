@@ -139,4 +139,11 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
         << f.per_voxel(f.scratch()) << " B/voxel)\n";
 }
 
+void print_lean_footprint(const MemoryFootprint& lean, std::ostream& out) {
+  out << "  with the lean step controller (one species' copies at a time, 5/3 of the step "
+         "solves; a run that does not fit otherwise uses it): "
+      << format_bytes(static_cast<double>(lean.total())) << ", step controller "
+      << per_voxel(lean, lean.controller, "%.2f B/voxel") << "\n";
+}
+
 }  // namespace skinrd::run

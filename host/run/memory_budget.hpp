@@ -42,4 +42,7 @@ Problem build_fitting_problem(const scenario::Scenario& scenario, BackendKind ba
 void print_footprint(const MemoryFootprint& footprint, BackendKind backend, Scheme scheme,
                      bool double_precision, std::size_t available_bytes, std::ostream& out);
 
+// The line `skinrd check` adds for the lean step controller's footprint.
+void print_lean_footprint(const MemoryFootprint& lean, std::ostream& out);
+
 }  // namespace skinrd::run

@@ -396,16 +396,8 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
   const MemoryFootprint footprint = scenario_footprint(scenario, problem, backend);
   print_footprint(footprint, backend, scenario.run.scheme, scenario.run.double_precision,
                   available, out);
-  if (footprint.controller > 0) {
-    const MemoryFootprint lean = scenario_footprint(scenario, problem, backend, true);
-    char line[256];
-    std::snprintf(line, sizeof line,
-                  "  with the lean step controller (one species' copies at a time, 5/3 of the "
-                  "step solves; a run that does not fit otherwise uses it): %.2f GiB, step "
-                  "controller %.2f B/voxel\n",
-                  lean.total() / double(1ull << 30), lean.per_voxel(lean.controller));
-    out << line;
-  }
+  if (footprint.controller > 0)
+    print_lean_footprint(scenario_footprint(scenario, problem, backend, true), out);
   out << "explicit stability limit " << dt_limit_s << " s\n";
   const double duration = scenario.run.duration_s;
   double steps;
