@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "host/delivery/topical_film.hpp"
 #include "host/run/runner.hpp"
 #include "host/simulation.hpp"
 
@@ -66,9 +67,9 @@ TEST(Delivery, OcclusionChangesEvaporationAndHydration) {
   };
   auto run_with = [&](bool occluded, double evaporation_um_per_s, double hydration, const char* out) {
     auto s = base;
-    s.topical.at(0).occluded = occluded;
-    s.topical.at(0).evaporation_um_per_s = evaporation_um_per_s;
-    s.topical.at(0).hydration_factor = hydration;
+    s.deliveries.get<delivery::TopicalFilms>().doses.at(0).occluded = occluded;
+    s.deliveries.get<delivery::TopicalFilms>().doses.at(0).evaporation_um_per_s = evaporation_um_per_s;
+    s.deliveries.get<delivery::TopicalFilms>().doses.at(0).hydration_factor = hydration;
     run::RunOptions options;
     options.out_dir = (fs::temp_directory_path() / out).string();
     options.force = true;

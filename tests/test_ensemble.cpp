@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/delivery/microneedle_patch.hpp"
 #include "host/error.hpp"
 #include "host/run/ensemble.hpp"
 #include "host/run/runner.hpp"
@@ -270,7 +271,7 @@ TEST(Ensemble, EachMemberHasItsOwnRunDirectoryAndTheTableListsThem) {
   std::ifstream in(dir / "ensemble.json");
   const auto summary = nlohmann::json::parse(in);
   EXPECT_EQ(summary["members"].size(), 6u);
-  EXPECT_EQ(summary["channels"], 12);
+  EXPECT_EQ(summary["lanes"], 12);
 }
 
 TEST(Ensemble, TheSweepIsEveryCombinationFirstKeySlowest) {
@@ -360,7 +361,8 @@ TEST(Ensemble, MembersThatCannotShareAGridOrTimeLoopAreRefused) {
                                                    "[[member]]\nname = \"a\"\n[[member]]\nname = \"b\"\n"
                                                    "set = { \"microneedle.0.closure_time\" = \"2 h\", \"microneedle.1.closure_time\" = \"2 h\" }\n");
   const auto closure_members = scenario::load_members(closure, small(), library());
-  ASSERT_NE(closure_members[0].patches[0].closure_s, closure_members[1].patches[0].closure_s);
+  ASSERT_NE(closure_members[0].deliveries.get<delivery::MicroneedlePatches>().patches[0].closure_s,
+            closure_members[1].deliveries.get<delivery::MicroneedlePatches>().patches[0].closure_s);
   EXPECT_NO_THROW(run::check_members_compatible(closure_members, {"a", "b"}));
   refused("/scenarios/compare_routes/intradermal.toml", "\"species.use\" = [\"exosome\", \"VEGF\"]",
           {"member \"other\"", "[species] use"});

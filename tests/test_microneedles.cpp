@@ -9,6 +9,7 @@
 #include <numbers>
 #include <sstream>
 
+#include "host/delivery/microneedle_patch.hpp"
 #include "host/run/problem_builder.hpp"
 #include "host/run/runner.hpp"
 
@@ -36,10 +37,10 @@ run::RunReport run(const scenario::Scenario& s, const std::string& out) {
 TEST(Microneedles, VoxelisedVolumeMatchesTheShape) {
   for (const char* shape : {"cone", "pyramid"}) {
     const auto s = load("needles_release.toml", {});
-    auto patch = s.patches.at(0);
+    auto patch = s.deliveries.get<delivery::MicroneedlePatches>().patches.at(0);
     patch.pyramid = std::string(shape) == "pyramid";
     const Problem problem = run::build_problem(s);
-    const auto needles = run::needle_voxels(problem.grid, s, patch);
+    const auto needles = delivery::needle_voxels(problem.grid, run::first_tissue_k(problem.grid, s), s.tissue.periodic, patch);
     EXPECT_EQ(needles.needles, 4);
     double volume = 0;
     const std::size_t plane = static_cast<std::size_t>(problem.grid.nx) * problem.grid.ny;
@@ -64,9 +65,9 @@ TEST(Microneedles, ReleaseFollowsItsKinetics) {
   const std::vector<std::string> coarse = {"tissue.dx=\"20 um\""};
   for (const char* kind : {"coated", "dissolving"}) {
     auto s = load("needles_release.toml", coarse);
-    auto& patch = s.patches.at(0);
-    patch.kind = std::string(kind) == "coated" ? scenario::MicroneedlePatch::Kind::coated
-                                               : scenario::MicroneedlePatch::Kind::dissolving;
+    auto& patch = s.deliveries.get<delivery::MicroneedlePatches>().patches.at(0);
+    patch.kind = std::string(kind) == "coated" ? delivery::MicroneedlePatch::Kind::coated
+                                               : delivery::MicroneedlePatch::Kind::dissolving;
     patch.release_s = std::string(kind) == "coated" ? 30.0 : 120.0;
     const auto report = run(s, std::string("skinrd_test_mn_") + kind);
     for (const auto& r : report.records.at(0)) {
@@ -77,8 +78,8 @@ TEST(Microneedles, ReleaseFollowsItsKinetics) {
     }
   }
   auto s = load("needles_release.toml", coarse);
-  auto& patch = s.patches.at(0);
-  patch.kind = scenario::MicroneedlePatch::Kind::hollow;
+  auto& patch = s.deliveries.get<delivery::MicroneedlePatches>().patches.at(0);
+  patch.kind = delivery::MicroneedlePatch::Kind::hollow;
   patch.flow_uL_per_s = 0.5 / 60;  // 0.5 uL/min
   patch.concentration = 10;        // ng/mL
   patch.infusion_s = 90;
@@ -119,7 +120,7 @@ TEST(Microneedles, ChannelsOpenTheBarrierAndClose) {
   for (const auto& r : records) EXPECT_LE(r.ledger.balance_residual(), 1e-12);
 
   auto intact = load("needles_then_serum.toml", coarse);
-  intact.patches.clear();
+  intact.deliveries.get<delivery::MicroneedlePatches>().patches.clear();
   const auto without = run(intact, "skinrd_test_mn_intact");
   for (const auto& r : without.records.at(0)) EXPECT_EQ(below_sc(r), 0.0) << r.time_s;
 }

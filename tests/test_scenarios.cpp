@@ -7,6 +7,8 @@
 #include <fstream>
 #include <regex>
 
+#include "host/delivery/microneedle_patch.hpp"
+#include "host/delivery/topical_film.hpp"
 #include "host/error.hpp"
 #include "host/scenario/scenario.hpp"
 
@@ -87,8 +89,8 @@ TEST(Scenarios, SetOverridesAnyValue) {
 // A film given as volume per area: 2 uL/cm^2 spread evenly is 2e-3 cm = 20 um thick.
 TEST(Scenarios, FilmThicknessFromVolumePerArea) {
   const Scenario s = load_scenario(kSource + "/tests/scenarios/valid_topical.toml", {}, library());
-  EXPECT_DOUBLE_EQ(s.topical.at(0).thickness_um, 20);
-  EXPECT_DOUBLE_EQ(s.topical.at(0).concentration, 100);
+  EXPECT_DOUBLE_EQ(s.deliveries.get<delivery::TopicalFilms>().doses.at(0).thickness_um, 20);
+  EXPECT_DOUBLE_EQ(s.deliveries.get<delivery::TopicalFilms>().doses.at(0).concentration, 100);
 }
 
 }  // namespace
@@ -99,15 +101,15 @@ namespace {
 // (parameters.md §5: t½ 0.5–2 h non-occluded, 20–26 h occluded; defaults 1 h and 24 h).
 TEST(Scenarios, OcclusionSetsTheChannelClosureTime) {
   const auto open = load_scenario(kSource + "/scenarios/coated_microneedle_egf.toml", {}, library());
-  EXPECT_DOUBLE_EQ(open.patches.at(0).closure_s, 3600);
+  EXPECT_DOUBLE_EQ(open.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 3600);
   const auto occluded = load_scenario(kSource + "/scenarios/dissolving_microneedle_vegf.toml", {}, library());
-  EXPECT_DOUBLE_EQ(occluded.patches.at(0).closure_s, 86400);
+  EXPECT_DOUBLE_EQ(occluded.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 86400);
   // A patch without its own closure setting, followed by an occluded serum: a day.
   const auto serum = load_scenario(kSource + "/tests/scenarios/needles_then_serum.toml", {}, library());
-  EXPECT_DOUBLE_EQ(serum.patches.at(0).closure_s, 3600);  // closure_time given
+  EXPECT_DOUBLE_EQ(serum.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 3600);  // closure_time given
   const auto occluded_serum =
       load_scenario(kSource + "/tests/scenarios/needles_then_occluded_serum.toml", {}, library());
-  EXPECT_DOUBLE_EQ(occluded_serum.patches.at(0).closure_s, 86400);
+  EXPECT_DOUBLE_EQ(occluded_serum.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 86400);
 }
 
 // Coefficient overrides per material reach the species: uptake as k_int with V_max = k_int·K_m.

@@ -30,9 +30,9 @@ bool same_grid(const Grid& a, const Grid& b) {
          a.dz_um == b.dz_um && a.material == b.material;
 }
 
-bool any_constant_film(const scenario::Scenario& s) {
-  for (const auto& dose : s.topical)
-    if (dose.constant) return true;
+bool fixes_top(const scenario::Scenario& s) {
+  for (const auto& kind : s.deliveries)
+    if (kind->fixes_top()) return true;
   return false;
 }
 
@@ -43,7 +43,7 @@ void check_members_compatible(const std::vector<scenario::Scenario>& members,
   if (members.empty()) throw ConfigError("ensemble", "has no members");
   const scenario::Scenario& first = members.front();
   const Problem first_problem = build_problem(first);
-  const bool constant_films = std::any_of(members.begin(), members.end(), any_constant_film);
+  const bool any_fixed_top = std::any_of(members.begin(), members.end(), fixes_top);
   for (std::size_t m = 1; m < members.size(); ++m) {
     const scenario::Scenario& s = members[m];
     if (!same_run(s.run, first.run))
@@ -57,22 +57,9 @@ void check_members_compatible(const std::vector<scenario::Scenario>& members,
         problem.boundaries.periodic_lateral != first_problem.boundaries.periodic_lateral ||
         problem.boundaries.bottom != first_problem.boundaries.bottom)
       refuse(names, m, "the grid ([tissue], or the film's thickness)");
-    if (s.patches.size() != first.patches.size()) refuse(names, m, "the number of [[microneedle]] entries");
-    for (std::size_t p = 0; p < s.patches.size(); ++p) {
-      const auto &a = s.patches[p], &b = first.patches[p];
-      scenario::MicroneedlePatch same_closure = a;  // closure only sets the member's coefficients
-      same_closure.closure_s = b.closure_s;
-      if (!scenario::same_needles(same_closure, b))
-        refuse(names, m, "microneedle[" + std::to_string(p) + "] (kind, needle geometry, at or wear)");
-    }
-    if (constant_films) {
-      bool same = s.topical.size() == first.topical.size();
-      for (std::size_t d = 0; same && d < s.topical.size(); ++d)
-        same = s.topical[d].at_s == first.topical[d].at_s &&
-               s.topical[d].wipe_off_s == first.topical[d].wipe_off_s &&
-               s.topical[d].constant == first.topical[d].constant;
-      if (!same)
-        refuse(names, m, "the timing of the [[topical]] films, with a constant-concentration film,");
+    for (std::size_t k = 0; k < s.deliveries.size(); ++k) {
+      const std::string conflict = s.deliveries[k].ensemble_conflict(first.deliveries[k], any_fixed_top);
+      if (!conflict.empty()) refuse(names, m, conflict);
     }
   }
 }
@@ -81,19 +68,19 @@ Problem build_ensemble_problem(const std::vector<scenario::Scenario>& members,
                                const std::vector<std::string>& names) {
   Problem problem = build_problem(members.front());
   const MaterialTable& first = problem.materials;
-  std::vector<std::string> materials, channels;
+  std::vector<std::string> materials, lanes;
   for (int a = 0; a < first.material_count(); ++a) materials.push_back(first.material_name(a));
   for (std::size_t m = 0; m < members.size(); ++m)
-    for (const auto& species : members[m].species) channels.push_back(species.key + "@" + names[m]);
-  MaterialTable table(materials, channels);
-  int channel = 0;
+    for (const auto& species : members[m].species) lanes.push_back(species.key + "@" + names[m]);
+  MaterialTable table(materials, lanes);
+  int lane = 0;
   for (const scenario::Scenario& member : members) {
     const MaterialTable own = build_materials(member);
-    for (int s = 0; s < own.species_count(); ++s, ++channel)
-      for (int a = 0; a < own.material_count(); ++a) table.at(a, channel) = own.at(a, s);
+    for (int s = 0; s < own.species_count(); ++s, ++lane)
+      for (int a = 0; a < own.material_count(); ++a) table.at(a, lane) = own.at(a, s);
   }
   problem.materials = std::move(table);
-  problem.boundaries.top_concentration.assign(channels.size(), 0.0);
+  problem.boundaries.top_concentration.assign(lanes.size(), 0.0);
   return problem;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// An ensemble's members in one Simulation: member m's species s is channel m·S + s of a
+// An ensemble's members in one Simulation: member m's species s is lane m·S + s of a
 // problem on the members' common grid.
 #include <string>
 #include <vector>
@@ -19,7 +19,7 @@ void check_members_compatible(const std::vector<scenario::Scenario>& members,
                               const std::vector<std::string>& names);
 
 // The members' problem: the first member's grid and boundaries, a coefficient column per
-// channel named "SPECIES@member".
+// lane named "SPECIES@member".
 Problem build_ensemble_problem(const std::vector<scenario::Scenario>& members,
                                const std::vector<std::string>& names);
 
@@ -28,9 +28,9 @@ MemoryFootprint ensemble_footprint(const std::vector<scenario::Scenario>& member
                                    const Problem& problem, BackendKind backend,
                                    const SimulationOptions& simulation);
 
-// How many channels each launch steps together. CUDA: all of them, or the most (halving) whose
-// per-channel scratch fits in `available_bytes` — a small member alone leaves the GPU idle.
-// CPU: one, since its launches already use every core on one channel and batching only costs
+// How many lanes each launch steps together. CUDA: all of them, or the most (halving) whose
+// per-lane scratch fits in `available_bytes` — a small member alone leaves the GPU idle.
+// CPU: one, since its launches already use every core on one lane and batching only costs
 // memory.
 SimulationOptions ensemble_batching(const std::vector<scenario::Scenario>& members,
                                     const Problem& problem, BackendKind backend,

@@ -34,11 +34,7 @@ std::string per_voxel(const MemoryFootprint& f, std::size_t bytes,
 FootprintOptions footprint_options(const scenario::Scenario& scenario) {
   FootprintOptions options;
   options.sources_per_species.assign(scenario.species.size(), 0);
-  for (const auto& patch : scenario.patches)
-    if (patch.kind != scenario::MicroneedlePatch::Kind::solid)
-      ++options.sources_per_species[patch.species];
-  for (const auto& bolus : scenario.boluses)
-    if (bolus.infusion_s > 0) ++options.sources_per_species[bolus.species];
+  for (const auto& kind : scenario.deliveries) kind->count_sources(options.sources_per_species);
   options.step_controller = scenario.run.dt_s <= 0;
   return options;
 }

@@ -20,6 +20,7 @@
 #include "host/run/member_run.hpp"
 #include "host/run/memory_budget.hpp"
 #include "host/run/problem_builder.hpp"
+#include "host/run/record_columns.hpp"
 
 namespace skinrd::run {
 namespace {
@@ -42,7 +43,7 @@ struct MemberPlan {
   MemberOutput output;
 };
 
-// Steps one Simulation (every member's species as its channels) through the union of the
+// Steps one Simulation (every member's species as its lanes) through the union of the
 // members' stops: each member's events at a stop are applied, their shared changes committed
 // once, then every member records its outputs.
 template <class Real>
@@ -54,11 +55,11 @@ class Driver {
         run_(plans_.front().scenario->run), adaptive_(run_.adaptive),
         tissue_(std::move(problem), options.backend.kind, run_.scheme, simulation) {
     adaptive_.lean_memory = lean_controller;
-    int channel = 0;
+    int lane = 0;
     for (MemberPlan& plan : plans_) {
       members_.push_back(std::make_unique<MemberRun<Real>>(*plan.scenario, plan.output, tissue_,
-                                                           channel, writer_));
-      channel += static_cast<int>(plan.scenario->species.size());
+                                                           lane, writer_));
+      lane += static_cast<int>(plan.scenario->species.size());
     }
   }
 
@@ -128,7 +129,7 @@ void Driver<Real>::advance(double t_end_s) {
 template <class Real>
 void Driver<Real>::run() {
   for (auto& member : members_) member->open_outputs();
-  for (auto& member : members_) member->add_infusions();
+  for (auto& member : members_) member->add_sources();
   std::vector<double> stops = run_.output_times_s;
   for (const auto& member : members_)
     for (const Event& e : member->events()) stops.push_back(e.time_s);
@@ -251,11 +252,11 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   const scenario::RunSettings& run = members.front().run;
   const Grid& grid = problem.grid;
   progress << "skinrd run --ensemble " << spec.path << ": " << members.size() << " members of "
-           << spec.scenario_path << ", " << problem.materials.species_count() << " channels on "
+           << spec.scenario_path << ", " << problem.materials.species_count() << " lanes on "
            << grid.nx << " x " << grid.ny << " x " << grid.nz << " voxels; backend "
            << options.backend.description << ", scheme " << to_string(run.scheme)
            << (run.double_precision ? ", double" : ", float") << " fields, "
-           << simulation.species_per_batch << " channels per launch\n";
+           << simulation.species_per_batch << " lanes per launch\n";
   if (spec.write_vtk && !output::vtk_compiled())
     progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
                 "metrics only\n";
@@ -281,27 +282,22 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   // ensemble.json: what each member is; ensemble.csv: each member's route metrics.
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   std::ostringstream csv;
-  csv << std::setprecision(10)
-      << "member,species,amount_unit,dose,peak_fraction_viable_epidermis,peak_fraction_dermis,"
-         "target_layer,exposure_target_s,time_above_ec_target_s,max_penetration_depth_um,"
-         "fraction_degraded,fraction_cleared,fraction_internalised,fraction_removed,"
-         "fraction_lost_bottom,max_ledger_residual,overrides\n";
+  csv << "member,";
+  write_summary_csv_header(csv);
+  csv << ",overrides\n";
   for (std::size_t m = 0; m < members.size(); ++m) {
     std::string overrides;
     for (const auto& o : spec.members[m].overrides) overrides += (overrides.empty() ? "" : "; ") + o;
     list.push_back({{"name", names[m]}, {"dir", names[m]}, {"overrides", spec.members[m].overrides}});
     for (std::size_t s = 0; s < report.records[m].size(); ++s) {
-      const bool particles = members[m].species[s].basis.particles;
-      const std::string amount_unit = particles ? "particles" : "ng";
+      const scenario::SpeciesEntry& entry = members[m].species[s];
+      const bool particles = entry.basis.particles;
       const SpeciesSummary sum = summarise(report.records[m][s], members[m].run.target_layer,
-                                           amount_unit, particles ? "particles/mL" : "ng/mL");
-      csv << names[m] << ',' << sum.species << ',' << amount_unit << ',' << sum.dose * kAmountPerInternal << ','
-          << sum.peak_fraction_viable_epidermis << ',' << sum.peak_fraction_dermis << ','
-          << sum.target_layer << ',' << sum.exposure_target_s << ',' << sum.time_above_ec_target_s
-          << ',' << sum.max_penetration_depth_um << ',' << sum.fraction_degraded << ','
-          << sum.fraction_cleared << ',' << sum.fraction_internalised << ','
-          << sum.fraction_removed << ',' << sum.fraction_lost_bottom << ','
-          << sum.max_ledger_residual << ',' << csv_quoted(overrides) << '\n';
+                                           particles ? "particles" : "ng",
+                                           particles ? "particles/mL" : "ng/mL");
+      csv << names[m] << ',';
+      write_summary_csv_row(csv, {sum, entry.full_name, entry.effective_concentration, particles});
+      csv << ',' << csv_quoted(overrides) << '\n';
     }
   }
   nlohmann::ordered_json summary = {
@@ -311,8 +307,8 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
       {"backend", options.backend.description},
       {"precision", run.double_precision ? "double" : "float"},
       {"scheme", to_string(run.scheme)},
-      {"channels", members.size() * members.front().species.size()},
-      {"channels_per_launch", simulation.species_per_batch},
+      {"lanes", members.size() * members.front().species.size()},
+      {"lanes_per_launch", simulation.species_per_batch},
       {"steps", steps},
       {"wall_time_s", wall_s},
       {"command", options.command_line},
@@ -350,7 +346,7 @@ void check_ensemble(const scenario::EnsembleSpec& spec,
   const auto [backend, available] = check_target(backend_name, out);
   const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
   const MemoryFootprint f = ensemble_footprint(members, problem, backend, simulation);
-  out << "channels " << problem.materials.species_count() << " (members x species), "
+  out << "lanes " << problem.materials.species_count() << " (members x species), "
       << simulation.species_per_batch << " per launch on " << to_string(backend) << "\n"
       << "memory " << f.total() / (1024.0 * 1024.0 * 1024.0) << " GiB ("
       << f.per_voxel(f.total()) << " B/voxel of the " << problem.grid.nx << " x "

@@ -33,7 +33,7 @@ struct EnsembleReport {
   std::vector<std::vector<std::vector<OutputRecord>>> records;  // [member][species]
 };
 
-// Runs the members together in one Simulation (each member's species are channels of it):
+// Runs the members together in one Simulation (each member's species are lanes of it):
 // out_dir/NAME/ holds each member's run directory as run_scenario writes it (VTK only with
 // the ensemble's vtk = true), out_dir/ensemble.json what each member is and the run's cost,
 // out_dir/ensemble.csv each member's route metrics. ConfigError when the members cannot share
@@ -43,7 +43,7 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
                             const RunOptions& options, std::ostream& progress);
 
 // The ensemble's members and what they change, that they can share a grid and a time loop,
-// and the memory of the run (all channels, batched as `run --ensemble` would).
+// and the memory of the run (all lanes, batched as `run --ensemble` would).
 void check_ensemble(const scenario::EnsembleSpec& spec,
                     const std::vector<scenario::Scenario>& members, std::ostream& out,
                     const std::string& backend = "auto");

@@ -9,6 +9,13 @@
 
 namespace skinrd::scenario {
 
+// Factors between the units of scenario files and skinrd's internal ones (um, s, ng/mL or
+// particles/mL; an amount is a concentration × um^3).
+constexpr double kUm3PerUL = 1e9;              // 1 uL = 1 mm^3
+constexpr double kInternalPerAmount = 1e12;    // 1 ng = 1e12 (ng/mL)·um^3, likewise particles
+constexpr double kCmPerUm = 1e-4;
+constexpr double kFilmUmPerUL_per_cm2 = 10;    // 1 uL spread over 1 cm^2 is 10 um thick
+
 enum class Dimension {
   length,             // um
   time,               // s

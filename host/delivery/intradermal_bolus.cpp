@@ -1,0 +1,140 @@
+#include "host/delivery/intradermal_bolus.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <sstream>
+
+#include "host/delivery/entries.hpp"
+#include "host/delivery/regions.hpp"
+
+namespace skinrd::delivery {
+namespace {
+
+using scenario::Dimension;
+
+enum Action { kInject, kInfusionRate };
+
+}  // namespace
+
+// Semi-axes a (lateral) and c = aspect·a (vertical) of a bleb of the injected volume.
+double IntradermalBolus::lateral_semi_axis_um() const {
+  return std::cbrt(3 * volume_uL * scenario::kUm3PerUL / (4 * std::numbers::pi * aspect));
+}
+
+void IntradermalBoluses::read(scenario::TomlSection& event, const scenario::Scenario& scenario) {
+  IntradermalBolus bolus;
+  bolus.species = species_index(scenario, event);
+  const scenario::SpeciesBasis& basis = scenario.species[bolus.species].basis;
+  const double at_s = event.quantity("at", Dimension::time, 0.0);
+  bolus.volume_uL = event.quantity("volume", Dimension::volume, std::nullopt);
+  if (!(bolus.volume_uL > 0)) event.fail("volume", "must be > 0");
+  bolus.concentration = event.quantity("concentration", Dimension::concentration, std::nullopt, basis);
+  if (bolus.concentration < 0) event.fail("concentration", "must be >= 0");
+  bolus.depth_um = event.quantity("depth", Dimension::length, std::nullopt);
+  bolus.x_um = event.quantity("x", Dimension::length, scenario.tissue.lateral_um / 2);
+  bolus.y_um = event.quantity("y", Dimension::length, scenario.tissue.lateral_um / 2);
+  bolus.aspect = event.number("aspect", 0.5);
+  if (!(bolus.aspect > 0)) event.fail("aspect", "must be > 0");
+  bolus.infusion_s = event.quantity("infusion", Dimension::time, 0.0);
+  if (bolus.infusion_s < 0) event.fail("infusion", "must be >= 0");
+  // The bleb must lie inside the tissue.
+  const double a = bolus.lateral_semi_axis_um();
+  const double c = bolus.aspect * a;
+  const double depth = tissue_depth_um(scenario);
+  if (bolus.depth_um - c < 0 || bolus.depth_um + c > depth) {
+    std::ostringstream message;
+    message << "the bleb (" << bolus.volume_uL << " uL: vertical semi-axis " << c
+            << " um) centred at " << bolus.depth_um << " um does not fit in the tissue, 0 to "
+            << depth << " um deep";
+    event.fail("depth", message.str());
+  }
+  const double lateral = scenario.tissue.lateral_um;
+  if (2 * a > lateral || (!scenario.tissue.periodic &&
+                          (bolus.x_um - a < 0 || bolus.x_um + a > lateral ||
+                           bolus.y_um - a < 0 || bolus.y_um + a > lateral))) {
+    std::ostringstream message;
+    message << "the bleb's lateral semi-axis " << a << " um does not fit in the "
+            << lateral << " um wide tissue around (" << bolus.x_um << ", " << bolus.y_um << ") um";
+    event.fail("volume", message.str());
+  }
+  for (double start : repeats(event, at_s)) {
+    bolus.at_s = start;
+    boluses.push_back(bolus);
+  }
+  event.finish();
+}
+
+void IntradermalBoluses::settle(scenario::Scenario& scenario, scenario::TomlSection& root) {
+  for (const auto& bolus : boluses) check_within_run(scenario, root, "intradermal", "an injection", bolus.at_s);
+}
+
+void IntradermalBoluses::schedule(double end, std::vector<Event>& events) const {
+  for (std::size_t i = 0; i < boluses.size(); ++i) {
+    const auto& bolus = boluses[i];
+    const int entry = static_cast<int>(i);
+    if (bolus.infusion_s > 0) {  // steps land where the rate changes; the source runs from the start
+      events.push_back({bolus.at_s, Phase::change_rate, this, kInfusionRate, entry});
+      if (bolus.at_s + bolus.infusion_s < end)
+        events.push_back({bolus.at_s + bolus.infusion_s, Phase::change_rate, this, kInfusionRate, entry});
+    } else {
+      events.push_back({bolus.at_s, Phase::inject, this, kInject, entry});
+    }
+  }
+}
+
+std::vector<std::size_t> bleb_voxels(const Grid& grid, int surface_k, bool periodic,
+                                     const IntradermalBolus& bolus) {
+  const double a = bolus.lateral_semi_axis_um();
+  const double c = bolus.aspect * a;
+  const double surface_um = grid.z_faces_um[surface_k];
+  const double width = grid.nx * grid.dx_um;
+  std::vector<std::size_t> voxels;
+  std::size_t nearest = 0;
+  double nearest_r2 = 1e300;
+  for (int k = 0; k < grid.nz; ++k)
+    for (int j = 0; j < grid.ny; ++j)
+      for (int i = 0; i < grid.nx; ++i) {
+        const double dx = lateral_offset_um(grid.x_center_um(i), bolus.x_um, width, periodic) / a;
+        const double dy = lateral_offset_um(grid.x_center_um(j), bolus.y_um, width, periodic) / a;
+        const double dz = (grid.z_center_um(k) - surface_um - bolus.depth_um) / c;
+        const double r2 = dx * dx + dy * dy + dz * dz;
+        if (r2 <= 1) voxels.push_back(grid.index(i, j, k));
+        if (r2 < nearest_r2) nearest_r2 = r2, nearest = grid.index(i, j, k);
+      }
+  if (voxels.empty()) voxels.push_back(nearest);
+  return voxels;
+}
+
+void IntradermalBoluses::apply(const Event& event, const scenario::Scenario& scenario,
+                               DeliveryTissue& tissue) const {
+  if (event.action != kInject) return;
+  const auto& bolus = boluses[event.entry];
+  const Grid& grid = tissue.grid();
+  const auto voxels = bleb_voxels(grid, tissue.surface_k(), scenario.tissue.periodic, bolus);
+  const double amount = bolus.volume_uL * scenario::kUm3PerUL * bolus.concentration;
+  tissue.add_to(bolus.species, voxels, amount / region_volume_um3(grid, voxels));
+}
+
+// Infusions: each bleb receives volume × concentration evenly over its duration, added as an
+// exactly integrated source (F(t) = time infused so far).
+void IntradermalBoluses::add_sources(const scenario::Scenario& scenario, DeliveryTissue& tissue) const {
+  const Grid& grid = tissue.grid();
+  for (const auto& bolus : boluses) {
+    if (bolus.infusion_s <= 0) continue;
+    const auto voxels = bleb_voxels(grid, tissue.surface_k(), scenario.tissue.periodic, bolus);
+    const double rate = bolus.volume_uL * scenario::kUm3PerUL * bolus.concentration /
+                        bolus.infusion_s / region_volume_um3(grid, voxels);
+    const double start = bolus.at_s, duration = bolus.infusion_s;
+    tissue.add_source(bolus.species, voxels, rate, [start, duration](double t) {
+      return std::clamp(t - start, 0.0, duration);
+    });
+  }
+}
+
+void IntradermalBoluses::count_sources(std::vector<int>& per_species) const {
+  for (const auto& bolus : boluses)
+    if (bolus.infusion_s > 0) ++per_species[bolus.species];
+}
+
+}  // namespace skinrd::delivery

@@ -1,0 +1,43 @@
+#pragma once
+// The Simulation every member of a run steps in, and what members change of what their lanes
+// share (voxel material ids, the kind of top boundary) or of their own coefficients and top
+// concentrations. Members' changes at one stop are gathered and committed together, so a
+// change every member makes (needles inserted in all of them) is applied once.
+#include <cstdint>
+#include <vector>
+
+#include "host/simulation.hpp"
+
+namespace skinrd::run {
+
+template <class Real>
+class SharedTissue {
+ public:
+  SharedTissue(Problem problem, BackendKind backend, Scheme scheme,
+               const SimulationOptions& options = {});
+
+  Simulation<Real>& sim() { return sim_; }
+  const Simulation<Real>& sim() const { return sim_; }
+  const Grid& grid() const { return sim_.problem().grid; }
+
+  // Pending values: what members applying events at this stop see.
+  const std::vector<std::uint8_t>& voxel_materials() const { return voxel_materials_; }
+  // The tissue's material ids before any needle: what a withdrawn needle's track was.
+  const std::vector<std::uint8_t>& original_voxel_materials() const { return original_; }
+  void set_voxel_materials(std::vector<std::uint8_t> material);
+  // The member's coefficients (a table of its own species) into its lanes' columns.
+  void set_member_materials(int first_lane, const MaterialTable& member_table);
+  void set_member_top(int first_lane, kernels::TopBoundary top,
+                      const std::vector<double>& top_concentration);
+  void commit();
+
+ private:
+  Simulation<Real> sim_;
+  MaterialTable materials_;
+  Boundaries boundaries_;
+  std::vector<std::uint8_t> voxel_materials_;
+  const std::vector<std::uint8_t> original_;
+  bool materials_changed_ = false, boundaries_changed_ = false, voxels_changed_ = false;
+};
+
+}  // namespace skinrd::run
