@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <string_view>
 
 #include "host/error.hpp"
 #include "kernels/reactions.hpp"
@@ -33,28 +34,17 @@ void MaterialTable::validate() const {
     for (int s = 0; s < species_count(); ++s) {
       const SpeciesCoefficients& c = at(m, s);
       const std::string key = "materials." + material_names_[m] + "." + species_names_[s] + ".";
-      auto check = [&](const char* name, double value, bool ok, const char* rule) {
-        if (std::isfinite(value) && ok) return;
+      // A rule reads "must be > 0" or "must be >= 0 ...".
+      auto check = [&](const char* name, double value, const char* rule) {
+        const bool strict = std::string_view(rule).starts_with("must be > ");
+        if (std::isfinite(value) && (strict ? value > 0 : value >= 0)) return;
         std::ostringstream message;
         message << rule << ", got " << value;
         throw ConfigError(key + name, message.str());
       };
-      check("diffusion_um2_per_s", c.diffusion_um2_per_s, c.diffusion_um2_per_s >= 0,
-            "must be >= 0 um^2/s (0 makes the material impermeable)");
-      check("partition", c.partition, c.partition > 0, "must be > 0");
-      check("degradation_per_s", c.degradation_per_s, c.degradation_per_s >= 0,
-            "must be >= 0 1/s");
-      check("clearance_per_s", c.clearance_per_s, c.clearance_per_s >= 0, "must be >= 0 1/s");
-      check("binding_on_per_conc_s", c.binding_on_per_conc_s, c.binding_on_per_conc_s >= 0,
-            "must be >= 0");
-      check("unbinding_per_s", c.unbinding_per_s, c.unbinding_per_s >= 0, "must be >= 0 1/s");
-      check("binding_capacity", c.binding_capacity, c.binding_capacity >= 0, "must be >= 0");
-      check("bound_degradation_per_s", c.bound_degradation_per_s,
-            c.bound_degradation_per_s >= 0, "must be >= 0 1/s");
-      check("uptake_max_conc_per_s", c.uptake_max_conc_per_s, c.uptake_max_conc_per_s >= 0,
-            "must be >= 0");
-      check("uptake_half_saturation", c.uptake_half_saturation, c.uptake_half_saturation > 0,
-            "must be > 0");
+#define SKINRD_COEFF_CHECK(name, initial, rule) check(#name, c.name, rule);
+      SKINRD_MATERIAL_COEFFS(SKINRD_COEFF_CHECK)
+#undef SKINRD_COEFF_CHECK
     }
   }
 }
@@ -69,19 +59,7 @@ template <class Real>
 std::vector<kernels::MaterialCoeffs<Real>> MaterialTable::species_coeffs(int species) const {
   std::vector<kernels::MaterialCoeffs<Real>> row;
   for (int m = 0; m < material_count(); ++m) {
-    const SpeciesCoefficients& c = at(m, species);
-    kernels::MaterialCoeffs<Real> k;
-    k.diffusion_um2_per_s = static_cast<Real>(c.diffusion_um2_per_s);
-    k.partition = static_cast<Real>(c.partition);
-    k.degradation_per_s = static_cast<Real>(c.degradation_per_s);
-    k.clearance_per_s = static_cast<Real>(c.clearance_per_s);
-    k.binding_on_per_conc_s = static_cast<Real>(c.binding_on_per_conc_s);
-    k.unbinding_per_s = static_cast<Real>(c.unbinding_per_s);
-    k.binding_capacity = static_cast<Real>(c.binding_capacity);
-    k.bound_degradation_per_s = static_cast<Real>(c.bound_degradation_per_s);
-    k.uptake_max_conc_per_s = static_cast<Real>(c.uptake_max_conc_per_s);
-    k.uptake_half_saturation = static_cast<Real>(c.uptake_half_saturation);
-    row.push_back(k);
+    row.push_back(at(m, species).template as<Real>());
   }
   return row;
 }

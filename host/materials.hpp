@@ -8,20 +8,8 @@
 
 namespace skinrd {
 
-// Binding and uptake act on the reference-phase concentration u = c/K (DESIGN §1).
-struct SpeciesCoefficients {
-  double diffusion_um2_per_s = 0;  // 0: impermeable
-  double partition = 1;            // K relative to the reference fluid phase, > 0
-  double degradation_per_s = 0;
-  double clearance_per_s = 0;      // to blood/lymph
-  double binding_on_per_conc_s = 0;    // k_on, per (concentration · s)
-  double unbinding_per_s = 0;          // k_off
-  double binding_capacity = 0;         // B_max, concentration of binding sites
-  double bound_degradation_per_s = 0;
-  double uptake_max_conc_per_s = 0;    // V_max, concentration per s
-  double uptake_half_saturation = 1;   // K_m, concentration, > 0
-
-};
+// The host keeps the kernels' coefficients in double (kernels/views.hpp lists them).
+using SpeciesCoefficients = kernels::MaterialCoeffs<double>;
 
 class MaterialTable {
  public:

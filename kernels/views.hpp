@@ -9,20 +9,47 @@
 
 namespace skinrd::kernels {
 
-// Coefficients of one species in one material. Binding and uptake act on the
+// Coefficients of one species in one material, each listed once: X(name, default, the rule
+// its value meets). The struct, its conversion between precisions and the host's check of the
+// values (MaterialTable::validate) come from this list. Binding and uptake act on the
 // reference-phase concentration u = c/K (DESIGN §1, Reactions).
+#define SKINRD_MATERIAL_COEFFS(X)                                                          \
+  /* D; 0 marks an impermeable material */                                                 \
+  X(diffusion_um2_per_s, 0, "must be >= 0 um^2/s (0 makes the material impermeable)")      \
+  /* K > 0, relative to the reference fluid phase */                                       \
+  X(partition, 1, "must be > 0")                                                           \
+  /* first-order loss of free species, tallied as degraded */                              \
+  X(degradation_per_s, 0, "must be >= 0 1/s")                                              \
+  /* first-order loss to blood/lymph, tallied as cleared */                                \
+  X(clearance_per_s, 0, "must be >= 0 1/s")                                                \
+  /* k_on: binding k_on·u·(B_max − b) */                                                   \
+  X(binding_on_per_conc_s, 0, "must be >= 0")                                              \
+  /* k_off: release k_off·b */                                                             \
+  X(unbinding_per_s, 0, "must be >= 0 1/s")                                                \
+  /* B_max: ECM / heparan-sulfate sites, concentration */                                  \
+  X(binding_capacity, 0, "must be >= 0")                                                   \
+  /* first-order loss of the bound species */                                              \
+  X(bound_degradation_per_s, 0, "must be >= 0 1/s")                                        \
+  /* V_max: Michaelis–Menten uptake V_max·u/(K_m + u) */                                   \
+  X(uptake_max_conc_per_s, 0, "must be >= 0")                                              \
+  /* K_m, concentration */                                                                 \
+  X(uptake_half_saturation, 1, "must be > 0")
+
 template <class Real>
 struct MaterialCoeffs {
-  Real diffusion_um2_per_s = 0;      // D; 0 marks an impermeable material
-  Real partition = 1;                // K > 0, relative to the reference fluid phase
-  Real degradation_per_s = 0;        // first-order loss of free species, tallied as degraded
-  Real clearance_per_s = 0;          // first-order loss to blood/lymph, tallied as cleared
-  Real binding_on_per_conc_s = 0;    // k_on: binding k_on·u·(B_max − b)
-  Real unbinding_per_s = 0;          // k_off: release k_off·b
-  Real binding_capacity = 0;         // B_max: ECM / heparan-sulfate sites, concentration
-  Real bound_degradation_per_s = 0;  // first-order loss of the bound species
-  Real uptake_max_conc_per_s = 0;    // V_max: Michaelis–Menten uptake V_max·u/(K_m + u)
-  Real uptake_half_saturation = 1;   // K_m, concentration (> 0)
+#define SKINRD_COEFF_MEMBER(name, initial, rule) Real name = initial;
+  SKINRD_MATERIAL_COEFFS(SKINRD_COEFF_MEMBER)
+#undef SKINRD_COEFF_MEMBER
+
+  // The same coefficients in another precision.
+  template <class To>
+  SKINRD_HD MaterialCoeffs<To> as() const {
+    MaterialCoeffs<To> to;
+#define SKINRD_COEFF_CAST(name, initial, rule) to.name = static_cast<To>(name);
+    SKINRD_MATERIAL_COEFFS(SKINRD_COEFF_CAST)
+#undef SKINRD_COEFF_CAST
+    return to;
+  }
 };
 
 template <class Real>
