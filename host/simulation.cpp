@@ -1,4 +1,3 @@
-#include "kernels/cpu/denormals.hpp"
 #include "host/simulation.hpp"
 
 #include <algorithm>
@@ -8,14 +7,10 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/executor/operations.hpp"
 #include "kernels/launchers.hpp"
 
 namespace skinrd {
-
-// Calls the same launcher in the namespace of the chosen backend.
-#define SKINRD_DISPATCH(function, ...)                                              \
-  (backend_ == BackendKind::cuda ? kernels::cuda::function(__VA_ARGS__) \
-                                 : kernels::cpu::function(__VA_ARGS__))
 
 const char* to_string(Scheme scheme) {
   switch (scheme) {
@@ -153,7 +148,7 @@ typename Simulation<Real>::Layout Simulation<Real>::layout(const Problem& proble
     const int end = std::min(species, first + batch_size);
     std::size_t reacting = 0;
     for (int s = first; s < end; ++s) reacting += layout.reacting[s] > 0;
-    const bool device = backend == BackendKind::cuda;
+    const bool device = executor_for(backend).reads_device_descriptors();
     layout.channels.push_back(device ? reacting : 0);
     layout.channels.push_back(device ? static_cast<std::size_t>(end - first) : 0);
   }
@@ -220,11 +215,12 @@ MemoryFootprint Simulation<Real>::memory_footprint(const Problem& problem, Backe
 template <class Real>
 Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme,
                              const SimulationOptions& options)
-    : problem_(std::move(problem)), backend_(backend), scheme_(scheme) {
+    : problem_(std::move(problem)), backend_(backend), exec_(&executor_for(backend)),
+      scheme_(scheme), step_graphs_(*exec_) {
   validate_problem(problem_);
   batch_size_ = resolved_batch_size(species_count(), options);
   fuse_reactions_ = options.fuse_reactions;
-  if (backend_ == BackendKind::cpu) kernels::cpu::flush_subnormals_to_zero();
+  exec_->prepare_threads();
   const Grid& grid = problem_.grid;
   const int species = species_count();
   const Layout plan = layout(problem_, backend_, scheme_, batch_size_);
@@ -233,36 +229,36 @@ Simulation<Real>::Simulation(Problem problem, BackendKind backend, Scheme scheme
   boundary_view_.bottom = problem_.boundaries.bottom;
 
   std::vector<Real> dz(grid.dz_um.begin(), grid.dz_um.end());
-  dz_um_ = DeviceBuffer<Real>(backend_, dz);
+  dz_um_ = DeviceBuffer<Real>(*exec_, dz);
   upload_materials();
-  tallies_ = DeviceBuffer<double>(backend_, std::vector<double>(plan.tallies));
+  tallies_ = DeviceBuffer<double>(*exec_, std::vector<double>(plan.tallies));
   sources_.resize(species);
   dosed_.assign(species, 0.0);
 
   for (int s = 0; s < species; ++s) {
-    field_.emplace_back(backend_, plan.free);
-    bound_.emplace_back(backend_, plan.reacting[s]);
-    internalised_.emplace_back(backend_, plan.reacting[s]);
+    field_.emplace_back(*exec_, plan.free);
+    bound_.emplace_back(*exec_, plan.reacting[s]);
+    internalised_.emplace_back(*exec_, plan.reacting[s]);
   }
   removed_.assign(species, 0.0);
   upload_coefficients(true);
   const std::size_t voxels = grid.voxel_count();
   for (int b = 0; b < batch_size_; ++b) {
-    if (plan.next > 0) spare_.emplace_back(backend_, plan.next / batch_size_);
-    if (plan.work > 0) work_.emplace_back(backend_, voxels);
+    if (plan.next > 0) spare_.emplace_back(*exec_, plan.next / batch_size_);
+    if (plan.work > 0) work_.emplace_back(*exec_, voxels);
   }
   combined_source_.resize(batch_size_);
-  scratch_ = DeviceBuffer<Real>(backend_, plan.sweep_scratch);
+  scratch_ = DeviceBuffer<Real>(*exec_, plan.sweep_scratch);
   channel_slots_.resize(plan.channels.size());
   for (std::size_t n = 0; n < plan.channels.size(); ++n) {
     // The CPU launchers read the host descriptors of the call: one copy, no search.
     channel_slots_[n].copies.resize(
-        backend_ == BackendKind::cuda ? channel_descriptor_copies(batch_count()) : 1);
+        exec_->reads_device_descriptors() ? channel_descriptor_copies(batch_count()) : 1);
     if (plan.channels[n] > 0)
       for (auto& copy : channel_slots_[n].copies)
-        copy.device = DeviceBuffer<kernels::Channel<Real>>(backend_, plan.channels[n]);
+        copy.device = DeviceBuffer<kernels::Channel<Real>>(*exec_, plan.channels[n]);
   }
-  use_step_graphs_ = options.cuda_graphs && backend_ == BackendKind::cuda;
+  use_step_graphs_ = options.cuda_graphs && exec_->records_graphs();
 }
 
 // Coefficients to the backend and the explicit limit, computed on the host copies by the CPU
@@ -289,7 +285,7 @@ void Simulation<Real>::upload_coefficients(bool geometry_changed) {
       if (s < static_cast<int>(coeffs_.size()))
         coeffs_[s].upload(coeffs);
       else
-        coeffs_.emplace_back(backend_, coeffs);
+        coeffs_.emplace_back(*exec_, coeffs);
     }
     if (table_changed || geometry_changed)
       max_rate_per_s_[s] =
@@ -303,9 +299,9 @@ void Simulation<Real>::upload_coefficients(bool geometry_changed) {
 template <class Real>
 void Simulation<Real>::upload_materials() {
   const Grid& grid = problem_.grid;
-  material_ = DeviceBuffer<std::uint8_t>(backend_, grid.material);
+  material_ = DeviceBuffer<std::uint8_t>(*exec_, grid.material);
   if (layout(problem_, backend_, scheme_, batch_size_).material_transposed > 0)
-    material_transposed_ = DeviceBuffer<std::uint8_t>(backend_, transposed_materials(grid));
+    material_transposed_ = DeviceBuffer<std::uint8_t>(*exec_, transposed_materials(grid));
 }
 
 template <class Real>
@@ -372,7 +368,7 @@ kernels::SpeciesView<Real> Simulation<Real>::species_view(int species) const {
 template <class Real>
 double Simulation<Real>::amount(const DeviceBuffer<Real>& field, int k_begin, int k_end) const {
   if (field.size() == 0) return 0;
-  return SKINRD_DISPATCH(amount, grid_view(), field.data(), k_begin, k_end);
+  return exec_->run(ops::amount, grid_view(), field.data(), k_begin, k_end);
 }
 
 template <class Real>
@@ -402,11 +398,11 @@ kernels::SpeciesView<Real> Simulation<Real>::stepping_view(int species, double t
       capture_missed_ = true;
       return view;
     }
-    combined = DeviceBuffer<Real>(backend_, voxels);
+    combined = DeviceBuffer<Real>(*exec_, voxels);
   }
   combined.zero();
   for (const Source& source : sources)
-    SKINRD_DISPATCH(axpy, combined.data(), static_cast<Real>(factor(source)),
+    exec_->run(ops::axpy, combined.data(), static_cast<Real>(factor(source)),
                     source.q_per_s.data(), voxels);
   view.source_per_s = combined.data();
   return view;
@@ -465,7 +461,7 @@ void Simulation<Real>::set_source(int species, const std::vector<Real>& q_per_s,
     throw ConfigError("species." + problem_.materials.species_name(species) + ".source",
                       "needs one value per voxel");
   sources_[species].clear();
-  sources_[species].push_back({DeviceBuffer<Real>(backend_, q_per_s), std::move(envelope), {}});
+  sources_[species].push_back({DeviceBuffer<Real>(*exec_, q_per_s), std::move(envelope), {}});
 }
 
 template <class Real>
@@ -475,7 +471,7 @@ void Simulation<Real>::add_source(int species, const std::vector<Real>& q_per_s,
   if (q_per_s.size() != problem_.grid.voxel_count())
     throw ConfigError("species." + problem_.materials.species_name(species) + ".source",
                       "needs one value per voxel");
-  sources_[species].push_back({DeviceBuffer<Real>(backend_, q_per_s), {}, std::move(integral)});
+  sources_[species].push_back({DeviceBuffer<Real>(*exec_, q_per_s), {}, std::move(integral)});
 }
 
 namespace {
@@ -497,7 +493,8 @@ kernels::ChannelBatch<Real> Simulation<Real>::stage_channels(
   const int count = static_cast<int>(channels.size());
   auto batch_of = [&](const typename ChannelSlot::Copy& copy) {
     return kernels::ChannelBatch<Real>{
-        copy.held.data(), backend_ == BackendKind::cuda ? copy.device.data() : nullptr, count};
+        copy.held.data(), exec_->reads_device_descriptors() ? copy.device.data() : nullptr,
+        count};
   };
   for (const auto& copy : slot.copies)
     if (copy.held.size() == channels.size() &&
@@ -519,9 +516,9 @@ kernels::ChannelBatch<Real> Simulation<Real>::stage_channels(
   }
   copy->held = channels;
   // Stream-ordered after the launches that read the previous descriptors: no waiting.
-  if (backend_ == BackendKind::cuda)
-    kernels::cuda::copy_to_device_async(copy->device.data(), copy->held.data(),
-                                        copy->held.size() * sizeof(kernels::Channel<Real>));
+  if (exec_->reads_device_descriptors())
+    exec_->copy_from_host_async(copy->device.data(), copy->held.data(),
+                                copy->held.size() * sizeof(kernels::Channel<Real>));
   return batch_of(*copy);
 }
 
@@ -563,7 +560,7 @@ void Simulation<Real>::react(double t_s) {
       channels.push_back(c);
     }
     if (channels.empty()) continue;
-    SKINRD_DISPATCH(react, grid, stage_channels(b, Stage::react, channels),
+    exec_->run(ops::react, grid, stage_channels(b, Stage::react, channels),
                     static_cast<Real>(t_s));
   }
 }
@@ -573,7 +570,7 @@ void Simulation<Real>::diffuse_explicit(double dt_s, double react_after_s) {
   const auto grid = grid_view();
   for (int b = first_stepped_batch(); b < end_stepped_batch(); ++b) {
     const auto batch = diffusion_channels(b, time_s_, dt_s, 0.0, react_after_s);
-    SKINRD_DISPATCH(explicit_step, grid, boundary_view_, batch, static_cast<Real>(dt_s));
+    exec_->run(ops::explicit_step, grid, boundary_view_, batch, static_cast<Real>(dt_s));
     swap_in_new_fields(b);
   }
 }
@@ -590,7 +587,7 @@ void Simulation<Real>::swap_in_new_fields(int batch) {
 template <class Real>
 void Simulation<Real>::line_sweep(const kernels::ChannelBatch<Real>& batch, int axis,
                                   double theta_dt_s, kernels::ChannelField field) {
-  SKINRD_DISPATCH(line_sweep, grid_view(), material_transposed_.data(), boundary_view_, batch,
+  exec_->run(ops::line_sweep, grid_view(), material_transposed_.data(), boundary_view_, batch,
                   axis, static_cast<Real>(theta_dt_s), field, scratch_.data());
 }
 
@@ -604,10 +601,10 @@ void Simulation<Real>::diffuse_crank_nicolson(double dt_s, double react_after_s)
   const Real dt = static_cast<Real>(dt_s), theta_real = static_cast<Real>(theta);
   for (int b = first_stepped_batch(); b < end_stepped_batch(); ++b) {
     const auto batch = diffusion_channels(b, time_s_, dt_s, theta, react_after_s);
-    SKINRD_DISPATCH(implicit_rhs, grid, boundary_view_, batch, dt);
+    exec_->run(ops::implicit_rhs, grid, boundary_view_, batch, dt);
     for (int axis = 0; axis < 3; ++axis)
       line_sweep(batch, axis, theta * dt_s, kernels::ChannelField::work);
-    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, batch, theta_real, dt, true);
+    exec_->run(ops::implicit_tallies, grid, boundary_view_, batch, theta_real, dt, true);
     swap_in_new_fields(b);
   }
 }
@@ -623,9 +620,9 @@ void Simulation<Real>::diffuse_lod(double dt_s, double react_after_s) {
       new_field(s - batch_first(b)).copy_from(field_[s]);
     line_sweep(batch, 0, dt_s, kernels::ChannelField::next);
     line_sweep(batch, 1, dt_s, kernels::ChannelField::next);
-    SKINRD_DISPATCH(add_constant_inflow, grid, boundary_view_, batch, dt);
+    exec_->run(ops::add_constant_inflow, grid, boundary_view_, batch, dt);
     line_sweep(batch, 2, dt_s, kernels::ChannelField::next);
-    SKINRD_DISPATCH(implicit_tallies, grid, boundary_view_, batch, Real(1), dt, false);
+    exec_->run(ops::implicit_tallies, grid, boundary_view_, batch, Real(1), dt, false);
     swap_in_new_fields(b);
   }
 }
@@ -695,7 +692,7 @@ bool Simulation<Real>::graph_step(double dt_s) {
   if (!use_step_graphs_ || smoothing_steps_left_ > 0) return false;
   StepGraphKey key = step_graph_key(dt_s);
   if (const StepGraphs::Recorded* recorded = step_graphs_.find(key)) {
-    kernels::cuda::launch_graph(recorded->exec);
+    exec_->launch(recorded->exec);
     for (const auto& [species, place] : recorded->swaps) field_[species].swap(new_field(place));
     time_s_ += dt_s;
     ++steps_;
@@ -706,14 +703,14 @@ bool Simulation<Real>::graph_step(double dt_s) {
   const long long steps_before = steps_;
   captured_swaps_.clear();
   capture_missed_ = false;
-  kernels::cuda::begin_capture();
+  exec_->begin_capture();
   capturing_ = true;
-  kernels::cuda::Graph exec = nullptr;
+  Executor::Graph exec = nullptr;
   bool captured = false;
   try {
     take_step(dt_s);
     capturing_ = false;
-    exec = kernels::cuda::end_capture();
+    exec = exec_->end_capture();
     captured = !capture_missed_;
   } catch (...) {
     // Nothing of the captured step ran: it is undone below and launched kernel by kernel,
@@ -721,14 +718,14 @@ bool Simulation<Real>::graph_step(double dt_s) {
     if (capturing_) {
       capturing_ = false;
       try {
-        kernels::cuda::destroy_graph(kernels::cuda::end_capture());
+        exec_->destroy_graph(exec_->end_capture());
       } catch (...) {
         // the capture is over either way
       }
     }
   }
   if (!captured) {
-    kernels::cuda::destroy_graph(exec);
+    exec_->destroy_graph(exec);
     step_graphs_.count_failed_capture();
     for (auto swap = captured_swaps_.rbegin(); swap != captured_swaps_.rend(); ++swap)
       field_[swap->first].swap(new_field(swap->second));
@@ -738,7 +735,7 @@ bool Simulation<Real>::graph_step(double dt_s) {
   }
   const StepGraphs::Recorded& recorded =
       step_graphs_.add(std::move(key), {exec, captured_swaps_});
-  kernels::cuda::launch_graph(recorded.exec);
+  exec_->launch(recorded.exec);
   return true;
 }
 
@@ -760,7 +757,7 @@ void Simulation<Real>::save(State& state, bool free_only) const {
   auto copy_all = [&](std::vector<DeviceBuffer<Real>>& to, const std::vector<DeviceBuffer<Real>>& from) {
     if (to.size() != from.size()) {
       to.clear();
-      for (const auto& buffer : from) to.emplace_back(backend_, buffer.size());
+      for (const auto& buffer : from) to.emplace_back(*exec_, buffer.size());
     }
     for (std::size_t s = 0; s < from.size(); ++s) to[s].copy_from(from[s]);
   };
@@ -768,7 +765,7 @@ void Simulation<Real>::save(State& state, bool free_only) const {
   if (free_only) return;
   copy_all(state.bound, bound_);
   copy_all(state.internalised, internalised_);
-  if (state.tallies.size() != tallies_.size()) state.tallies = DeviceBuffer<double>(backend_, tallies_.size());
+  if (state.tallies.size() != tallies_.size()) state.tallies = DeviceBuffer<double>(*exec_, tallies_.size());
   state.tallies.copy_from(tallies_);
   state.time_s = time_s_;
   state.steps = steps_;
@@ -791,7 +788,7 @@ void Simulation<Real>::restore(const State& state) {
 template <class Real>
 double Simulation<Real>::relative_difference(const DeviceBuffer<Real>& a,
                                              const DeviceBuffer<Real>& b) const {
-  const kernels::MaxAbs m = SKINRD_DISPATCH(max_abs_difference, a.data(), b.data(), a.size());
+  const kernels::MaxAbs m = exec_->run(ops::max_abs_difference, a.data(), b.data(), a.size());
   return m.value > 0 ? m.difference / m.value : 0.0;
 }
 
@@ -825,13 +822,13 @@ double Simulation<Real>::lean_step_error(double h_s, State& start, State& full) 
   const long long taken = steps_;
   const int smoothing = smoothing_steps_left_;
   if (start.tallies.size() != tallies_.size())
-    start.tallies = DeviceBuffer<double>(backend_, tallies_.size());
+    start.tallies = DeviceBuffer<double>(*exec_, tallies_.size());
   start.tallies.copy_from(tallies_);
   // A place's buffers only grow (to a field's size where some species at that place has the
   // field): batches alternating reacting and non-reacting species do not reallocate each step.
   auto ensure = [&](std::vector<DeviceBuffer<Real>>& buffers, int place, std::size_t size) {
     if (static_cast<int>(buffers.size()) <= place) buffers.resize(place + 1);
-    if (buffers[place].size() < size) buffers[place] = DeviceBuffer<Real>(backend_, size);
+    if (buffers[place].size() < size) buffers[place] = DeviceBuffer<Real>(*exec_, size);
   };
   auto keep = [&](int b, bool keep_full) {  // the batch's fields into start (or full)
     for (int s = batch_first(b); s < batch_end(b); ++s) {
@@ -963,14 +960,11 @@ SpeciesLedger Simulation<Real>::ledger(int species) const {
 
 template <class Real>
 FieldSnapshot<Real> Simulation<Real>::snapshot(const std::vector<int>& species) const {
-  FieldSnapshot<Real> snap(time_s_);
-  std::vector<kernels::cuda::HostCopy> copies;
+  FieldSnapshot<Real> snap(*exec_, time_s_);
+  std::vector<kernels::HostCopy> copies;
   auto copy = [&](const DeviceBuffer<Real>& from) {
-    HostArray<Real> to(backend_, from.size());
-    if (backend_ == BackendKind::cuda)
-      copies.push_back({to.data(), from.data(), from.bytes()});
-    else
-      std::copy(from.data(), from.data() + from.size(), to.data());
+    HostArray<Real> to(*exec_, from.size());
+    copies.push_back({to.data(), from.data(), from.bytes()});
     return to;
   };
   for (int s : species) {
@@ -982,14 +976,13 @@ FieldSnapshot<Real> Simulation<Real>::snapshot(const std::vector<int>& species) 
     copied.ledger = ledger(s);
     snap.species_.push_back(std::move(copied));
   }
-  if (backend_ == BackendKind::cuda)
-    snap.copied_ = kernels::cuda::copy_to_host_side(copies.data(), copies.size());
+  snap.copied_ = exec_->copy_to_host_async(copies.data(), copies.size());
   return snap;
 }
 
 template <class Real>
 void Simulation<Real>::synchronize() const {
-  if (backend_ == BackendKind::cuda) kernels::cuda::synchronize();
+  exec_->synchronize();
 }
 
 template class Simulation<float>;

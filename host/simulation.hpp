@@ -10,6 +10,7 @@
 
 #include "host/backend.hpp"
 #include "host/device_buffer.hpp"
+#include "host/executor/executor.hpp"
 #include "host/grid.hpp"
 #include "host/ledger.hpp"
 #include "host/materials.hpp"
@@ -135,26 +136,15 @@ class Simulation {
   static MemoryFootprint memory_footprint(const Problem& problem, BackendKind backend,
                                           Scheme scheme, const FootprintOptions& options = {},
                                           const SimulationOptions& simulation = {});
-  // Values of scratch the line sweeps need: line_sweep's contract (kernels/launchers.hpp).
-  // The CPU sweeps keep their recurrences in small per-thread buffers and need none.
-  // Bytes the driver reserves for the CUDA sweeps' thread-local scratch: the kernel's frame
-  // (cp and q of the longest line's bucket, kernels/cuda/implicit.cu, plus ptxas's margin) for
-  // 2048 threads on each of kAssumedSmCount multiprocessors (an H100 SXM's 132).
-  static constexpr std::size_t kAssumedSmCount = 132;
+  // Values of scratch the line sweeps need per species (line_sweep's contract,
+  // kernels/launchers.hpp), and the bytes the driver reserves for the CUDA sweeps'
+  // thread-local scratch, estimated for kAssumedSmCount multiprocessors: the executor's answers.
+  static constexpr std::size_t kAssumedSmCount = Executor::kAssumedSmCount;
   static std::size_t sweep_local_bytes(const Grid& grid, BackendKind backend) {
-    const int longest = std::max({grid.nx, grid.ny, grid.nz});
-    if (backend != BackendKind::cuda || longest > kernels::cuda::kMaxLocalSweepLine) return 0;
-    const std::size_t line = longest <= kernels::cuda::kShortLocalSweepLine
-                                 ? kernels::cuda::kShortLocalSweepLine
-                                 : kernels::cuda::kMaxLocalSweepLine;
-    return (2 * line * sizeof(Real) + 512) * 2048 * kAssumedSmCount;
+    return executor_for(backend).sweep_local_bytes(grid, sizeof(Real));
   }
-  // CUDA: the x sweep's transposed copy (1 value/voxel), or for lines too long for
-  // thread-local scratch also cp and q (3 values/voxel); the CPU sweeps need none.
   static std::size_t sweep_scratch_values(const Grid& grid, BackendKind backend) {
-    if (backend != BackendKind::cuda) return 0;
-    const int longest = std::max({grid.nx, grid.ny, grid.nz});
-    return (longest > kernels::cuda::kMaxLocalSweepLine ? 3 : 1) * grid.voxel_count();
+    return executor_for(backend).sweep_scratch_values(grid);
   }
 
   Simulation(Problem problem, BackendKind backend, Scheme scheme = Scheme::adi,
@@ -306,6 +296,7 @@ class Simulation {
 
   Problem problem_;
   BackendKind backend_;
+  const Executor* exec_;
   Scheme scheme_;
   int batch_size_ = 1;
   bool fuse_reactions_ = true;

@@ -20,8 +20,8 @@ bool StepGraphs::seen_before(const StepGraphKey& key) {
 const StepGraphs::Recorded& StepGraphs::add(StepGraphKey key, Recorded recorded) {
   --captures_left_;
   if (graphs_.size() == kMaxGraphs) {
-    kernels::cuda::synchronize();  // it may still be running
-    kernels::cuda::destroy_graph(graphs_.front().second.exec);
+    executor_->synchronize();  // it may still be running
+    executor_->destroy_graph(graphs_.front().second.exec);
     graphs_.erase(graphs_.begin());
   }
   graphs_.emplace_back(std::move(key), std::move(recorded));
@@ -31,11 +31,11 @@ const StepGraphs::Recorded& StepGraphs::add(StepGraphKey key, Recorded recorded)
 void StepGraphs::clear() noexcept {
   if (!graphs_.empty()) {
     try {
-      kernels::cuda::synchronize();
+      executor_->synchronize();
     } catch (...) {
       // a failed device: destroying is all that is left to do
     }
-    for (auto& entry : graphs_) kernels::cuda::destroy_graph(entry.second.exec);
+    for (auto& entry : graphs_) executor_->destroy_graph(entry.second.exec);
   }
   graphs_.clear();
   seen_.clear();

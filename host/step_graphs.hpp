@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/launchers.hpp"
+#include "host/executor/executor.hpp"
 
 namespace skinrd {
 
@@ -26,11 +26,11 @@ class StepGraphs {
   // What replaying a graph does on the host: the same swaps of free fields and spares
   // (species, place in the batch) as the captured step.
   struct Recorded {
-    kernels::cuda::Graph exec = nullptr;
+    Executor::Graph exec = nullptr;
     std::vector<std::pair<int, int>> swaps;
   };
 
-  StepGraphs() = default;
+  explicit StepGraphs(const Executor& executor) : executor_(&executor) {}
   StepGraphs(const StepGraphs&) = delete;
   StepGraphs& operator=(const StepGraphs&) = delete;
   StepGraphs(StepGraphs&& other) noexcept { swap(other); }
@@ -57,10 +57,12 @@ class StepGraphs {
  private:
   static constexpr std::size_t kMaxGraphs = 16, kMaxSeen = 32;
   void swap(StepGraphs& other) noexcept {
+    std::swap(executor_, other.executor_);
     graphs_.swap(other.graphs_);
     seen_.swap(other.seen_);
     std::swap(captures_left_, other.captures_left_);
   }
+  const Executor* executor_ = nullptr;
   std::vector<std::pair<StepGraphKey, Recorded>> graphs_;
   std::vector<StepGraphKey> seen_;
   int captures_left_ = 64;
