@@ -38,8 +38,10 @@ class HostArray {
   std::size_t size_ = 0;
 };
 
+namespace sim {
 template <class Real>
-class Simulation;
+class SpeciesState;
+}  // namespace sim
 
 // Some species' fields and ledger at one time (Simulation::snapshot).
 template <class Real>
@@ -61,7 +63,7 @@ class FieldSnapshot {
   const SpeciesLedger& ledger(int n) const { return species_[n].ledger; }
 
  private:
-  friend class Simulation<Real>;
+  friend class sim::SpeciesState<Real>;
   FieldSnapshot(const Executor& executor, double time_s) : executor_(&executor), time_s_(time_s) {}
   struct Species {
     HostArray<Real> free, bound, internalised;

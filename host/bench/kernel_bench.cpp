@@ -92,19 +92,19 @@ class KernelBench {
   }
   // One warm-up call, then `repeat` timed calls, each between two synchronisations.
   double median_ms(const std::function<void()>& call) const;
-  // Times `call` (every one of `channels` species once; 0: options' species), prints and
+  // Times `call` (every one of `lanes` species once; 0: options' species), prints and
   // keeps its row.
   void measure(const std::string& kernel, const Traffic& traffic,
-               const std::function<void()>& call, int channels = 0);
+               const std::function<void()>& call, int lanes = 0);
   // A full step of a Simulation of `problem` with `scheme`, timed past its start-up steps.
   void measure_step(const std::string& kernel, Scheme scheme, const Traffic& traffic,
                     const Problem& problem, const SimulationOptions& simulation = {});
   // The same species in device memory as one batch of lanes (one launch per kernel).
-  kernels::ChannelBatch<Real> batch_of(const std::vector<kernels::Channel<Real>>& channels,
+  kernels::ChannelBatch<Real> batch_of(const std::vector<kernels::Channel<Real>>& lanes,
                                        DeviceBuffer<kernels::Channel<Real>>& device) const {
-    device = DeviceBuffer<kernels::Channel<Real>>(exec_, channels);
-    return {channels.data(), exec_.reads_device_descriptors() ? device.data() : nullptr,
-            static_cast<int>(channels.size())};
+    device = DeviceBuffer<kernels::Channel<Real>>(exec_, lanes);
+    return {lanes.data(), exec_.reads_device_descriptors() ? device.data() : nullptr,
+            static_cast<int>(lanes.size())};
   }
 
   const BenchOptions& options_;
@@ -139,14 +139,14 @@ double KernelBench<Real>::median_ms(const std::function<void()>& call) const {
 
 template <class Real>
 void KernelBench<Real>::measure(const std::string& kernel, const Traffic& traffic,
-                                const std::function<void()>& call, int channels) {
+                                const std::function<void()>& call, int lanes) {
   KernelRow row;
   row.kernel = kernel;
   row.traffic = traffic.what;
   row.bytes_per_voxel = traffic.bytes;
   row.ms_per_call = median_ms(call);
   const double seconds = row.ms_per_call * 1e-3;
-  const double updates = static_cast<double>(voxels_) * (channels > 0 ? channels : options_.species);
+  const double updates = static_cast<double>(voxels_) * (lanes > 0 ? lanes : options_.species);
   row.voxel_updates_per_s = updates / seconds;
   const double bytes_per_s = updates * traffic.bytes / seconds;
   row.gb_per_s = bytes_per_s * 1e-9;
@@ -223,28 +223,27 @@ std::vector<KernelRow> KernelBench<Real>::run() {
     internalised.emplace_back(exec_, voxels_);
     tallies.emplace_back(exec_, static_cast<std::size_t>(kernels::tally_count));
   }
-  // Every species one channel: each kernel runs all of them in one call.
-  std::vector<kernels::Channel<Real>> channels(species), reacting_channels(species);
+  // Every species one lane: each kernel runs all of them in one call.
+  std::vector<kernels::Channel<Real>> lanes(species), reacting_lanes(species);
   for (int s = 0; s < species; ++s) {
-    kernels::Channel<Real>& c = channels[s];
+    kernels::Channel<Real>& c = lanes[s];
     c.species.coeffs = coeffs[s].data();
     c.species.concentration = field[s].data();
     c.species.top_concentration = Real(1);
     c.next = next[s].data();
     c.work = work[s].data();
     c.tallies = tallies[s].data();
-    kernels::Channel<Real>& r = reacting_channels[s];
+    kernels::Channel<Real>& r = reacting_lanes[s];
     r.species.coeffs = reacting[s].data();
     r.free = field[s].data();
     r.bound = bound[s].data();
     r.internalised = internalised[s].data();
     r.tallies = tallies[s].data();
   }
-  DeviceBuffer<kernels::Channel<Real>> channels_device, reacting_device;
-  const kernels::ChannelBatch<Real> batch = batch_of(channels, channels_device);
-  const kernels::ChannelBatch<Real> reacting_batch = batch_of(reacting_channels, reacting_device);
-  DeviceBuffer<Real> scratch(
-      exec_, species * exec_.sweep_scratch_values(grid));
+  DeviceBuffer<kernels::Channel<Real>> lanes_device, reacting_device;
+  const kernels::ChannelBatch<Real> batch = batch_of(lanes, lanes_device);
+  const kernels::ChannelBatch<Real> reacting_batch = batch_of(reacting_lanes, reacting_device);
+  DeviceBuffer<Real> scratch(exec_, species * exec_.sweep_scratch_values(grid));
   constexpr double r = sizeof(Real);
 
   measure("explicit_step", {2 * r + 1, "c r, material, next w"}, [&] {
@@ -282,8 +281,7 @@ std::vector<KernelRow> KernelBench<Real>::run() {
   });
   measure("max_abs_difference", {2 * r, "a r, b r"}, [&] {
     for (int s = 0; s < species; ++s)
-      sink += exec_.run(ops::max_abs_difference, field[s].data(), next[s].data(),
-                                    voxels_)
+      sink += exec_.run(ops::max_abs_difference, field[s].data(), next[s].data(), voxels_)
                   .difference;
   });
   if (!std::isfinite(sink)) out_ << "note: a reduction returned a non-finite value\n";
