@@ -119,21 +119,12 @@ void SpeciesState<Real>::save(SavedState<Real>& to, bool free_only) const {
   if (free_only) return;
   copy_all(to.bound, bound, *executor_);
   copy_all(to.internalised, internalised, *executor_);
-  if (to.tallies.size() != tallies.size())
-    to.tallies = DeviceBuffer<double>(*executor_, tallies.size());
-  to.tallies.copy_from(tallies);
-  to.clock = clock;
+  save_tallies_and_clock(to);
 }
 
 template <class Real>
 void SpeciesState<Real>::restore(const SavedState<Real>& from) {
-  for (std::size_t s = 0; s < field.size(); ++s) {
-    field[s].copy_from(from.field[s]);
-    if (bound[s].size()) bound[s].copy_from(from.bound[s]);
-    if (internalised[s].size()) internalised[s].copy_from(from.internalised[s]);
-  }
-  tallies.copy_from(from.tallies);
-  clock = from.clock;
+  restore_range(from, 0, static_cast<int>(field.size()), false);
 }
 
 // A place's buffers only grow (to a field's size where some species at that place has the
@@ -152,22 +143,33 @@ void SpeciesState<Real>::save_batch(SavedState<Real>& to, int first, int end,
     if (internalised[s].size()) to.internalised[place].copy_from(internalised[s]);
   }
   if (free_only) return;
-  if (to.tallies.size() != tallies.size())
-    to.tallies = DeviceBuffer<double>(*executor_, tallies.size());
-  to.tallies.copy_from(tallies);
-  to.clock = clock;
+  save_tallies_and_clock(to);
 }
 
 template <class Real>
 void SpeciesState<Real>::restore_batch(const SavedState<Real>& from, int first, int end) {
+  restore_range(from, first, end, true);
+}
+
+template <class Real>
+void SpeciesState<Real>::restore_range(const SavedState<Real>& from, int first, int end,
+                                       bool by_place) {
   for (int s = first; s < end; ++s) {
-    const int place = s - first;
-    field[s].copy_from(from.field[place]);
-    if (bound[s].size()) bound[s].copy_from(from.bound[place]);
-    if (internalised[s].size()) internalised[s].copy_from(from.internalised[place]);
+    const int n = by_place ? s - first : s;
+    field[s].copy_from(from.field[n]);
+    if (bound[s].size()) bound[s].copy_from(from.bound[n]);
+    if (internalised[s].size()) internalised[s].copy_from(from.internalised[n]);
   }
   tallies.copy_from(from.tallies);
   clock = from.clock;
+}
+
+template <class Real>
+void SpeciesState<Real>::save_tallies_and_clock(SavedState<Real>& to) const {
+  if (to.tallies.size() != tallies.size())
+    to.tallies = DeviceBuffer<double>(*executor_, tallies.size());
+  to.tallies.copy_from(tallies);
+  to.clock = clock;
 }
 
 template <class Real>

@@ -68,6 +68,8 @@ class SpeciesState {
   Clock clock;
 
  private:
+  void restore_range(const SavedState<Real>& from, int first, int end, bool by_place);
+  void save_tallies_and_clock(SavedState<Real>& to) const;
   const Executor* executor_;
 };
 
