@@ -1,6 +1,6 @@
 #pragma once
 // An RAII array in the memory of one backend: host memory for the CPU backend, device
-// memory for CUDA. The only place host code touches backend memory.
+// memory for CUDA, held through that backend's executor (host/executor/executor.hpp).
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
@@ -9,7 +9,7 @@
 
 #include "host/backend.hpp"
 #include "host/error.hpp"
-#include "kernels/launchers.hpp"
+#include "host/executor/executor.hpp"
 
 namespace skinrd {
 
@@ -37,7 +37,7 @@ class DeviceBufferBytes {
   };
   static Slot& slot(BackendKind kind) {
     static Slot slots[2];
-    return slots[kind == BackendKind::cuda ? 1 : 0];
+    return slots[static_cast<int>(kind)];
   }
 };
 
@@ -45,20 +45,19 @@ template <class T>
 class DeviceBuffer {
  public:
   DeviceBuffer() = default;
-  DeviceBuffer(BackendKind kind, std::size_t size) : kind_(kind), size_(size) {
-    // Zeroed on both backends: device memory from the allocator is not.
-    if (kind_ == BackendKind::cuda) {
-      data_ = static_cast<T*>(kernels::cuda::allocate(size * sizeof(T)));
-      kernels::cuda::fill_zero(data_, size * sizeof(T));
-    } else {
-      host_.assign(size, T{}), data_ = host_.data();
-    }
-    DeviceBufferBytes::allocated(kind_, bytes());
+  // Zeroed on both backends.
+  DeviceBuffer(const Executor& executor, std::size_t size)
+      : executor_(&executor), size_(size),
+        data_(static_cast<T*>(executor.allocate(size * sizeof(T)))) {
+    DeviceBufferBytes::allocated(executor.kind(), bytes());
   }
-  explicit DeviceBuffer(BackendKind kind, const std::vector<T>& values)
-      : DeviceBuffer(kind, values.size()) {
+  DeviceBuffer(const Executor& executor, const std::vector<T>& values)
+      : DeviceBuffer(executor, values.size()) {
     upload(values);
   }
+  DeviceBuffer(BackendKind kind, std::size_t size) : DeviceBuffer(executor_for(kind), size) {}
+  explicit DeviceBuffer(BackendKind kind, const std::vector<T>& values)
+      : DeviceBuffer(executor_for(kind), values) {}
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
   DeviceBuffer(DeviceBuffer&& other) noexcept { swap(other); }
@@ -67,8 +66,9 @@ class DeviceBuffer {
     return *this;
   }
   ~DeviceBuffer() {
-    DeviceBufferBytes::released(kind_, bytes());
-    if (kind_ == BackendKind::cuda) kernels::cuda::release(data_);
+    if (!executor_) return;
+    DeviceBufferBytes::released(executor_->kind(), bytes());
+    executor_->release(data_);
   }
 
   T* data() { return data_; }
@@ -80,44 +80,32 @@ class DeviceBuffer {
     if (values.size() != size_)
       throw Error("DeviceBuffer::upload: " + std::to_string(values.size()) +
                   " values for a buffer of " + std::to_string(size_));
-    if (kind_ == BackendKind::cuda)
-      kernels::cuda::copy_to_device(data_, values.data(), size_ * sizeof(T));
-    else
-      host_ = values, data_ = host_.data();
+    if (size_ > 0) executor_->copy_from_host(data_, values.data(), bytes());
   }
   std::vector<T> download() const {
-    if (kind_ != BackendKind::cuda) return host_;
     std::vector<T> values(size_);
-    kernels::cuda::copy_to_host(values.data(), data_, size_ * sizeof(T));
+    if (size_ > 0) executor_->copy_to_host(values.data(), data_, bytes());
     return values;
   }
   // Same-size copy within the backend's memory.
   void copy_from(const DeviceBuffer& other) {
-    if (other.size_ != size_ || other.kind_ != kind_)
+    if (other.size_ != size_ || (size_ > 0 && other.executor_ != executor_))
       throw Error("DeviceBuffer::copy_from: buffers differ in size or backend");
-    if (kind_ == BackendKind::cuda)
-      kernels::cuda::copy_on_device(data_, other.data_, size_ * sizeof(T));
-    else
-      std::copy(other.host_.begin(), other.host_.end(), host_.begin());
+    if (size_ > 0) executor_->copy(data_, other.data_, bytes());
   }
   void zero() {
-    if (kind_ == BackendKind::cuda)
-      kernels::cuda::fill_zero(data_, size_ * sizeof(T));
-    else
-      std::fill(host_.begin(), host_.end(), T{});
+    if (size_ > 0) executor_->fill_zero(data_, bytes());
   }
   void swap(DeviceBuffer& other) noexcept {
-    std::swap(kind_, other.kind_);
+    std::swap(executor_, other.executor_);
     std::swap(size_, other.size_);
     std::swap(data_, other.data_);
-    host_.swap(other.host_);
   }
 
  private:
-  BackendKind kind_ = BackendKind::cpu;
+  const Executor* executor_ = nullptr;
   std::size_t size_ = 0;
   T* data_ = nullptr;
-  std::vector<T> host_;  // storage for the CPU backend
 };
 
 }  // namespace skinrd

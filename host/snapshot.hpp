@@ -1,6 +1,6 @@
 #pragma once
 // Host copies of fields for output, taken while the run goes on: on CUDA the copies go into
-// pinned memory on a side stream (kernels::cuda::copy_to_host_side), so the host returns to
+// pinned memory on a side stream (Executor::copy_to_host_async), so the host returns to
 // stepping at once and a writer thread waits for them, computes the outputs and writes them.
 #include <cstddef>
 #include <span>
@@ -9,7 +9,7 @@
 
 #include "host/backend.hpp"
 #include "host/ledger.hpp"
-#include "kernels/launchers.hpp"
+#include "host/executor/executor.hpp"
 
 namespace skinrd {
 
@@ -18,7 +18,7 @@ template <class T>
 class HostArray {
  public:
   HostArray() = default;
-  HostArray(BackendKind kind, std::size_t size);
+  HostArray(const Executor& executor, std::size_t size);
   HostArray(const HostArray&) = delete;
   HostArray& operator=(const HostArray&) = delete;
   HostArray(HostArray&& other) noexcept { swap(other); }
@@ -33,14 +33,15 @@ class HostArray {
 
  private:
   void swap(HostArray& other) noexcept;
-  bool pinned_ = false;
+  const Executor* executor_ = nullptr;
   T* data_ = nullptr;
   std::size_t size_ = 0;
-  std::vector<T> plain_;
 };
 
+namespace sim {
 template <class Real>
-class Simulation;
+class SpeciesState;
+}  // namespace sim
 
 // Some species' fields and ledger at one time (Simulation::snapshot).
 template <class Real>
@@ -62,15 +63,16 @@ class FieldSnapshot {
   const SpeciesLedger& ledger(int n) const { return species_[n].ledger; }
 
  private:
-  friend class Simulation<Real>;
-  explicit FieldSnapshot(double time_s) : time_s_(time_s) {}
+  friend class sim::SpeciesState<Real>;
+  FieldSnapshot(const Executor& executor, double time_s) : executor_(&executor), time_s_(time_s) {}
   struct Species {
     HostArray<Real> free, bound, internalised;
     SpeciesLedger ledger;
   };
+  const Executor* executor_;
   double time_s_;
   std::vector<Species> species_;
-  kernels::cuda::Event copied_ = nullptr;  // CUDA: completes with the copies
+  Executor::Event copied_ = nullptr;  // completes with the copies (none on the CPU)
 };
 
 }  // namespace skinrd

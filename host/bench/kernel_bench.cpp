@@ -13,17 +13,13 @@
 #include "host/backend.hpp"
 #include "host/device_buffer.hpp"
 #include "host/error.hpp"
+#include "host/executor/operations.hpp"
 #include "kernels/launchers.hpp"
 
 // SKINRD_VERSION and SKINRD_GIT_REVISION (git rev-parse at configure time) come from CMake.
 
 namespace skinrd::bench {
 namespace {
-
-// Calls the same launcher in the namespace of the chosen backend.
-#define SKINRD_BENCH_DISPATCH(backend, function, ...)                                  \
-  ((backend) == BackendKind::cuda ? kernels::cuda::function(__VA_ARGS__)   \
-                                  : kernels::cpu::function(__VA_ARGS__))
 
 int parse_extent(std::string_view text, std::string_view whole) {
   int value = 0;
@@ -36,17 +32,6 @@ int parse_extent(std::string_view text, std::string_view whole) {
     throw ConfigError("--size", "must be N or NXxNYxNZ with whole numbers from 1 to 999999, got '" +
                                     std::string(whole) + "'");
   return value;
-}
-
-std::string cpu_model() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line))
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
-    }
-  return "unknown CPU";
 }
 
 std::string utc_now() {
@@ -73,14 +58,14 @@ struct Traffic {
 };
 
 template <class Real>
-Traffic sweep_traffic(BackendKind backend, const kernels::BoundaryView<Real>& bc, int axis) {
+Traffic sweep_traffic(bool transposed_x, const kernels::BoundaryView<Real>& bc, int axis) {
   constexpr double r = sizeof(Real);
   // Thomas: data read and written, the cp scratch written (forward) and read (backward);
   // a periodic line (x, y) also writes and reads the Sherman–Morrison vector q.
   const bool cyclic = axis < 2 && bc.periodic_lateral;
   Traffic t{4 * r + 1 + (cyclic ? 2 * r : 0),
             std::string("data r+w, material, scratch cp w+r") + (cyclic ? ", q w+r" : "")};
-  if (backend == BackendKind::cuda && axis == 0) {  // transposes to and from (y, x, z) order
+  if (transposed_x && axis == 0) {  // transposes to and from (y, x, z) order
     t.bytes += 4 * r;
     t.what += ", 2 transposes r+w";
   }
@@ -91,11 +76,10 @@ template <class Real>
 class KernelBench {
  public:
   KernelBench(const BenchOptions& options, const BackendChoice& backend, std::ostream& out)
-      : options_(options), backend_(backend.kind), out_(out),
+      : options_(options), backend_(backend.kind), exec_(executor_for(backend.kind)), out_(out),
         problem_(layered_test_problem(options.nx, options.ny, options.nz, options.species)),
         voxels_(problem_.grid.voxel_count()) {
-    if (backend_ == BackendKind::cuda)
-      peak_bytes_per_s_ = kernels::cuda::peak_memory_bandwidth_bytes_per_s(0);
+    peak_bytes_per_s_ = exec_.peak_memory_bandwidth_bytes_per_s();
   }
 
   double peak_bytes_per_s() const { return peak_bytes_per_s_; }
@@ -104,27 +88,28 @@ class KernelBench {
 
  private:
   void synchronize() const {
-    if (backend_ == BackendKind::cuda) kernels::cuda::synchronize();
+    exec_.synchronize();
   }
   // One warm-up call, then `repeat` timed calls, each between two synchronisations.
   double median_ms(const std::function<void()>& call) const;
-  // Times `call` (every one of `channels` species once; 0: options' species), prints and
+  // Times `call` (every one of `lanes` species once; 0: options' species), prints and
   // keeps its row.
   void measure(const std::string& kernel, const Traffic& traffic,
-               const std::function<void()>& call, int channels = 0);
+               const std::function<void()>& call, int lanes = 0);
   // A full step of a Simulation of `problem` with `scheme`, timed past its start-up steps.
   void measure_step(const std::string& kernel, Scheme scheme, const Traffic& traffic,
                     const Problem& problem, const SimulationOptions& simulation = {});
-  // The same species in device memory as one batch of channels (one launch per kernel).
-  kernels::ChannelBatch<Real> batch_of(const std::vector<kernels::Channel<Real>>& channels,
+  // The same species in device memory as one batch of lanes (one launch per kernel).
+  kernels::ChannelBatch<Real> batch_of(const std::vector<kernels::Channel<Real>>& lanes,
                                        DeviceBuffer<kernels::Channel<Real>>& device) const {
-    device = DeviceBuffer<kernels::Channel<Real>>(backend_, channels);
-    return {channels.data(), backend_ == BackendKind::cuda ? device.data() : nullptr,
-            static_cast<int>(channels.size())};
+    device = DeviceBuffer<kernels::Channel<Real>>(exec_, lanes);
+    return {lanes.data(), exec_.reads_device_descriptors() ? device.data() : nullptr,
+            static_cast<int>(lanes.size())};
   }
 
   const BenchOptions& options_;
   BackendKind backend_;
+  const Executor& exec_;
   std::ostream& out_;
   Problem problem_;
   std::size_t voxels_;
@@ -154,14 +139,14 @@ double KernelBench<Real>::median_ms(const std::function<void()>& call) const {
 
 template <class Real>
 void KernelBench<Real>::measure(const std::string& kernel, const Traffic& traffic,
-                                const std::function<void()>& call, int channels) {
+                                const std::function<void()>& call, int lanes) {
   KernelRow row;
   row.kernel = kernel;
   row.traffic = traffic.what;
   row.bytes_per_voxel = traffic.bytes;
   row.ms_per_call = median_ms(call);
   const double seconds = row.ms_per_call * 1e-3;
-  const double updates = static_cast<double>(voxels_) * (channels > 0 ? channels : options_.species);
+  const double updates = static_cast<double>(voxels_) * (lanes > 0 ? lanes : options_.species);
   row.voxel_updates_per_s = updates / seconds;
   const double bytes_per_s = updates * traffic.bytes / seconds;
   row.gb_per_s = bytes_per_s * 1e-9;
@@ -204,11 +189,11 @@ std::vector<KernelRow> KernelBench<Real>::run() {
     const Simulation<Real> probe(problem_, BackendKind::cpu, Scheme::explicit_euler);
     dt_limit_s = probe.explicit_dt_limit_s();
   }
-  const DeviceBuffer<Real> dz(backend_, std::vector<Real>(grid.dz_um.begin(), grid.dz_um.end()));
-  const DeviceBuffer<std::uint8_t> material(backend_, grid.material);
+  const DeviceBuffer<Real> dz(exec_, std::vector<Real>(grid.dz_um.begin(), grid.dz_um.end()));
+  const DeviceBuffer<std::uint8_t> material(exec_, grid.material);
   DeviceBuffer<std::uint8_t> transposed;
-  if (backend_ == BackendKind::cuda)
-    transposed = DeviceBuffer<std::uint8_t>(backend_, transposed_materials(grid));
+  const bool transposed_x = exec_.sweep_scratch_values(grid) > 0;  // the x sweeps' ids
+  if (transposed_x) transposed = DeviceBuffer<std::uint8_t>(exec_, transposed_materials(grid));
   const kernels::GridView<Real> view{grid.nx, grid.ny, grid.nz, static_cast<Real>(grid.dx_um),
                                      dz.data(), material.data(),
                                      problem_.materials.material_count()};
@@ -222,7 +207,7 @@ std::vector<KernelRow> KernelBench<Real>::run() {
   std::vector<DeviceBuffer<double>> tallies;
   for (int s = 0; s < species; ++s) {
     std::vector<kernels::MaterialCoeffs<Real>> c = problem_.materials.species_coeffs<Real>(s);
-    coeffs.emplace_back(backend_, c);
+    coeffs.emplace_back(exec_, c);
     for (auto& m : c) {  // binding and uptake everywhere, for the reaction kernel
       m.binding_on_per_conc_s = Real(1e-3);
       m.unbinding_per_s = Real(1e-3);
@@ -230,48 +215,46 @@ std::vector<KernelRow> KernelBench<Real>::run() {
       m.uptake_max_conc_per_s = Real(1e-3);
       m.uptake_half_saturation = Real(1);
     }
-    reacting.emplace_back(backend_, c);
-    field.emplace_back(backend_, initial_);
-    next.emplace_back(backend_, voxels_);
-    work.emplace_back(backend_, initial_);
-    bound.emplace_back(backend_, voxels_);
-    internalised.emplace_back(backend_, voxels_);
-    tallies.emplace_back(backend_, static_cast<std::size_t>(kernels::tally_count));
+    reacting.emplace_back(exec_, c);
+    field.emplace_back(exec_, initial_);
+    next.emplace_back(exec_, voxels_);
+    work.emplace_back(exec_, initial_);
+    bound.emplace_back(exec_, voxels_);
+    internalised.emplace_back(exec_, voxels_);
+    tallies.emplace_back(exec_, static_cast<std::size_t>(kernels::tally_count));
   }
-  // Every species one channel: each kernel runs all of them in one call.
-  std::vector<kernels::Channel<Real>> channels(species), reacting_channels(species);
+  // Every species one lane: each kernel runs all of them in one call.
+  std::vector<kernels::Channel<Real>> lanes(species), reacting_lanes(species);
   for (int s = 0; s < species; ++s) {
-    kernels::Channel<Real>& c = channels[s];
+    kernels::Channel<Real>& c = lanes[s];
     c.species.coeffs = coeffs[s].data();
     c.species.concentration = field[s].data();
     c.species.top_concentration = Real(1);
     c.next = next[s].data();
     c.work = work[s].data();
     c.tallies = tallies[s].data();
-    kernels::Channel<Real>& r = reacting_channels[s];
+    kernels::Channel<Real>& r = reacting_lanes[s];
     r.species.coeffs = reacting[s].data();
     r.free = field[s].data();
     r.bound = bound[s].data();
     r.internalised = internalised[s].data();
     r.tallies = tallies[s].data();
   }
-  DeviceBuffer<kernels::Channel<Real>> channels_device, reacting_device;
-  const kernels::ChannelBatch<Real> batch = batch_of(channels, channels_device);
-  const kernels::ChannelBatch<Real> reacting_batch = batch_of(reacting_channels, reacting_device);
-  DeviceBuffer<Real> scratch(
-      backend_, species * Simulation<Real>::sweep_scratch_values(grid, backend_));
-  const BackendKind b = backend_;
+  DeviceBuffer<kernels::Channel<Real>> lanes_device, reacting_device;
+  const kernels::ChannelBatch<Real> batch = batch_of(lanes, lanes_device);
+  const kernels::ChannelBatch<Real> reacting_batch = batch_of(reacting_lanes, reacting_device);
+  DeviceBuffer<Real> scratch(exec_, species * exec_.sweep_scratch_values(grid));
   constexpr double r = sizeof(Real);
 
   measure("explicit_step", {2 * r + 1, "c r, material, next w"}, [&] {
-    SKINRD_BENCH_DISPATCH(b, explicit_step, view, bc, batch, static_cast<Real>(0.9 * dt_limit_s));
+    exec_.run(ops::explicit_step, view, bc, batch, static_cast<Real>(0.9 * dt_limit_s));
   });
   const char* axes[3] = {"line_sweep_x", "line_sweep_y", "line_sweep_z"};
   Traffic sweeps[3];
   for (int axis = 0; axis < 3; ++axis) {
-    sweeps[axis] = sweep_traffic<Real>(backend_, bc, axis);
+    sweeps[axis] = sweep_traffic<Real>(transposed_x, bc, axis);
     measure(axes[axis], sweeps[axis], [&] {
-      SKINRD_BENCH_DISPATCH(b, line_sweep, view, transposed.data(), bc, batch, axis,
+      exec_.run(ops::line_sweep, view, transposed.data(), bc, batch, axis,
                             static_cast<Real>(5 * dt_limit_s), kernels::ChannelField::work,
                             scratch.data());
     });
@@ -285,21 +268,20 @@ std::vector<KernelRow> KernelBench<Real>::run() {
   adi_traffic_ = {(2 * r + 1) + sweeps_bytes + (3 * r + 1),
                   "rhs (c, material, w), 3 sweeps, tallies writing c + delta"};
   measure_step("adi_step", Scheme::adi, adi_traffic_, problem_);
-  if (backend_ == BackendKind::cuda)  // the same step launched kernel by kernel: what graphs save
+  if (exec_.records_graphs())  // the same step launched kernel by kernel: what graphs save
     measure_step("adi_step_no_graph", Scheme::adi, adi_traffic_, problem_,
                  SimulationOptions{.cuda_graphs = false});
   measure("react", {6 * r + 1, "free, bound, internalised r+w, material"}, [&] {
-    SKINRD_BENCH_DISPATCH(b, react, view, reacting_batch, static_cast<Real>(dt_limit_s));
+    exec_.run(ops::react, view, reacting_batch, static_cast<Real>(dt_limit_s));
   });
   double sink = 0;  // keeps the reductions' results alive
   measure("amount", {r, "c r (per-layer dz cached)"}, [&] {
     for (int s = 0; s < species; ++s)
-      sink += SKINRD_BENCH_DISPATCH(b, amount, view, field[s].data(), 0, grid.nz);
+      sink += exec_.run(ops::amount, view, field[s].data(), 0, grid.nz);
   });
   measure("max_abs_difference", {2 * r, "a r, b r"}, [&] {
     for (int s = 0; s < species; ++s)
-      sink += SKINRD_BENCH_DISPATCH(b, max_abs_difference, field[s].data(), next[s].data(),
-                                    voxels_)
+      sink += exec_.run(ops::max_abs_difference, field[s].data(), next[s].data(), voxels_)
                   .difference;
   });
   if (!std::isfinite(sink)) out_ << "note: a reduction returned a non-finite value\n";
@@ -328,17 +310,13 @@ void KernelBench<Real>::run_members() {
   out_ << line;
 }
 
-#undef SKINRD_BENCH_DISPATCH
-
 template <class Real>
 std::vector<KernelRow> bench_in(const BenchOptions& options, const BackendChoice& backend,
                                 std::ostream& out) {
   KernelBench<Real> bench(options, backend, out);
   const std::size_t voxels = static_cast<std::size_t>(options.nx) * options.ny * options.nz;
   const char* precision = options.double_precision ? "double" : "float";
-  const std::string device = backend.kind == BackendKind::cuda
-                                 ? kernels::cuda::device_name(0)
-                                 : cpu_model();
+  const std::string device = executor_for(backend.kind).device_name();
   out << "## skinrd bench: " << device << ", " << backend.description << "\n\n"
       << "date " << utc_now() << ", skinrd " << SKINRD_VERSION << ", git revision "
       << SKINRD_GIT_REVISION << "\n"

@@ -49,18 +49,7 @@ MemoryFootprint scenario_footprint(const scenario::Scenario& scenario, const Pro
 }
 
 std::size_t available_memory_bytes(BackendKind backend) {
-  if (backend == BackendKind::cuda) {
-    std::size_t free_bytes = 0;
-    kernels::cuda::memory_info(&free_bytes, nullptr);
-    return free_bytes;
-  }
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  std::size_t kib = 0;
-  std::string unit;
-  while (meminfo >> key >> kib >> unit)
-    if (key == "MemAvailable:") return kib * 1024;
-  return 0;
+  return executor_for(backend).available_memory_bytes();
 }
 
 void require_fits(const MemoryFootprint& footprint, BackendKind backend,

@@ -1,13 +1,18 @@
+// Which executor runs a backend, and the run-time choice of the backend (host/backend.hpp).
 #include "host/backend.hpp"
 
 #include <omp.h>
 
 #include "host/error.hpp"
-#include "kernels/launchers.hpp"
+#include "host/executor/backends.hpp"
 
 namespace skinrd {
 
 const char* to_string(BackendKind kind) { return kind == BackendKind::cuda ? "cuda" : "cpu"; }
+
+const Executor& executor_for(BackendKind kind) {
+  return kind == BackendKind::cuda ? executors::cuda() : executors::cpu();
+}
 
 bool cuda_compiled() {
 #ifdef SKINRD_WITH_CUDA
@@ -17,7 +22,7 @@ bool cuda_compiled() {
 #endif
 }
 
-bool cuda_device_available() { return kernels::cuda::device_count(nullptr) > 0; }
+bool cuda_device_available() { return executors::cuda_device_count(nullptr) > 0; }
 
 namespace {
 
@@ -34,9 +39,9 @@ BackendChoice select_backend(std::string_view request) {
     throw ConfigError("backend", "must be auto, cpu or cuda, got '" + std::string(request) + "'");
   if (request == "cuda" && !cuda_compiled()) throw NotCompiled("the CUDA backend");
   std::string why_none;
-  const int devices = kernels::cuda::device_count(&why_none);
+  const int devices = executors::cuda_device_count(&why_none);
   if (devices > 0)
-    return {BackendKind::cuda, "cuda (device 0: " + kernels::cuda::device_name(0) + ")"};
+    return {BackendKind::cuda, "cuda (device 0: " + executors::cuda().device_name() + ")"};
   if (request == "cuda")
     throw BackendUnavailable("--backend cuda was requested but no CUDA device is usable: " +
                              why_none);
