@@ -219,23 +219,23 @@ SKINRD_HD inline LineCell line_cell(int axis, int i0, int j0, int k0, int m) {
 }
 
 // The Thomas sweep (with the cyclic correction, Sherman–Morrison, Numerical Recipes §2.7) of
-// `lines.lanes` independent lines of n ≥ 2 cells (n ≥ 3 if kCyclic), in place: the one sweep of
-// the one-line solve (solve_line, one lane: CUDA runs a thread per line) and of the CPU's blocks
-// of lines (kernels/cpu/implicit.cpp, a SIMD loop across the lanes). Lines gives, for lane l:
+// `lines.count` independent lines of n ≥ 2 cells (n ≥ 3 if kCyclic), in place: the one sweep of
+// the one-line solve (solve_line, count 1: CUDA runs a thread per line) and of the CPU's blocks
+// of lines (kernels/cpu/implicit.cpp, a SIMD loop across the lines). Lines gives, for line l:
 //   load(m, first, last)             before the rows of cell m: what they need (the CPU gathers)
 //   row(m, l, first, last)           the TridiagonalRow of cell m, once per (m, l), m rising
 //   x(m, l), cp(m, l), q(m, l)       cell m's value, Thomas cp and cyclic q (Real&)
 //   alpha(l), beta(l), gamma(l), factor(l)   the cyclic correction's values (Real&)
-// first and last are std::bool_constant tags for m = 0 and m = n − 1, so the lane loop has no
+// first and last are std::bool_constant tags for m = 0 and m = n − 1, so the loop across lines has no
 // branch. beta = row 0's lower, gamma = −row 0's diag, alpha = row n−1's upper.
 template <bool kCyclic, class Real, class Lines>
 SKINRD_HD inline void thomas_sweep(Lines& lines, int n) {
-  const int lanes = lines.lanes;
+  const int count = lines.count;
   auto forward = [&](auto first_tag, auto last_tag, int m) {
     constexpr bool kFirst = decltype(first_tag)::value, kLast = decltype(last_tag)::value;
     lines.load(m, first_tag, last_tag);
     SKINRD_IVDEP
-    for (int l = 0; l < lanes; ++l) {
+    for (int l = 0; l < count; ++l) {
       TridiagonalRow<Real> r = lines.row(m, l, first_tag, last_tag);
       if constexpr (kFirst) {
         lines.beta(l) = r.lower;
@@ -262,7 +262,7 @@ SKINRD_HD inline void thomas_sweep(Lines& lines, int n) {
   forward(std::false_type{}, std::true_type{}, n - 1);
   for (int m = n - 2; m >= 0; --m) {
     SKINRD_IVDEP
-    for (int l = 0; l < lanes; ++l) {
+    for (int l = 0; l < count; ++l) {
       lines.x(m, l) = thomas_backward(lines.x(m, l), lines.cp(m, l), lines.x(m + 1, l));
       if constexpr (kCyclic)
         lines.q(m, l) = thomas_backward(lines.q(m, l), lines.cp(m, l), lines.q(m + 1, l));
@@ -270,22 +270,22 @@ SKINRD_HD inline void thomas_sweep(Lines& lines, int n) {
   }
   if constexpr (kCyclic) {
     SKINRD_IVDEP
-    for (int l = 0; l < lanes; ++l)
+    for (int l = 0; l < count; ++l)
       lines.factor(l) = sherman_morrison_factor(lines.x(0, l), lines.x(n - 1, l), lines.q(0, l),
                                                 lines.q(n - 1, l), lines.beta(l), lines.gamma(l));
     for (int m = 0; m < n; ++m) {
       SKINRD_IVDEP
-      for (int l = 0; l < lanes; ++l)
+      for (int l = 0; l < count; ++l)
         lines.x(m, l) = thomas_backward(lines.x(m, l), lines.factor(l), lines.q(m, l));
     }
   }
 }
 
-// One line of the grid as thomas_sweep's Lines (one lane): its rows from implicit_row, its
+// One line of the grid as thomas_sweep's Lines (count 1): its rows from implicit_row, its
 // values in x at g.index, its scratch cp and q indexed by the position m along the line.
 template <class Real, class GridT, class Scratch>
 struct GridLine {
-  static constexpr int lanes = 1;
+  static constexpr int count = 1;
   const GridT& g;
   const BoundaryView<Real>& bc;
   const MaterialCoeffs<Real>* coeffs;

@@ -32,15 +32,15 @@ struct LineBlockScratch {
   explicit LineBlockScratch(int n) : cp(static_cast<std::size_t>(n) * kLanes), q(cp.size()) {}
 };
 
-// A block of `lanes` lines of n ≥ 2 cells (n ≥ 3 if cyclic) as thomas_sweep's Lines: cell m of
-// lane l is x[m·x_stride + l] with material mat[m·mat_stride + l]. Lateral blocks lie in layer
+// A block of `count` lines of n ≥ 2 cells (n ≥ 3 if cyclic) as thomas_sweep's Lines: cell m of
+// line l is x[m·x_stride + l] with material mat[m·mat_stride + l]. Lateral blocks lie in layer
 // k_lateral; z blocks (kZ) have cell m in layer m. load(m) gathers the next cell's half cells
 // and 1/K (and along z the diagonal extra) by material from the sweep's tables; row(m, l) is
 // implicit_row's row from those, with the lower face carried over from the cell before.
 template <class Real, bool kZ, bool kCyclic>
 struct BlockLines {
   const SweepTables<Real>& t;
-  int n, k_lateral, lanes;
+  int n, k_lateral, count;  // count: the block's lines, at most kLanes
   Real* values;
   std::size_t x_stride;
   const std::uint8_t* mat;
@@ -57,7 +57,7 @@ struct BlockLines {
   // The state before cell 0: its own half cell and 1/K, and the face to the cell before it
   // (through the periodic side to cell n − 1, or none).
   void start() {
-    for (int l = 0; l < lanes; ++l) {
+    for (int l = 0; l < count; ++l) {
       const std::uint8_t a = mat[l];
       s.half_cell_self[l] = half_cells(0)[a];
       s.inv_partition_self[l] = t.inv_partition[a];
@@ -78,11 +78,11 @@ struct BlockLines {
     const int m_next = Last::value ? 0 : m + 1;
     weight = t.weight[kZ ? m : k_lateral];
     const std::uint8_t* mat_next = mat + std::size_t(m_next) * mat_stride;
-    gather(half_cells(m_next), mat_next, lanes, s.half_cell_next);
-    gather(t.inv_partition.data(), mat_next, lanes, s.inv_partition_next);
+    gather(half_cells(m_next), mat_next, count, s.half_cell_next);
+    gather(t.inv_partition.data(), mat_next, count, s.inv_partition_next);
     if constexpr (kZ)
       gather(t.diagonal_extra.data() + std::size_t(m) * t.materials,
-             mat + std::size_t(m) * mat_stride, lanes, s.extra);
+             mat + std::size_t(m) * mat_stride, count, s.extra);
   }
   template <class First, class Last>
   TridiagonalRow<Real> row(int, int l, First, Last) {
