@@ -6,6 +6,8 @@
 // Operator split: A = A_x + A_y + A_z. A_x, A_y hold the lateral faces; A_z holds the vertical
 // faces, the top and bottom boundary conductances and the first-order losses, so each lateral
 // solve conserves amount exactly and the ledger of a step is exact (see implicit_tallies).
+#include <type_traits>
+
 #include "transport.hpp"
 
 namespace skinrd::kernels {
@@ -84,7 +86,25 @@ SKINRD_HD inline Real constant_inflow(const GridView<Real>& g, const BoundaryVie
                                     step_source(sp, idx, dt_s, source_scale));
 }
 
-// dt·(A c + s) at voxel (i, j, k): the right-hand side of Douglas–Gunn's first sweep.
+// The inputs of one voxel's right-hand side dt·(A c + s): its faces, its concentration, w = dt/V,
+// the diagonal beyond the faces (z_row_diagonal_extra at θ·dt = dt), its top boundary
+// conductance (0 off the top layer or where the top is closed), the top's reference-phase
+// value and dt·s (step_source).
+template <class Real>
+struct RhsVoxel {
+  VoxelFaces<Real> faces;
+  Real c, weight, diagonal_extra, top_conductance, top_value, dt_source;
+};
+// The one right-hand-side update: CUDA's kernel (implicit_rhs) and the CPU's row loop call it.
+template <class Real>
+SKINRD_HD inline Real implicit_rhs_update(RhsVoxel<Real> v) {
+  const Real constant = constant_inflow_from_parts(
+      v.weight, fixed_top_inflow_per_s(v.top_conductance, v.top_value), v.dt_source);
+  return rhs_from_parts(v.weight, faces_inflow_per_s(v.faces), v.diagonal_extra, v.c, constant);
+}
+
+// dt·(A c + s) at voxel (i, j, k), its inputs read from the grid and the field: the
+// right-hand side of Douglas–Gunn's first sweep.
 template <class Real>
 SKINRD_HD inline Real implicit_rhs(const GridView<Real>& g, const BoundaryView<Real>& bc,
                                    const SpeciesView<Real>& sp, int i, int j, int k, Real dt_s,
@@ -92,16 +112,12 @@ SKINRD_HD inline Real implicit_rhs(const GridView<Real>& g, const BoundaryView<R
   const std::size_t idx = g.index(i, j, k);
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
   const Real c = sp.concentration[idx];
-  const Real u = reference_phase(c, reciprocal_partition(self));
-  Real faces_in_per_s = 0;  // summed in for_each_face's order: −x, +x, −y, +y, −z, +z
-  for_each_face(g, bc.periodic_lateral, sp.coeffs, i, j, k, [&](const Face<Real>& face) {
-    faces_in_per_s += face_inflow_per_s(
-        face.conductance,
-        reference_phase(sp.concentration[face.neighbour], reciprocal_partition(*face.other)), u);
-  });
-  return rhs_from_parts(row_weight_per_conductance(g, k, dt_s), faces_in_per_s,
-                        z_row_diagonal_extra(g, bc, self, k, dt_s), c,
-                        constant_inflow(g, bc, sp, i, j, k, dt_s, source_scale));
+  return implicit_rhs_update(RhsVoxel<Real>{
+      gather_voxel_faces(g, bc.periodic_lateral, sp.coeffs, i, j, k, c,
+                         FieldValues<Real>{sp.concentration}),
+      c, row_weight_per_conductance(g, k, dt_s), z_row_diagonal_extra(g, bc, self, k, dt_s),
+      boundary_conductances(g, bc, self, k).top, sp.top_concentration,
+      step_source(sp, idx, dt_s, source_scale)});
 }
 
 // A row from the weights w = θ·dt·G/V of the cell's lower and upper faces (0 where there is
@@ -202,70 +218,138 @@ SKINRD_HD inline LineCell line_cell(int axis, int i0, int j0, int k0, int m) {
   return axis == 0 ? LineCell{m, j0, k0} : axis == 1 ? LineCell{i0, m, k0} : LineCell{i0, j0, m};
 }
 
+// The Thomas sweep (with the cyclic correction, Sherman–Morrison, Numerical Recipes §2.7) of
+// `lines.count` independent lines of n ≥ 2 cells (n ≥ 3 if kCyclic), in place: the one sweep of
+// the one-line solve (solve_line, count 1: CUDA runs a thread per line) and of the CPU's blocks
+// of lines (kernels/cpu/implicit.cpp, a SIMD loop across the lines). Lines gives, for line l:
+//   load(m, first, last)             before the rows of cell m: what they need (the CPU gathers)
+//   row(m, l, first, last)           the TridiagonalRow of cell m, once per (m, l), m rising
+//   x(m, l), cp(m, l), q(m, l)       cell m's value, Thomas cp and cyclic q (Real&)
+//   alpha(l), beta(l), gamma(l), factor(l)   the cyclic correction's values (Real&)
+// first and last are std::bool_constant tags for m = 0 and m = n − 1, so the loop across lines has no
+// branch. beta = row 0's lower, gamma = −row 0's diag, alpha = row n−1's upper.
+template <bool kCyclic, class Real, class Lines>
+SKINRD_HD inline void thomas_sweep(Lines& lines, int n) {
+  const int count = lines.count;
+  auto forward = [&](auto first_tag, auto last_tag, int m) {
+    constexpr bool kFirst = decltype(first_tag)::value, kLast = decltype(last_tag)::value;
+    lines.load(m, first_tag, last_tag);
+    SKINRD_IVDEP
+    for (int l = 0; l < count; ++l) {
+      TridiagonalRow<Real> r = lines.row(m, l, first_tag, last_tag);
+      if constexpr (kFirst) {
+        lines.beta(l) = r.lower;
+        lines.gamma(l) = -r.diag;
+      }
+      Real corner = Real(0);
+      if constexpr (kLast && kCyclic) {
+        lines.alpha(l) = r.upper;
+        corner = cyclic_corner(lines.alpha(l), lines.beta(l), lines.gamma(l));
+      }
+      r = thomas_row(r, kFirst, kLast, kCyclic, lines.gamma(l), corner);
+      const ThomasPivot<Real> pivot = thomas_pivot(r, kFirst ? Real(0) : lines.cp(m - 1, l));
+      lines.cp(m, l) = pivot.cp;
+      lines.x(m, l) = thomas_forward(lines.x(m, l), r.lower, kFirst ? Real(0) : lines.x(m - 1, l),
+                                     pivot.reciprocal);
+      if constexpr (kCyclic)
+        lines.q(m, l) =
+            thomas_forward(cyclic_correction_rhs(kFirst, kLast, lines.alpha(l), lines.gamma(l)),
+                           r.lower, kFirst ? Real(0) : lines.q(m - 1, l), pivot.reciprocal);
+    }
+  };
+  forward(std::true_type{}, std::false_type{}, 0);
+  for (int m = 1; m + 1 < n; ++m) forward(std::false_type{}, std::false_type{}, m);
+  forward(std::false_type{}, std::true_type{}, n - 1);
+  for (int m = n - 2; m >= 0; --m) {
+    SKINRD_IVDEP
+    for (int l = 0; l < count; ++l) {
+      lines.x(m, l) = thomas_backward(lines.x(m, l), lines.cp(m, l), lines.x(m + 1, l));
+      if constexpr (kCyclic)
+        lines.q(m, l) = thomas_backward(lines.q(m, l), lines.cp(m, l), lines.q(m + 1, l));
+    }
+  }
+  if constexpr (kCyclic) {
+    SKINRD_IVDEP
+    for (int l = 0; l < count; ++l)
+      lines.factor(l) = sherman_morrison_factor(lines.x(0, l), lines.x(n - 1, l), lines.q(0, l),
+                                                lines.q(n - 1, l), lines.beta(l), lines.gamma(l));
+    for (int m = 0; m < n; ++m) {
+      SKINRD_IVDEP
+      for (int l = 0; l < count; ++l)
+        lines.x(m, l) = thomas_backward(lines.x(m, l), lines.factor(l), lines.q(m, l));
+    }
+  }
+}
+
+// One line of the grid as thomas_sweep's Lines (count 1): its rows from implicit_row, its
+// values in x at g.index, its scratch cp and q indexed by the position m along the line.
+template <class Real, class GridT, class Scratch>
+struct GridLine {
+  static constexpr int count = 1;
+  const GridT& g;
+  const BoundaryView<Real>& bc;
+  const MaterialCoeffs<Real>* coeffs;
+  int axis, i0, j0, k0;
+  Real theta_dt_s;
+  Real* values;
+  Scratch cp_scratch, q_scratch;
+  Real alpha_ = 0, beta_ = 0, gamma_ = 0, factor_ = 0;
+
+  SKINRD_HD std::size_t index(int m) const {
+    const LineCell c = line_cell(axis, i0, j0, k0, m);
+    return g.index(c.i, c.j, c.k);
+  }
+  SKINRD_HD TridiagonalRow<Real> row(int m) const {
+    const LineCell c = line_cell(axis, i0, j0, k0, m);
+    return implicit_row(g, bc, coeffs, axis, c.i, c.j, c.k, theta_dt_s);
+  }
+  template <class First, class Last>
+  SKINRD_HD void load(int, First, Last) {}
+  template <class First, class Last>
+  SKINRD_HD TridiagonalRow<Real> row(int m, int, First, Last) const {
+    return row(m);
+  }
+  SKINRD_HD Real& x(int m, int) const { return values[index(m)]; }
+  SKINRD_HD Real& cp(int m, int) const { return cp_scratch[m]; }
+  SKINRD_HD Real& q(int m, int) const { return q_scratch[m]; }
+  SKINRD_HD Real& alpha(int) { return alpha_; }
+  SKINRD_HD Real& beta(int) { return beta_; }
+  SKINRD_HD Real& gamma(int) { return gamma_; }
+  SKINRD_HD Real& factor(int) { return factor_; }
+};
+
 // Solves (I − θ·dt·A_axis) x = rhs along one line, in place in x (indexed by g.index).
 // cp and q are scratch of at least n values each, indexed by the position m along the line
-// (thread-local arrays on CUDA). Thomas algorithm; periodic lateral lines
-// with the cyclic variant (Sherman–Morrison, Numerical Recipes §2.7); a periodic line of 2
-// cells, whose two faces join the same pair, is solved directly.
+// (thread-local arrays on CUDA). Thomas algorithm (thomas_sweep); periodic lateral lines with
+// the cyclic variant; a line of 1 cell, and a periodic line of 2 cells, whose two faces join
+// the same pair, are solved directly.
 // The matrix is column diagonally dominant (scaled by cell volume), so no pivoting is needed.
-// The reference line solve: the CPU backend solves many lines at once with the same pieces.
 // Scratch: Real* or anything indexed by m to a Real& (StridedScratch).
 template <class Real, class GridT, class Scratch>
 SKINRD_HD inline void solve_line(const GridT& g, const BoundaryView<Real>& bc,
                                  const MaterialCoeffs<Real>* coeffs, int axis, int i0, int j0,
                                  int k0, Real theta_dt_s, Real* x, Scratch cp, Scratch q) {
   const int n = axis == 0 ? g.nx : axis == 1 ? g.ny : g.nz;
-  auto index = [&](int m) {
-    const LineCell c = line_cell(axis, i0, j0, k0, m);
-    return g.index(c.i, c.j, c.k);
-  };
-  auto row = [&](int m) {
-    const LineCell c = line_cell(axis, i0, j0, k0, m);
-    return implicit_row(g, bc, coeffs, axis, c.i, c.j, c.k, theta_dt_s);
-  };
+  GridLine<Real, GridT, Scratch> line{g, bc, coeffs, axis, i0, j0, k0, theta_dt_s, x, cp, q};
   const bool cyclic = axis < 2 && bc.periodic_lateral && n > 1;
   if (n == 1) {
-    x[index(0)] /= row(0).diag;
+    x[line.index(0)] /= line.row(0).diag;
     return;
   }
   if (cyclic && n == 2) {
-    const TridiagonalRow<Real> r0 = row(0), r1 = row(1);
+    const TridiagonalRow<Real> r0 = line.row(0), r1 = line.row(1);
     const Real a01 = r0.lower + r0.upper, a10 = r1.lower + r1.upper;
-    const Real b0 = x[index(0)], b1 = x[index(1)];
+    const std::size_t first = line.index(0), second = line.index(1);
+    const Real b0 = x[first], b1 = x[second];
     const Real det = r0.diag * r1.diag - a01 * a10;
-    x[index(0)] = (r1.diag * b0 - a01 * b1) / det;
-    x[index(1)] = (r0.diag * b1 - a10 * b0) / det;
+    x[first] = (r1.diag * b0 - a01 * b1) / det;
+    x[second] = (r0.diag * b1 - a10 * b0) / det;
     return;
   }
-  Real alpha = 0, beta = 0, gamma = 0, corner = 0;
-  if (cyclic) {
-    const TridiagonalRow<Real> first = row(0);
-    beta = first.lower;
-    gamma = -first.diag;
-    alpha = row(n - 1).upper;
-    corner = cyclic_corner(alpha, beta, gamma);
-  }
-  Real cp_prev = 0, x_prev = 0, q_prev = 0;
-  for (int m = 0; m < n; ++m) {
-    const TridiagonalRow<Real> r = thomas_row(row(m), m == 0, m == n - 1, cyclic, gamma, corner);
-    const ThomasPivot<Real> pivot = thomas_pivot(r, cp_prev);
-    const std::size_t idx = index(m);
-    cp[m] = cp_prev = pivot.cp;
-    x[idx] = x_prev = thomas_forward(x[idx], r.lower, x_prev, pivot.reciprocal);
-    if (cyclic)
-      q[m] = q_prev = thomas_forward(cyclic_correction_rhs(m == 0, m == n - 1, alpha, gamma), r.lower, q_prev,
-                                     pivot.reciprocal);
-  }
-  for (int m = n - 2; m >= 0; --m) {
-    const std::size_t idx = index(m), next = index(m + 1);
-    x[idx] = thomas_backward(x[idx], cp[m], x[next]);
-    if (cyclic) q[m] = thomas_backward(q[m], cp[m], q[m + 1]);
-  }
-  if (cyclic) {
-    const std::size_t first = index(0), last = index(n - 1);
-    const Real factor = sherman_morrison_factor(x[first], x[last], q[0], q[n - 1], beta, gamma);
-    for (int m = 0; m < n; ++m) x[index(m)] = thomas_backward(x[index(m)], factor, q[m]);
-  }
+  if (cyclic)
+    thomas_sweep<true, Real>(line, n);
+  else
+    thomas_sweep<false, Real>(line, n);
 }
 
 // Douglas–Gunn's new value from the old one and the correction the sweeps solved for.

@@ -7,6 +7,14 @@
 #define SKINRD_HD
 #endif
 
+// Before a loop across independent lanes (kernels/implicit.hpp's thomas_sweep): tells GCC
+// there is no dependence between iterations, so it vectorises. Nothing elsewhere.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#define SKINRD_IVDEP _Pragma("GCC ivdep")
+#else
+#define SKINRD_IVDEP
+#endif
+
 #include <math.h>
 
 namespace skinrd::kernels {

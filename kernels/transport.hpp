@@ -108,6 +108,56 @@ SKINRD_HD inline void for_each_face(const GridView<Real>& g, bool periodic_later
     }
 }
 
+// What transport sees of one voxel: its reference-phase value u and, per face in the order
+// −x, +x, −y, +y, −z, +z, the face conductance G (0 where there is no face: a closed side, the
+// top, the bottom) and the neighbour's u (0 there). Every stage's per-voxel update reads its
+// faces from this; CUDA fills it from neighbour reads (gather_voxel_faces), the CPU from the
+// row tables of kernels/cpu/rows.hpp.
+constexpr int kFaceCount = 6;
+template <class Real>
+struct VoxelFaces {
+  Real u;
+  Real conductance[kFaceCount];
+  Real u_neighbour[kFaceCount];
+};
+
+// Net inflow through the six faces, Σ G·(u_n − u), in amount per second. A missing face adds
+// 0·(0 − u) = ±0, which leaves the sum as it is. Written out, not looped, so SIMD loops see
+// six scalar terms.
+template <class Real>
+SKINRD_HD inline Real faces_inflow_per_s(VoxelFaces<Real> f) {
+  Real sum = face_inflow_per_s(f.conductance[0], f.u_neighbour[0], f.u);
+  sum += face_inflow_per_s(f.conductance[1], f.u_neighbour[1], f.u);
+  sum += face_inflow_per_s(f.conductance[2], f.u_neighbour[2], f.u);
+  sum += face_inflow_per_s(f.conductance[3], f.u_neighbour[3], f.u);
+  sum += face_inflow_per_s(f.conductance[4], f.u_neighbour[4], f.u);
+  sum += face_inflow_per_s(f.conductance[5], f.u_neighbour[5], f.u);
+  return sum;
+}
+
+// The faces of voxel (i, j, k) holding concentration c, its neighbours' concentrations from
+// values(face): FieldValues (the field), or ZMarchValues (registers where a kernel marches
+// along z).
+template <class Real, class Values>
+SKINRD_HD inline VoxelFaces<Real> gather_voxel_faces(const GridView<Real>& g,
+                                                     bool periodic_lateral,
+                                                     const MaterialCoeffs<Real>* coeffs, int i,
+                                                     int j, int k, Real c,
+                                                     const Values& values) {
+  const MaterialCoeffs<Real>& self = coeffs[g.material[g.index(i, j, k)]];
+  VoxelFaces<Real> f;
+  f.u = reference_phase(c, reciprocal_partition(self));
+  for (int axis = 0; axis < 3; ++axis)
+    for (int step = -1; step <= 1; step += 2) {
+      const int n = 2 * axis + (step > 0);
+      const Face<Real> face = face_towards(g, periodic_lateral, coeffs, self, i, j, k, axis, step);
+      f.conductance[n] = face.exists ? face.conductance : Real(0);
+      f.u_neighbour[n] =
+          face.exists ? reference_phase(values(face), reciprocal_partition(*face.other)) : Real(0);
+    }
+  return f;
+}
+
 // Conductance from the centre of a top (k = 0) or bottom (k = nz-1) voxel to the
 // boundary face, where the boundary holds a reference-phase value: half a cell.
 template <class Real, class GridT>
@@ -167,22 +217,17 @@ SKINRD_HD inline TransportRate<Real> transport_rate_from_parts(
   return {faces_in_per_s, boundary.top * (top_value - u), boundary.bottom * u};
 }
 
-// The neighbours' concentrations come from values(face): sp.concentration, or
-// registers where a kernel marches along z (ZMarchValues).
+// The neighbours' concentrations come from values(face) (gather_voxel_faces).
 template <class Real, class Values>
 SKINRD_HD inline TransportRate<Real> transport_rate(const GridView<Real>& g,
                                                     const BoundaryView<Real>& bc,
                                                     const SpeciesView<Real>& sp, int i, int j,
                                                     int k, Real c_self, const Values& values) {
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[g.index(i, j, k)]];
-  const Real u = reference_phase(c_self, reciprocal_partition(self));
-  Real faces_in_per_s = 0;  // summed in for_each_face's order: −x, +x, −y, +y, −z, +z
-  for_each_face(g, bc.periodic_lateral, sp.coeffs, i, j, k, [&](const Face<Real>& face) {
-    faces_in_per_s += face_inflow_per_s(
-        face.conductance, reference_phase(values(face), reciprocal_partition(*face.other)), u);
-  });
-  return transport_rate_from_parts(faces_in_per_s, boundary_conductances(g, bc, self, k),
-                                   sp.top_concentration, u);
+  const VoxelFaces<Real> faces =
+      gather_voxel_faces(g, bc.periodic_lateral, sp.coeffs, i, j, k, c_self, values);
+  return transport_rate_from_parts(faces_inflow_per_s(faces), boundary_conductances(g, bc, self, k),
+                                   sp.top_concentration, faces.u);
 }
 
 // A neighbour's concentration read from the field.
@@ -280,12 +325,40 @@ SKINRD_HD inline Real source_rate_per_s(const SpeciesView<Real>& sp, std::size_t
   return sp.source_per_s ? scaled_source_rate(sp.source_per_s[idx], source_scale) : Real(0);
 }
 
-// One explicit step of voxel (i, j, k): transport and source F frozen at the start of the
-// step, first-order loss k integrated exactly (exponential integrator):
+// The inputs of one voxel's explicit step: its faces (u and the six conductances and
+// neighbour values), its boundary conductances (zero off the top and bottom layers) and the top's
+// reference-phase value, its concentration, volume and source rate (scaled), and its material's
+// exponential-integrator constants (explicit_loss).
+template <class Real>
+struct ExplicitVoxel {
+  VoxelFaces<Real> faces;
+  BoundaryConductances<Real> boundary;
+  Real top_value, c, volume_um3, source_per_s, lost_fraction, phi;
+};
+// Its new value, the amount per volume it lost (degraded and cleared) and its boundary rates.
+template <class Real>
+struct ExplicitResult {
+  Real concentration, lost;
+  TransportRate<Real> rate;
+};
+
+// One explicit step of a voxel: transport and source F frozen at the start of the step,
+// first-order loss k integrated exactly (exponential integrator):
 //   c_new = e^{−k dt}·c + φ(k dt)·dt·F,  φ(x) = (1 − e^{−x})/x.
 // A stiff k never destabilises the step, and a steady state (F = k c) is kept exactly, the
 // same one the implicit schemes reach. The amount lost is c + F·dt − c_new, exactly.
-// c is the voxel's concentration and values gives its neighbours' (transport_rate).
+// The one explicit update: CUDA's kernels (explicit_voxel_step) and the CPU's row loops call it.
+template <class Real>
+SKINRD_HD inline ExplicitResult<Real> explicit_update(ExplicitVoxel<Real> v, Real dt_s) {
+  const TransportRate<Real> rate =
+      transport_rate_from_parts(faces_inflow_per_s(v.faces), v.boundary, v.top_value, v.faces.u);
+  const Real gained = explicit_gain(rate, v.volume_um3, v.source_per_s, dt_s);
+  const Real lost = explicit_lost(v.c, gained, v.lost_fraction, v.phi);
+  return {explicit_new_value(v.c, gained, lost), lost, rate};
+}
+
+// explicit_update at voxel (i, j, k) with its inputs read from the grid and the field, and its
+// ledger. c is the voxel's concentration and values gives its neighbours' (gather_voxel_faces).
 template <class Real, class Values>
 SKINRD_HD inline VoxelUpdate<Real> explicit_voxel_step(const GridView<Real>& g,
                                                        const BoundaryView<Real>& bc,
@@ -294,18 +367,23 @@ SKINRD_HD inline VoxelUpdate<Real> explicit_voxel_step(const GridView<Real>& g,
                                                        Real c, const Values& values) {
   const std::size_t idx = g.index(i, j, k);
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
-  const TransportRate<Real> rate = transport_rate(g, bc, sp, i, j, k, c, values);
-  const Real volume_um3 = g.volume_um3(k);
-  const Real source_per_s = source_rate_per_s(sp, idx, source_scale);
-  const Real gained = explicit_gain(rate, volume_um3, source_per_s, dt_s);
   const ExplicitLoss<Real> loss = explicit_loss(self, dt_s);
-  const Real lost = explicit_lost(c, gained, loss.lost_fraction, loss.phi);
+  const ExplicitVoxel<Real> v{
+      gather_voxel_faces(g, bc.periodic_lateral, sp.coeffs, i, j, k, c, values),
+      boundary_conductances(g, bc, self, k),
+      sp.top_concentration,
+      c,
+      g.volume_um3(k),
+      source_rate_per_s(sp, idx, source_scale),
+      loss.lost_fraction,
+      loss.phi};
+  const ExplicitResult<Real> r = explicit_update(v, dt_s);
 
-  VoxelUpdate<Real> result{explicit_new_value(c, gained, lost), {}};
-  add_explicit_loss_tallies(static_cast<double>(lost) * volume_um3, loss.degraded_share,
+  VoxelUpdate<Real> result{r.concentration, {}};
+  add_explicit_loss_tallies(static_cast<double>(r.lost) * v.volume_um3, loss.degraded_share,
                             result.tally);
-  add_explicit_boundary_tallies(rate.top_in_per_s, rate.bottom_out_per_s, dt_s, result.tally);
-  add_source_tally(dt_s, source_per_s, volume_um3, result.tally);
+  add_explicit_boundary_tallies(r.rate.top_in_per_s, r.rate.bottom_out_per_s, dt_s, result.tally);
+  add_source_tally(dt_s, v.source_per_s, v.volume_um3, result.tally);
   return result;
 }
 template <class Real>

@@ -1,9 +1,12 @@
-// The CPU backend's blocked line sweeps (many lines per SIMD loop, x lines through a
-// transposed tile) against the reference one-line solve, solve_line of kernels/implicit.hpp,
-// which the CUDA backend runs: the same rows and the same Thomas steps, so the same result
-// to rounding (bitwise where neither side contracts multiply-adds). Likewise the CPU row
-// loops of the right-hand side (implicit_rhs, add_constant_inflow), of the ledger
-// (implicit_tallies) and of the explicit step against the per-voxel functions.
+// Both backends run one Thomas sweep (thomas_sweep of kernels/implicit.hpp) and one per-voxel
+// update per stage (explicit_update, implicit_rhs_update); what differs is how each gathers the
+// inputs. These tests check the CPU's gathers against the per-voxel ones CUDA uses: the blocked
+// line sweeps (many lines per SIMD loop, x lines through a transposed tile, rows from the
+// sweep's tables) against solve_line (rows from implicit_row), bitwise where neither side
+// contracts multiply-adds; the row tables' faces (RowFaces) against gather_voxel_faces,
+// bitwise; and the CPU row loops of the right-hand side (implicit_rhs, add_constant_inflow),
+// of the ledger (implicit_tallies, summed per layer and material) and of the explicit step
+// against the per-voxel functions.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +14,7 @@
 #include <random>
 
 #include "host/simulation.hpp"
+#include "kernels/cpu/rows.hpp"
 #include "kernels/implicit.hpp"
 #include "kernels/launchers.hpp"
 
@@ -271,6 +275,44 @@ const RowCase kRowCases[] = {
     {13, 3, false, true, true},  {1, 5, true, true, false},     {2, 2, true, false, true},
     {2, 9, false, true, false},  {5, 1, false, false, true},    {1, 1, true, true, true},
     {17, 2, true, true, true}};
+
+// The faces a CPU row gathers from its tables are the ones gather_voxel_faces reads from the
+// grid, bit for bit: the same conductances (series_conductance is symmetric) and the same u.
+template <class Real>
+void expect_row_faces_equal_voxel_faces(const RowCase& c) {
+  HeterogeneousGrid<Real> h({c.nx, c.ny, c.periodic, c.open_ends}, 5 + c.nx + c.ny, c.ny > 1);
+  const auto& view = h.view;
+  const int materials = kernels::cpu::material_count(view);
+  const kernels::cpu::OperatorTables<Real> tables(view, h.bc, h.coeffs.data(), Real(0.3),
+                                                  materials);
+  kernels::cpu::RowNeighbourhood<Real> rows(view.nx);
+  for (int k = 0; k < view.nz; ++k)
+    for (int j = 0; j < view.ny; ++j) {
+      const kernels::cpu::RowFaces<Real> faces = rows.load(view, h.bc, h.start.data(), tables, j, k);
+      for (int i = 0; i < view.nx; ++i) {
+        const kernels::VoxelFaces<Real> row = faces.at(i);
+        const kernels::VoxelFaces<Real> voxel = kernels::gather_voxel_faces(
+            view, h.bc.periodic_lateral, h.coeffs.data(), i, j, k, h.start[view.index(i, j, k)],
+            kernels::FieldValues<Real>{h.start.data()});
+        ASSERT_EQ(row.u, voxel.u) << i << ", " << j << ", " << k;
+        for (int f = 0; f < kernels::kFaceCount; ++f) {
+          ASSERT_EQ(row.conductance[f], voxel.conductance[f])
+              << "face " << f << " of " << i << ", " << j << ", " << k << " in " << c.nx << " × "
+              << c.ny;
+          ASSERT_EQ(row.u_neighbour[f], voxel.u_neighbour[f])
+              << "face " << f << " of " << i << ", " << j << ", " << k << " in " << c.nx << " × "
+              << c.ny;
+        }
+      }
+    }
+}
+
+TEST(CpuRows, RowFacesEqualVoxelFacesBitwise) {
+  for (const RowCase& c : kRowCases) {
+    expect_row_faces_equal_voxel_faces<float>(c);
+    expect_row_faces_equal_voxel_faces<double>(c);
+  }
+}
 
 TEST(CpuRows, RowLoopsEqualPerVoxelReferenceInDouble) {
   for (const RowCase& c : kRowCases) expect_rows_match_reference<double>(c, 1e-14);

@@ -1,6 +1,8 @@
 // Unit tests of the per-voxel transport functions (kernels/transport.hpp).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "host/simulation.hpp"
 #include "kernels/transport.hpp"
 #include "random_problem.hpp"
@@ -62,6 +64,37 @@ TEST(Transport, StepBeyondTheLimitIsRefused) {
   Simulation<float> sim(Problem{make_grid(2, 2, 5.0, {{"tissue", 20.0, 2.0, 0}}), table, {}},
                         BackendKind::cpu, Scheme::explicit_euler);
   EXPECT_THROW(sim.step(2 * sim.explicit_dt_limit_s()), ConfigError);
+}
+
+// The one explicit update (explicit_update, which both backends call) on inputs written by
+// hand. Exponential integrator: c_new = e^{−k dt}·c + φ(k dt)·dt·F, φ(x) = (1 − e^{−x})/x, with
+// F the net inflow per volume plus the source (kernels/transport.hpp).
+TEST(Transport, ExplicitUpdateOfHandWrittenInputs) {
+  using namespace skinrd::kernels;
+  // Only diffusion (k = 0: nothing lost, φ = 1): two faces open, G = 2 and 0.5 um³/s,
+  // neighbours' u = 3 and 0 around u = 1: inflow 2·(3 − 1) + 0.5·(0 − 1) = 3.5 per s.
+  const VoxelFaces<double> faces{1.0, {2.0, 0, 0, 0.5, 0, 0}, {3.0, 0, 0, 0, 0, 0}};
+  EXPECT_EQ(faces_inflow_per_s(faces), 3.5);
+  const ExplicitVoxel<double> diffusing{faces, {0, 0}, 0.0, 1.0, 7.0, 0.0, 0.0, 1.0};
+  const ExplicitResult<double> r = explicit_update(diffusing, 0.2);
+  EXPECT_DOUBLE_EQ(r.concentration, 1.0 + 0.2 * 3.5 / 7.0);
+  EXPECT_EQ(r.lost, 0.0);
+  // A steady state F = k c (the source feeds the loss, no net inflow) is kept, and what is lost
+  // over the step is what the source added: c + F·dt − c_new.
+  const double k = 0.8, c = 2.5, dt = 0.3, x = k * dt;
+  const VoxelFaces<double> balanced{c, {1.0, 1.0, 0, 0, 0, 0}, {c, c, 0, 0, 0, 0}};
+  const ExplicitVoxel<double> steady{balanced, {0, 0}, 0.0, c, 4.0, k * c, -std::expm1(-x),
+                                     -std::expm1(-x) / x};
+  const ExplicitResult<double> s = explicit_update(steady, dt);
+  EXPECT_NEAR(s.concentration, c, 1e-15 * c);
+  EXPECT_NEAR(s.lost, k * c * dt, 1e-15 * c);
+  // A fixed top (G_top = 3, u0 = 2) and a sink bottom (G_bottom = 1) around u = 1.
+  const VoxelFaces<double> closed{1.0, {0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0}};
+  const ExplicitResult<double> b =
+      explicit_update(ExplicitVoxel<double>{closed, {3.0, 1.0}, 2.0, 1.0, 5.0, 0, 0, 1.0}, 0.1);
+  EXPECT_DOUBLE_EQ(b.rate.top_in_per_s, 3.0);
+  EXPECT_DOUBLE_EQ(b.rate.bottom_out_per_s, 1.0);
+  EXPECT_DOUBLE_EQ(b.concentration, 1.0 + 0.1 * (3.0 - 1.0) / 5.0);
 }
 
 }  // namespace

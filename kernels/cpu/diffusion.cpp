@@ -10,8 +10,9 @@
 namespace skinrd::kernels::cpu {
 namespace {
 
-// Row by row (kernels/cpu/rows.hpp): the face inflows of a row in SIMD, the exponential
-// integrator's constants per material, and the ledger from per-layer, per-material sums of the
+// Row by row (kernels/cpu/rows.hpp): each cell's inputs gathered from the row's tables (its faces,
+// the exponential integrator's constants of its material) into explicit_update, the update
+// CUDA's kernels call, in one SIMD loop; the ledger from per-layer, per-material sums of the
 // amounts lost, the boundary rates on the top and bottom layers and the source rates.
 template <class Real>
 void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
@@ -45,7 +46,7 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
       for (int j = 0; j < grid.ny; ++j) {
         const std::size_t start = k * plane + j * row;
         const std::uint8_t* mat = grid.material + start;
-        r.load(grid, bc, sp.concentration, t, j, k);
+        const RowFaces<Real> faces = r.load(grid, bc, sp.concentration, t, j, k);
         gather(lost_fraction.data(), mat, nx, fraction.data());
         gather(phi.data(), mat, nx, phis.data());
         if (k == 0)
@@ -57,23 +58,29 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
         else
           std::fill(bottom.begin(), bottom.end(), Real(0));
         const Real volume_um3 = grid.volume_um3(k), top_value = sp.top_concentration;
-        const Real *c = sp.concentration + start, *faces_in = r.faces_in, *u = r.u,
-                   *fractions = fraction.data(), *phi_row = phis.data(),
-                   *top_conductance = top.data(), *bottom_conductance = bottom.data();
+        const Real *c = sp.concentration + start, *fractions = fraction.data(),
+                   *phi_row = phis.data(), *top_conductance = top.data(),
+                   *bottom_conductance = bottom.data();
         const Real* source = sp.source_per_s ? sp.source_per_s + start : r.zeros;
         Real *out = next + start, *lost_row = lost.data(), *top_row = top_in.data(),
              *bottom_row = bottom_out.data(), *rate_row = rates.data();
 #pragma omp simd
         for (int i = 0; i < nx; ++i) {
-          const TransportRate<Real> rate = transport_rate_from_parts(
-              faces_in[i], BoundaryConductances<Real>{top_conductance[i], bottom_conductance[i]},
-              top_value, u[i]);
           rate_row[i] = scaled_source_rate(source[i], source_scale);
-          const Real gained = explicit_gain(rate, volume_um3, rate_row[i], dt_s);
-          lost_row[i] = explicit_lost(c[i], gained, fractions[i], phi_row[i]);
-          out[i] = explicit_new_value(c[i], gained, lost_row[i]);
-          top_row[i] = rate.top_in_per_s;
-          bottom_row[i] = rate.bottom_out_per_s;
+          const ExplicitResult<Real> result = explicit_update(
+              ExplicitVoxel<Real>{faces.at(i),
+                                  {top_conductance[i], bottom_conductance[i]},
+                                  top_value,
+                                  c[i],
+                                  volume_um3,
+                                  rate_row[i],
+                                  fractions[i],
+                                  phi_row[i]},
+              dt_s);
+          out[i] = result.concentration;
+          lost_row[i] = result.lost;
+          top_row[i] = result.rate.top_in_per_s;
+          bottom_row[i] = result.rate.bottom_out_per_s;
         }
         add_by_material(lost_row, mat, nx, local_lost.data() + std::size_t(k) * nm);
         if (sp.source_per_s) local_source[k] += row_sum(rate_row, nx);

@@ -28,113 +28,94 @@ struct LineBlockScratch {
   std::vector<Real> cp, q;
   Real conductance_lower[kLanes], inv_partition_lower[kLanes], inv_partition_self[kLanes],
       half_cell_self[kLanes], half_cell_next[kLanes], inv_partition_next[kLanes],
-      extra[kLanes], alpha[kLanes], beta[kLanes], gamma[kLanes], zeros[kLanes] = {};
+      extra[kLanes], alpha[kLanes], beta[kLanes], gamma[kLanes];
   explicit LineBlockScratch(int n) : cp(static_cast<std::size_t>(n) * kLanes), q(cp.size()) {}
 };
 
-// Solves `lanes` lines of n ≥ 2 cells (n ≥ 3 if cyclic) at once, in place: cell m of lane l
-// is x[m·x_stride + l] with material mat[m·mat_stride + l]. Lateral blocks lie in layer
-// k_lateral; z blocks (kZ) have cell m in layer m. The arithmetic is solve_line's, term for
-// term, so the result is the same to the bit.
+// A block of `count` lines of n ≥ 2 cells (n ≥ 3 if cyclic) as thomas_sweep's Lines: cell m of
+// line l is x[m·x_stride + l] with material mat[m·mat_stride + l]. Lateral blocks lie in layer
+// k_lateral; z blocks (kZ) have cell m in layer m. load(m) gathers the next cell's half cells
+// and 1/K (and along z the diagonal extra) by material from the sweep's tables; row(m, l) is
+// implicit_row's row from those, with the lower face carried over from the cell before.
 template <class Real, bool kZ, bool kCyclic>
-void solve_block(const SweepTables<Real>& t, int n, int k_lateral, int lanes,
-                 Real* x, std::size_t x_stride, const std::uint8_t* mat, std::size_t mat_stride,
-                 LineBlockScratch<Real>& s) {
-  const int nm = t.materials;
-  auto half_cells = [&](int m) { return t.half_cell.data() + (kZ ? std::size_t(m) * nm : 0); };
-  const Real area_um2 = kZ ? t.area_um2[0] : t.area_um2[k_lateral];
-  for (int l = 0; l < lanes; ++l) {
-    const std::uint8_t a = mat[l];
-    s.half_cell_self[l] = half_cells(0)[a];
-    s.inv_partition_self[l] = t.inv_partition[a];
-    s.conductance_lower[l] = Real(0);
-    s.inv_partition_lower[l] = Real(1);
-    s.alpha[l] = s.beta[l] = s.gamma[l] = Real(0);
-    if (kCyclic) {  // the face through the periodic side, to cell n − 1
-      const std::uint8_t b = mat[std::size_t(n - 1) * mat_stride + l];
-      s.conductance_lower[l] = face_conductance(s.half_cell_self[l], half_cells(n - 1)[b], area_um2);
-      s.inv_partition_lower[l] = t.inv_partition[b];
+struct BlockLines {
+  const SweepTables<Real>& t;
+  int n, k_lateral, count;  // count: the block's lines, at most kLanes
+  Real* values;
+  std::size_t x_stride;
+  const std::uint8_t* mat;
+  std::size_t mat_stride;
+  LineBlockScratch<Real>& s;
+  Real area_um2 = kZ ? t.area_um2[0] : t.area_um2[k_lateral];
+  Real weight = 0;  // θ·dt/V of the cell being loaded
+  Real* cp_base = s.cp.data();
+  Real* q_base = s.q.data();
+
+  const Real* half_cells(int m) const {
+    return t.half_cell.data() + (kZ ? std::size_t(m) * t.materials : 0);
+  }
+  // The state before cell 0: its own half cell and 1/K, and the face to the cell before it
+  // (through the periodic side to cell n − 1, or none).
+  void start() {
+    for (int l = 0; l < count; ++l) {
+      const std::uint8_t a = mat[l];
+      s.half_cell_self[l] = half_cells(0)[a];
+      s.inv_partition_self[l] = t.inv_partition[a];
+      s.conductance_lower[l] = Real(0);
+      s.inv_partition_lower[l] = Real(1);
+      s.alpha[l] = s.beta[l] = s.gamma[l] = Real(0);
+      if (kCyclic) {
+        const std::uint8_t b = mat[std::size_t(n - 1) * mat_stride + l];
+        s.conductance_lower[l] =
+            face_conductance(s.half_cell_self[l], half_cells(n - 1)[b], area_um2);
+        s.inv_partition_lower[l] = t.inv_partition[b];
+      }
     }
   }
-  Real* cp = s.cp.data();
-  Real* q = s.q.data();
-  // Forward elimination of cell m on every lane. The first and last cells (n ≥ 2) are
-  // compile-time cases, so the SIMD loop has no branch.
-  auto forward = [&](auto first_tag, auto last_tag, int m) {
-    constexpr bool kFirst = decltype(first_tag)::value, kLast = decltype(last_tag)::value;
-    const int k = kZ ? m : k_lateral;
-    constexpr bool kHasNext = !kLast || kCyclic;
-    const int m_next = kLast ? 0 : m + 1;
-    const Real weight = t.weight[k];
-    // Gathers by material, scalar; the arithmetic below runs across lanes in SIMD.
+  // Gathers by material, scalar; the arithmetic of row() runs across lanes in SIMD.
+  template <class First, class Last>
+  void load(int m, First, Last) {
+    const int m_next = Last::value ? 0 : m + 1;
+    weight = t.weight[kZ ? m : k_lateral];
     const std::uint8_t* mat_next = mat + std::size_t(m_next) * mat_stride;
-    const Real* half_cells_next = half_cells(m_next);
-    gather(half_cells_next, mat_next, lanes, s.half_cell_next);
-    gather(t.inv_partition.data(), mat_next, lanes, s.inv_partition_next);
+    gather(half_cells(m_next), mat_next, count, s.half_cell_next);
+    gather(t.inv_partition.data(), mat_next, count, s.inv_partition_next);
     if constexpr (kZ)
-      gather(t.diagonal_extra.data() + std::size_t(m) * nm, mat + std::size_t(m) * mat_stride,
-             lanes, s.extra);
-    Real* xm = x + std::size_t(m) * x_stride;
-    Real* cpm = cp + std::size_t(m) * kLanes;
-    Real* qm = q + std::size_t(m) * kLanes;
-    const Real* x_prev = kFirst ? s.zeros : xm - x_stride;
-    const Real* cp_prev = kFirst ? s.zeros : cpm - kLanes;
-    const Real* q_prev = kFirst ? s.zeros : qm - kLanes;
-#pragma GCC ivdep
-    for (int l = 0; l < lanes; ++l) {
-      const Real face = face_conductance(s.half_cell_self[l], s.half_cell_next[l], area_um2);
-      const Real conductance_upper = kHasNext ? face : Real(0);
-      TridiagonalRow<Real> r = row_from_faces(
-          weight * s.conductance_lower[l], weight * conductance_upper, s.inv_partition_lower[l],
-          s.inv_partition_self[l], s.inv_partition_next[l], kZ ? s.extra[l] : Real(0));
-      if constexpr (kFirst) {
-        s.beta[l] = r.lower;
-        s.gamma[l] = -r.diag;
-      }
-      Real corner = Real(0);
-      if constexpr (kLast && kCyclic) {
-        s.alpha[l] = r.upper;
-        corner = cyclic_corner(s.alpha[l], s.beta[l], s.gamma[l]);
-      }
-      r = thomas_row(r, kFirst, kLast, kCyclic, s.gamma[l], corner);
-      const ThomasPivot<Real> pivot = thomas_pivot(r, cp_prev[l]);
-      cpm[l] = pivot.cp;
-      xm[l] = thomas_forward(xm[l], r.lower, x_prev[l], pivot.reciprocal);
-      if constexpr (kCyclic)
-        qm[l] = thomas_forward(cyclic_correction_rhs(kFirst, kLast, s.alpha[l], s.gamma[l]), r.lower,
-                               q_prev[l], pivot.reciprocal);
-      s.conductance_lower[l] = conductance_upper;
-      s.inv_partition_lower[l] = s.inv_partition_self[l];
-      s.inv_partition_self[l] = s.inv_partition_next[l];
-      s.half_cell_self[l] = s.half_cell_next[l];
-    }
-  };
-  forward(std::true_type{}, std::false_type{}, 0);
-  for (int m = 1; m + 1 < n; ++m) forward(std::false_type{}, std::false_type{}, m);
-  forward(std::false_type{}, std::true_type{}, n - 1);
-  for (int m = n - 2; m >= 0; --m) {
-    Real* xm = x + std::size_t(m) * x_stride;
-    const Real* cpm = cp + std::size_t(m) * kLanes;
-    Real* qm = q + std::size_t(m) * kLanes;
-#pragma GCC ivdep
-    for (int l = 0; l < lanes; ++l) {
-      xm[l] = thomas_backward(xm[l], cpm[l], xm[l + x_stride]);
-      if (kCyclic) qm[l] = thomas_backward(qm[l], cpm[l], qm[l + kLanes]);
-    }
+      gather(t.diagonal_extra.data() + std::size_t(m) * t.materials,
+             mat + std::size_t(m) * mat_stride, count, s.extra);
   }
-  if (!kCyclic) return;
-  Real* x_last = x + std::size_t(n - 1) * x_stride;
-  const Real* q_last = q + std::size_t(n - 1) * kLanes;
-  Real* factor = s.extra;  // free again
-#pragma GCC ivdep
-  for (int l = 0; l < lanes; ++l)
-    factor[l] = sherman_morrison_factor(x[l], x_last[l], q[l], q_last[l], s.beta[l], s.gamma[l]);
-  for (int m = 0; m < n; ++m) {
-    Real* xm = x + std::size_t(m) * x_stride;
-    const Real* qm = q + std::size_t(m) * kLanes;
-#pragma GCC ivdep
-    for (int l = 0; l < lanes; ++l) xm[l] = thomas_backward(xm[l], factor[l], qm[l]);
+  template <class First, class Last>
+  TridiagonalRow<Real> row(int, int l, First, Last) {
+    constexpr bool kHasNext = !Last::value || kCyclic;
+    const Real face = face_conductance(s.half_cell_self[l], s.half_cell_next[l], area_um2);
+    const Real conductance_upper = kHasNext ? face : Real(0);
+    const TridiagonalRow<Real> r = row_from_faces(
+        weight * s.conductance_lower[l], weight * conductance_upper, s.inv_partition_lower[l],
+        s.inv_partition_self[l], s.inv_partition_next[l], kZ ? s.extra[l] : Real(0));
+    s.conductance_lower[l] = conductance_upper;
+    s.inv_partition_lower[l] = s.inv_partition_self[l];
+    s.inv_partition_self[l] = s.inv_partition_next[l];
+    s.half_cell_self[l] = s.half_cell_next[l];
+    return r;
   }
+  Real& x(int m, int l) const { return values[std::size_t(m) * x_stride + l]; }
+  Real& cp(int m, int l) const { return cp_base[std::size_t(m) * kLanes + l]; }
+  Real& q(int m, int l) const { return q_base[std::size_t(m) * kLanes + l]; }
+  Real& alpha(int l) const { return s.alpha[l]; }
+  Real& beta(int l) const { return s.beta[l]; }
+  Real& gamma(int l) const { return s.gamma[l]; }
+  Real& factor(int l) const { return s.extra[l]; }  // free again after the forward sweep
+};
+
+// Solves the block of lines in place with the one Thomas sweep, thomas_sweep of
+// kernels/implicit.hpp, which solve_line runs on one line: the same rows and the same steps.
+template <class Real, bool kZ, bool kCyclic>
+void solve_block(const SweepTables<Real>& t, int n, int k_lateral, int lanes, Real* x,
+                 std::size_t x_stride, const std::uint8_t* mat, std::size_t mat_stride,
+                 LineBlockScratch<Real>& s) {
+  BlockLines<Real, kZ, kCyclic> lines{t, n, k_lateral, lanes, x, x_stride, mat, mat_stride, s};
+  lines.start();
+  thomas_sweep<kCyclic, Real>(lines, n);
 }
 
 template <class Real>
@@ -152,24 +133,22 @@ void implicit_rhs_channel(const GridView<Real>& grid, const BoundaryView<Real>& 
       for (int j = 0; j < grid.ny; ++j) {
         const std::size_t start = k * plane + j * row;
         const std::uint8_t* mat = grid.material + start;
-        r.load(grid, bc, sp.concentration, t, j, k);
+        const RowFaces<Real> faces = r.load(grid, bc, sp.concentration, t, j, k);
         gather(t.vertical.diagonal_extra.data() + std::size_t(k) * nm, mat, nx, extra.data());
         if (k == 0)
           gather(t.vertical.top_conductance.data(), mat, nx, top.data());
         else
           std::fill(top.begin(), top.end(), Real(0));
         const Real weight = t.lateral.weight[k], top_value = sp.top_concentration;
-        const Real *c = sp.concentration + start, *faces_in = r.faces_in,
-                   *diagonal_extra = extra.data(), *top_conductance = top.data();
+        const Real *c = sp.concentration + start, *diagonal_extra = extra.data(),
+                   *top_conductance = top.data();
         const Real* source = sp.source_per_s ? sp.source_per_s + start : r.zeros;
         Real* out = rhs + start;
 #pragma omp simd
-        for (int i = 0; i < nx; ++i) {
-          const Real constant = constant_inflow_from_parts(
-              weight, fixed_top_inflow_per_s(top_conductance[i], top_value),
-              step_source_of(source[i], dt_s, source_scale));
-          out[i] = rhs_from_parts(weight, faces_in[i], diagonal_extra[i], c[i], constant);
-        }
+        for (int i = 0; i < nx; ++i)
+          out[i] = implicit_rhs_update(RhsVoxel<Real>{
+              faces.at(i), c[i], weight, diagonal_extra[i], top_conductance[i], top_value,
+              step_source_of(source[i], dt_s, source_scale)});
       }
   }
 }

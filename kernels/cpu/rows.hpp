@@ -1,7 +1,8 @@
 #pragma once
 // The CPU backend's row machinery, shared by its implicit and explicit loops: per-material and
 // per-layer tables built by the shared functions of kernels/*.hpp, gathers by material, and
-// one (j, k) row of x with its neighbour rows, so the cells of a row run in one SIMD loop.
+// one (j, k) row of x with its neighbour rows, from which each cell's faces (VoxelFaces) are
+// gathered for the stage's per-voxel update, every cell of a row in one SIMD loop.
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -92,18 +93,39 @@ struct OperatorTables {
         vertical(sweep_tables(grid, bc, coeffs, 2, dt_s, materials)) {}
 };
 
+// The faces of the cells of one row, gathered from the row buffers of RowNeighbourhood: the
+// x faces' conductances (face i between cells i − 1 and i), u with one halo cell each side, and
+// u and half cells of the four neighbour rows. Copied into the SIMD loop by value, so its
+// pointers are loop invariants.
+template <class Real>
+struct RowFaces {
+  const Real *u, *half_cell, *face_x, *u_y[2], *half_cell_y[2], *u_z[2], *half_cell_z[2],
+      *half_cell_z_self;
+  Real area_lateral_um2, area_z_um2;
+  // Cell i's faces in gather_voxel_faces's order, −x, +x, −y, +y, −z, +z.
+  VoxelFaces<Real> at(int i) const {
+    return {u[i],
+            {face_x[i], face_x[i + 1],
+             face_conductance(half_cell[i], half_cell_y[0][i], area_lateral_um2),
+             face_conductance(half_cell[i], half_cell_y[1][i], area_lateral_um2),
+             face_conductance(half_cell_z_self[i], half_cell_z[0][i], area_z_um2),
+             face_conductance(half_cell_z_self[i], half_cell_z[1][i], area_z_um2)},
+            {u[i - 1], u[i + 1], u_y[0][i], u_y[1][i], u_z[0][i], u_z[1][i]}};
+  }
+};
+
 // One (j, k) row of x at a time: u = c/K and the half-cell conductances of the row and of
-// its four neighbour rows are looked up in the tables, then every cell of the row in one SIMD
-// loop. A missing neighbour (closed side, top, bottom) has u = 0 and half-cell conductance 0,
-// hence a face conductance of exactly 0.
+// its four neighbour rows are looked up in the tables; then RowFaces gives each cell's faces
+// to the stage's per-voxel update in one SIMD loop. A missing neighbour (closed side, top,
+// bottom) has u = 0 and half-cell conductance 0, hence a face conductance of exactly 0.
 template <class Real>
 struct RowNeighbourhood {
   int nx;
   std::vector<Real> storage;
   Real *u, *half_cell, *face_x;  // the row, u and half cells with one halo cell each side
-  Real *u_y[2], *half_cell_y[2], *u_z[2], *half_cell_z[2], *half_cell_z_self, *faces_in;
+  Real *u_y[2], *half_cell_y[2], *u_z[2], *half_cell_z[2], *half_cell_z_self;
   const Real* zeros;  // nx zeros: the source rates where there is no source
-  explicit RowNeighbourhood(int n) : nx(n), storage(std::size_t(14) * (n + 2)) {
+  explicit RowNeighbourhood(int n) : nx(n), storage(std::size_t(13) * (n + 2)) {
     Real* p = storage.data();
     auto next = [&]() { Real* q = p; p += nx + 2; return q; };
     u = next() + 1;
@@ -116,7 +138,6 @@ struct RowNeighbourhood {
       half_cell_z[side] = next();
     }
     half_cell_z_self = next();
-    faces_in = next();
     zeros = next();  // storage is zero-initialised and this part never written
   }
   // u and half cells of the row of cells c with materials mat, or zeros where there is none.
@@ -132,10 +153,9 @@ struct RowNeighbourhood {
 #pragma omp simd
     for (int i = 0; i < nx; ++i) u_out[i] = reference_phase(c[i], u_out[i]);
   }
-  // Row (j, k) of the field c: u of the row, and faces_in[i] = Σ G·(u_n − u) over the six
-  // faces of cell i, in for_each_face's order, as the per-voxel functions sum them.
-  void load(const GridView<Real>& grid, const BoundaryView<Real>& bc, const Real* c,
-            const OperatorTables<Real>& t, int j, int k) {
+  // Row (j, k) of the field c: the buffers that RowFaces reads, returned.
+  RowFaces<Real> load(const GridView<Real>& grid, const BoundaryView<Real>& bc, const Real* c,
+                      const OperatorTables<Real>& t, int j, int k) {
     const std::size_t row = nx, plane = row * grid.ny;
     const int nm = t.lateral.materials;
     auto fill_row = [&](int jj, int kk, const Real* half_cells, Real* u_out, Real* hc_out) {
@@ -162,22 +182,19 @@ struct RowNeighbourhood {
     half_cell[nx] = periodic_x ? half_cell[0] : Real(0);
     const Real area_lateral = t.lateral.area_um2[k], area_z = t.vertical.area_um2[0];
     Real* gx = face_x;
+    const Real* hc = half_cell;
 #pragma omp simd
-    for (int i = 0; i <= nx; ++i) gx[i] = face_conductance(half_cell[i - 1], half_cell[i], area_lateral);
-    const Real *uc = u, *hc = half_cell, *u_ym = u_y[0], *u_yp = u_y[1], *hc_ym = half_cell_y[0],
-               *hc_yp = half_cell_y[1], *u_zm = u_z[0], *u_zp = u_z[1], *hc_zm = half_cell_z[0],
-               *hc_zp = half_cell_z[1], *hc_z = half_cell_z_self;
-    Real* out = faces_in;
-#pragma omp simd
-    for (int i = 0; i < nx; ++i) {
-      Real sum = face_inflow_per_s(gx[i], uc[i - 1], uc[i]);
-      sum += face_inflow_per_s(gx[i + 1], uc[i + 1], uc[i]);
-      sum += face_inflow_per_s(face_conductance(hc[i], hc_ym[i], area_lateral), u_ym[i], uc[i]);
-      sum += face_inflow_per_s(face_conductance(hc[i], hc_yp[i], area_lateral), u_yp[i], uc[i]);
-      sum += face_inflow_per_s(face_conductance(hc_z[i], hc_zm[i], area_z), u_zm[i], uc[i]);
-      sum += face_inflow_per_s(face_conductance(hc_z[i], hc_zp[i], area_z), u_zp[i], uc[i]);
-      out[i] = sum;
-    }
+    for (int i = 0; i <= nx; ++i) gx[i] = face_conductance(hc[i - 1], hc[i], area_lateral);
+    return {u,
+            half_cell,
+            face_x,
+            {u_y[0], u_y[1]},
+            {half_cell_y[0], half_cell_y[1]},
+            {u_z[0], u_z[1]},
+            {half_cell_z[0], half_cell_z[1]},
+            half_cell_z_self,
+            area_lateral,
+            area_z};
   }
 };
 

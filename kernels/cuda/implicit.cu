@@ -4,7 +4,7 @@
 // to (y fastest, x, z) order and back. Lines up to kMaxLocalSweepLine cells keep their Thomas
 // scratch in thread-local memory; longer ones in device memory.
 #include "kernels/cuda/block_tallies.cuh"
-#include "kernels/cuda/channels.cuh"
+#include "kernels/cuda/lanes.cuh"
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/implicit.hpp"
 #include "kernels/instantiate.hpp"
@@ -33,9 +33,9 @@ __device__ inline bool voxel_of_thread(const GridView<Real>& grid, int& i, int& 
 }
 
 template <class Real>
-__global__ void implicit_rhs_kernel(const Channel<Real>* channels, int first,
+__global__ void implicit_rhs_kernel(const Channel<Real>* lanes, int first,
                                     GridView<Real> grid, BoundaryView<Real> bc, Real dt_s) {
-  const Channel<Real> ch = channels[channel_of_block(first)];
+  const Channel<Real> ch = lanes[lane_of_block(first)];
   int i, j, k;
   std::size_t idx;
   if (voxel_of_thread(grid, i, j, k, idx))
@@ -43,9 +43,9 @@ __global__ void implicit_rhs_kernel(const Channel<Real>* channels, int first,
 }
 
 template <class Real>
-__global__ void constant_inflow_kernel(const Channel<Real>* channels, int first,
+__global__ void constant_inflow_kernel(const Channel<Real>* lanes, int first,
                                        GridView<Real> grid, BoundaryView<Real> bc, Real dt_s) {
-  const Channel<Real> ch = channels[channel_of_block(first)];
+  const Channel<Real> ch = lanes[lane_of_block(first)];
   int i, j, k;
   std::size_t idx;
   if (voxel_of_thread(grid, i, j, k, idx))
@@ -53,11 +53,11 @@ __global__ void constant_inflow_kernel(const Channel<Real>* channels, int first,
 }
 
 // With add_correction, next = c + work is written here, in the pass that reads both anyway;
-// the channel's closing reactions act on next last, in the same pass.
+// the lane's closing reactions act on next last, in the same pass.
 template <class Real>
-__global__ void tallies_kernel(const Channel<Real>* channels, int first, GridView<Real> grid,
+__global__ void tallies_kernel(const Channel<Real>* lanes, int first, GridView<Real> grid,
                                BoundaryView<Real> bc, Real theta, Real dt_s, bool add_correction) {
-  const Channel<Real> ch = channels[channel_of_block(first)];
+  const Channel<Real> ch = lanes[lane_of_block(first)];
   int i, j, k;
   std::size_t idx;
   double local[tally_count] = {};
@@ -96,17 +96,17 @@ __device__ inline void solve_line_at(const GridT& grid, const BoundaryView<Real>
     solve_line(grid, bc, coeffs, 2, first, second, 0, theta_dt_s, x, cp, q);
 }
 
-// One thread per line of one channel (blockIdx.y); (first, second) are the line's two fixed
+// One thread per line of one lane (blockIdx.y); (first, second) are the line's two fixed
 // coordinates, first the faster in memory, so neighbouring threads load neighbouring values
-// (coalesced): y and z lines in the field, x lines in the channel's transposed copy (GridT =
+// (coalesced): y and z lines in the field, x lines in the lane's transposed copy (GridT =
 // TransposedGridView, at transposed + c × voxels). The line's Thomas scratch (cp, q) is in
 // thread-local arrays.
 template <class Real, int kMaxLine, class GridT>
-__global__ void local_sweep_kernel(const Channel<Real>* channels, int first_channel, GridT grid,
+__global__ void local_sweep_kernel(const Channel<Real>* lanes, int first_lane, GridT grid,
                                    BoundaryView<Real> bc, int axis, Real theta_dt_s,
                                    ChannelField field, Real* transposed) {
-  const int c = channel_of_block(first_channel);
-  const Channel<Real>& ch = channels[c];
+  const int c = lane_of_block(first_lane);
+  const Channel<Real>& ch = lanes[c];
   const int first_count = axis == 0 ? grid.ny : grid.nx;
   const int second_count = axis == 2 ? grid.ny : grid.nz;
   const std::size_t line = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -119,50 +119,50 @@ __global__ void local_sweep_kernel(const Channel<Real>* channels, int first_chan
   solve_line_at(grid, bc, ch.species.coeffs, axis, first, second, theta_dt_s, x, cp, q);
 }
 
-// Lines longer than kMaxLocalSweepLine: the scratch in device memory, 3 × voxels per channel
-// (channel c's at c × 3 × voxels): cp and q strided by the line count, so neighbouring lines'
-// values are neighbours (coalesced), and along x the channel's transposed copy of its field.
+// Lines longer than kMaxLocalSweepLine: the scratch in device memory, 3 × voxels per lane
+// (lane c's at c × 3 × voxels): cp and q strided by the line count, so neighbouring lines'
+// values are neighbours (coalesced), and along x the lane's transposed copy of its field.
 template <class Real, class GridT>
-__global__ void sweep_kernel(const Channel<Real>* channels, int first_channel, GridT grid,
+__global__ void sweep_kernel(const Channel<Real>* lanes, int first_lane, GridT grid,
                              BoundaryView<Real> bc, int axis, Real theta_dt_s, ChannelField field,
                              Real* scratch) {
-  const int c = channel_of_block(first_channel);
-  const MaterialCoeffs<Real>* coeffs = channels[c].species.coeffs;
+  const int c = lane_of_block(first_lane);
+  const MaterialCoeffs<Real>* coeffs = lanes[c].species.coeffs;
   const std::size_t voxels = grid.voxel_count();
-  Real* channel_scratch = scratch + static_cast<std::size_t>(c) * 3 * voxels;
-  Real* x = axis == 0 ? channel_scratch + 2 * voxels : channel_field(channels[c], field);
+  Real* lane_scratch = scratch + static_cast<std::size_t>(c) * 3 * voxels;
+  Real* x = axis == 0 ? lane_scratch + 2 * voxels : channel_field(lanes[c], field);
   const int first_count = axis == 1 ? grid.nx : (axis == 2 ? grid.nx : grid.ny);
   const int second_count = axis == 2 ? grid.ny : grid.nz;
   const std::size_t lines = static_cast<std::size_t>(first_count) * second_count;
   const std::size_t line = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (line >= lines) return;
-  const StridedScratch<Real> cp{channel_scratch + line, lines};
-  const StridedScratch<Real> q{channel_scratch + voxels + line, lines};
+  const StridedScratch<Real> cp{lane_scratch + line, lines};
+  const StridedScratch<Real> q{lane_scratch + voxels + line, lines};
   const int first = static_cast<int>(line % first_count);
   const int second = static_cast<int>(line / first_count);
   solve_line_at(grid, bc, coeffs, axis, first, second, theta_dt_s, x, cp, q);
 }
 
-// For every channel c of the batch, between its field and its transposed copy at
-// transposed + c × channel_stride: out[k][i][j] = in[k][j][i] (forward: field → copy) or the
-// inverse (copy → field), in 32 × 32 tiles through shared memory. The (plane k, channel)
+// For every lane c of the batch, between its field and its transposed copy at
+// transposed + c × lane_stride: out[k][i][j] = in[k][j][i] (forward: field → copy) or the
+// inverse (copy → field), in 32 × 32 tiles through shared memory. The (plane k, lane)
 // pairs are strided over gridDim.z (at most 65535 blocks in z).
 constexpr int kTile = 32;
 constexpr int kMaxGridZ = 65535;
 template <class Real>
-__global__ void transpose_xy_kernel(const Channel<Real>* channels, int channel_count,
+__global__ void transpose_xy_kernel(const Channel<Real>* lanes, int lane_count,
                                     ChannelField field, Real* transposed_base,
-                                    std::size_t channel_stride, int nx, int ny, int nz,
+                                    std::size_t lane_stride, int nx, int ny, int nz,
                                     bool forward) {
   __shared__ Real tile[kTile][kTile + 1];  // +1: no shared-memory bank conflicts
   const int rows = forward ? ny : nx, cols = forward ? nx : ny;  // input plane is rows × cols
   const int col = blockIdx.x * kTile + threadIdx.x;
   const int out_col = blockIdx.y * kTile + threadIdx.x;
-  const long long pairs = static_cast<long long>(nz) * channel_count;
+  const long long pairs = static_cast<long long>(nz) * lane_count;
   for (long long p = blockIdx.z; p < pairs; p += gridDim.z) {  // same trip count in the block
     const int k = static_cast<int>(p % nz), c = static_cast<int>(p / nz);
-    Real* data = channel_field(channels[c], field);
-    Real* transposed = transposed_base + static_cast<std::size_t>(c) * channel_stride;
+    Real* data = channel_field(lanes[c], field);
+    Real* transposed = transposed_base + static_cast<std::size_t>(c) * lane_stride;
     const Real* in = forward ? data : transposed;
     Real* out = forward ? transposed : data;
     const std::size_t plane = static_cast<std::size_t>(nx) * ny * k;
@@ -183,13 +183,13 @@ __global__ void transpose_xy_kernel(const Channel<Real>* channels, int channel_c
 
 template <class Real>
 void transpose_xy(const ChannelBatch<Real>& batch, ChannelField field, Real* transposed,
-                  std::size_t channel_stride, int nx, int ny, int nz, bool forward) {
+                  std::size_t lane_stride, int nx, int ny, int nz, bool forward) {
   const int rows = forward ? ny : nx, cols = forward ? nx : ny;
   const long long pairs = static_cast<long long>(nz) * batch.count;
   const dim3 blocks((cols + kTile - 1) / kTile, (rows + kTile - 1) / kTile,
                     static_cast<unsigned>(pairs < kMaxGridZ ? pairs : kMaxGridZ));
   transpose_xy_kernel<Real><<<blocks, dim3(kTile, 8), 0, compute_stream()>>>(
-      batch.device, batch.count, field, transposed, channel_stride, nx, ny, nz, forward);
+      batch.device, batch.count, field, transposed, lane_stride, nx, ny, nz, forward);
   SKINRD_CUDA_CHECK_LAUNCH();
 }
 
@@ -198,13 +198,13 @@ void transpose_xy(const ChannelBatch<Real>& batch, ChannelField field, Real* tra
 template <class Real>
 void implicit_rhs(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                   const ChannelBatch<Real>& batch, Real dt_s) {
-  launch_per_channel(implicit_rhs_kernel<Real>, grid.voxel_count(), batch, grid, bc, dt_s);
+  launch_per_lane(implicit_rhs_kernel<Real>, grid.voxel_count(), batch, grid, bc, dt_s);
 }
 
 template <class Real>
 void add_constant_inflow(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                          const ChannelBatch<Real>& batch, Real dt_s) {
-  launch_per_channel(constant_inflow_kernel<Real>, grid.voxel_count(), batch, grid, bc, dt_s);
+  launch_per_lane(constant_inflow_kernel<Real>, grid.voxel_count(), batch, grid, bc, dt_s);
 }
 
 template <class Real>
@@ -222,15 +222,15 @@ void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transpo
   if (n <= kMaxLocalSweepLine) {
     // Thread-local Thomas scratch sized for the line (short lines keep the driver's
     // local-memory reservation, which is per resident thread, small); x lines in a transposed
-    // copy, voxels values per channel of scratch.
+    // copy, voxels values per lane of scratch.
     auto launch = [&](auto kernel_for_grid, auto kernel_for_transposed) {
       if (axis == 0) {
         transpose_xy(batch, field, scratch, voxels, grid.nx, grid.ny, grid.nz, true);
-        launch_per_channel(kernel_for_transposed, lines, batch, transposed, bc, 0, theta_dt_s,
+        launch_per_lane(kernel_for_transposed, lines, batch, transposed, bc, 0, theta_dt_s,
                            field, scratch);
         transpose_xy(batch, field, scratch, voxels, grid.nx, grid.ny, grid.nz, false);
       } else {
-        launch_per_channel(kernel_for_grid, lines, batch, grid, bc, axis, theta_dt_s, field,
+        launch_per_lane(kernel_for_grid, lines, batch, grid, bc, axis, theta_dt_s, field,
                            scratch);
       }
     };
@@ -242,16 +242,16 @@ void line_sweep(const GridView<Real>& grid, const std::uint8_t* material_transpo
              local_sweep_kernel<Real, kMaxLocalSweepLine, TransposedGridView<Real>>);
     return;
   }
-  // Longer lines: cp and q in device scratch too (3 × voxels per channel).
+  // Longer lines: cp and q in device scratch too (3 × voxels per lane).
   if (axis == 0) {
-    Real* copies = scratch + 2 * voxels;  // channel c's copy at c × 3 × voxels + 2 × voxels
+    Real* copies = scratch + 2 * voxels;  // lane c's copy at c × 3 × voxels + 2 × voxels
     transpose_xy(batch, field, copies, 3 * voxels, grid.nx, grid.ny, grid.nz, true);
-    launch_per_channel(sweep_kernel<Real, TransposedGridView<Real>>, lines, batch, transposed, bc,
+    launch_per_lane(sweep_kernel<Real, TransposedGridView<Real>>, lines, batch, transposed, bc,
                        0, theta_dt_s, field, scratch);
     transpose_xy(batch, field, copies, 3 * voxels, grid.nx, grid.ny, grid.nz, false);
     return;
   }
-  launch_per_channel(sweep_kernel<Real, GridView<Real>>, lines, batch, grid, bc, axis, theta_dt_s,
+  launch_per_lane(sweep_kernel<Real, GridView<Real>>, lines, batch, grid, bc, axis, theta_dt_s,
                      field, scratch);
 }
 
@@ -259,7 +259,7 @@ template <class Real>
 void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                       const ChannelBatch<Real>& batch, Real theta, Real dt_s,
                       bool add_correction) {
-  launch_per_channel(tallies_kernel<Real>, grid.voxel_count(), batch, grid, bc, theta, dt_s,
+  launch_per_lane(tallies_kernel<Real>, grid.voxel_count(), batch, grid, bc, theta, dt_s,
                      add_correction);
 }
 
