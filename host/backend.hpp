@@ -8,6 +8,8 @@ namespace skinrd {
 enum class BackendKind { cpu, cuda };
 
 const char* to_string(BackendKind kind);
+// "cpu" or "cuda" (as to_string writes them); ConfigError on key `backend` otherwise.
+BackendKind backend_kind(std::string_view name);
 
 bool cuda_compiled();
 // True when the CUDA backend is compiled in and a device answers.

@@ -10,6 +10,12 @@ namespace skinrd {
 
 const char* to_string(BackendKind kind) { return kind == BackendKind::cuda ? "cuda" : "cpu"; }
 
+BackendKind backend_kind(std::string_view name) {
+  for (BackendKind kind : {BackendKind::cpu, BackendKind::cuda})
+    if (name == to_string(kind)) return kind;
+  throw ConfigError("backend", "must be cpu or cuda, got '" + std::string(name) + "'");
+}
+
 const Executor& executor_for(BackendKind kind) {
   return kind == BackendKind::cuda ? executors::cuda() : executors::cpu();
 }

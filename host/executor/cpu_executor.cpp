@@ -88,6 +88,9 @@ class CpuExecutor final : public Executor {
   }
 
   bool reads_device_descriptors() const override { return false; }
+  bool transposes_x_sweeps() const override { return false; }
+  bool batches_lanes() const override { return false; }
+  const char* memory_name() const override { return "memory"; }
   // The CPU sweeps keep their recurrences in small per-thread buffers.
   std::size_t sweep_scratch_values(const Grid&) const override { return 0; }
   std::size_t sweep_local_bytes(const Grid&, std::size_t) const override { return 0; }

@@ -65,6 +65,9 @@ class CudaExecutor final : public Executor {
   }
 
   bool reads_device_descriptors() const override { return true; }
+  bool transposes_x_sweeps() const override { return true; }
+  bool batches_lanes() const override { return true; }
+  const char* memory_name() const override { return "device memory"; }
   // The x sweep's transposed copy (1 value/voxel), or for lines too long for thread-local
   // scratch also cp and q (3 values/voxel).
   std::size_t sweep_scratch_values(const Grid& grid) const override {

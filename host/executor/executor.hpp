@@ -70,6 +70,13 @@ class Executor {
   // material ids in (y, x, z) order for the x sweeps when that is nonzero, and the bytes the
   // driver reserves for the sweeps' thread-local scratch (kernels/launchers.hpp, line_sweep).
   virtual bool reads_device_descriptors() const = 0;
+  // Whether the x sweeps of the implicit schemes read a transposed copy of the material ids.
+  virtual bool transposes_x_sweeps() const = 0;
+  // Whether many lanes in one launch pay off (a GPU left idle by one small member), or each
+  // launch already uses every core on one lane and batching only costs memory (the CPU).
+  virtual bool batches_lanes() const = 0;
+  // What its memory is called in messages: "memory" or "device memory".
+  virtual const char* memory_name() const = 0;
   virtual std::size_t sweep_scratch_values(const Grid& grid) const = 0;
   virtual std::size_t sweep_local_bytes(const Grid& grid, std::size_t real_bytes) const = 0;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "host/error.hpp"
+#include "host/executor/executor.hpp"
 #include "host/run/memory_budget.hpp"
 #include "host/run/problem_builder.hpp"
 
@@ -105,7 +106,7 @@ SimulationOptions ensemble_batching(const std::vector<scenario::Scenario>& membe
                                     const Problem& problem, BackendKind backend,
                                     std::size_t available_bytes) {
   SimulationOptions options;
-  if (backend != BackendKind::cuda) return options;
+  if (!executor_for(backend).batches_lanes()) return options;
   options.species_per_batch = problem.materials.species_count();
   while (options.species_per_batch > 1 && available_bytes > 0 &&
          ensemble_footprint(members, problem, backend, options).total() > available_bytes)

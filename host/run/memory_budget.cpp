@@ -7,6 +7,7 @@
 #include <string>
 
 #include "host/error.hpp"
+#include "host/executor/executor.hpp"
 #include "host/run/problem_builder.hpp"
 #include "kernels/launchers.hpp"
 
@@ -61,7 +62,7 @@ void require_fits(const MemoryFootprint& footprint, BackendKind backend,
                 "grid (doubling tissue.dx divides the voxels by 4; coarser layer dz divides "
                 "them further)%s",
                 footprint.total() / kGiB,
-                backend == BackendKind::cuda ? "device memory" : "memory",
+                executor_for(backend).memory_name(),
                 available_bytes / kGiB,
                 footprint.controller > 0 ? ", or a fixed run.dt (the step controller, even keeping "
                                            "one species at a time, needs copies of its fields)"
@@ -109,11 +110,11 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
                        : "none (fixed dt)");
   out << "\n  materials       " << per_voxel(f, f.materials + f.tallies + f.channels)
       << "  material ids"
-      << (backend == BackendKind::cuda && scheme != Scheme::explicit_euler
+      << (executor_for(backend).transposes_x_sweeps() && scheme != Scheme::explicit_euler
               ? " (and a transposed copy)"
               : "")
       << ", coefficients, dz, ledger tallies"
-      << (f.channels ? ", the kernels' channel descriptors" : "") << "\n";
+      << (f.channels ? ", the kernels' lane descriptors" : "") << "\n";
   if (f.sweep_local > 0)
     out << "  line sweeps' thread-local scratch " << format_bytes(static_cast<double>(f.sweep_local))
         << " in all, not per voxel: reserved by the driver for every thread the GPU holds "

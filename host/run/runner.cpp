@@ -189,13 +189,14 @@ std::vector<std::vector<std::vector<OutputRecord>>> run_plans(std::vector<Member
 
 // The backend `check` sizes the run for, and its free memory (0: unknown).
 std::pair<BackendKind, std::size_t> check_target(const std::string& backend, std::ostream& out) {
-  if (backend == "cuda") {
+  if (backend != "auto") {  // a named backend is sized even where it cannot run
+    const BackendKind kind = backend_kind(backend);
     try {
-      return {BackendKind::cuda, available_memory_bytes(BackendKind::cuda)};
+      return {kind, available_memory_bytes(kind)};
     } catch (const Error& error) {
-      out << "note: no CUDA device here (" << error.what()
-          << "): the footprint is CUDA's, the free memory unknown\n";
-      return {BackendKind::cuda, 0};
+      out << "note: no " << to_string(kind) << " device here (" << error.what() << "): the footprint is "
+          << to_string(kind) << "'s, the free memory unknown\n";
+      return {kind, 0};
     }
   }
   const BackendKind kind = select_backend(backend).kind;
