@@ -1,37 +1,45 @@
 #pragma once
-// The material ids of a problem's voxels, by name: the film on the skin, the five tissue layers
-// (in the library's order, scenario::tissue_materials()), a needle body and the pores a needle
-// (or any delivery that breaches the barrier) leaves in the stratum corneum and viable epidermis.
+// The material ids of a problem's voxels: the film on the skin, the tissue's layers (the site's
+// five, or the scenario's own list), a needle body, and for every layer the fluid-filled pores a
+// needle leaves in it and the bleb an injection makes in it. Ids are laid out
+//   0 vehicle · 1..L layers · L+1 needle · L+2..2L+1 pores · 2L+2..3L+1 blebs
+// so that a site's five layers keep the ids 1..5.
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace skinrd {
 
-enum class MaterialId : std::uint8_t {
-  vehicle = 0,
-  stratum_corneum = 1,
-  viable_epidermis = 2,
-  papillary_dermis = 3,
-  reticular_dermis = 4,
-  hypodermis = 5,
-  needle = 6,
-  pore_stratum_corneum = 7,
-  pore_viable_epidermis = 8,
+class TissueMaterials {
+ public:
+  static constexpr std::uint8_t vehicle = 0;
+  // uint8 ids: 3 per layer beside the vehicle and the needle.
+  static constexpr int max_layers = 84;
+
+  explicit TissueMaterials(std::vector<std::string> layer_names);
+
+  int layer_count() const { return static_cast<int>(layers_.size()); }
+  int count() const { return 2 + 3 * layer_count(); }
+  const std::string& layer_name(int n) const { return layers_[n]; }
+
+  std::uint8_t layer(int n) const { return static_cast<std::uint8_t>(1 + n); }
+  std::optional<std::uint8_t> layer_named(const std::string& name) const;
+  std::uint8_t needle() const { return static_cast<std::uint8_t>(1 + layer_count()); }
+  std::uint8_t pore(int n) const { return static_cast<std::uint8_t>(2 + layer_count() + n); }
+  std::uint8_t bleb(int n) const { return static_cast<std::uint8_t>(2 + 2 * layer_count() + n); }
+
+  // The layer (index) a voxel of this material belongs to: itself, its pore or its bleb.
+  std::optional<int> layer_of(std::uint8_t material) const;
+  // The pore or bleb of a layer's material; any other id is returned as it is.
+  std::uint8_t pore_of(std::uint8_t material) const;
+  std::uint8_t bleb_of(std::uint8_t material) const;
+
+  // Names in id order: vehicle, the layers, needle, pore_<layer>…, bleb_<layer>….
+  std::vector<std::string> names() const;
+
+ private:
+  std::vector<std::string> layers_;
 };
-
-constexpr std::uint8_t id(MaterialId m) { return static_cast<std::uint8_t>(m); }
-
-// The table's material names, in id order.
-inline constexpr const char* kMaterialNames[] = {
-    "vehicle",          "stratum_corneum",  "viable_epidermis",
-    "papillary_dermis", "reticular_dermis", "hypodermis",
-    "needle",           "pore_stratum_corneum", "pore_viable_epidermis"};
-
-// The tissue layer whose track a pore is (the coefficients it relaxes to as it closes), or the
-// id itself for a voxel that is no pore.
-constexpr std::uint8_t pore_of(std::uint8_t material) {
-  return material == id(MaterialId::stratum_corneum)    ? id(MaterialId::pore_stratum_corneum)
-         : material == id(MaterialId::viable_epidermis) ? id(MaterialId::pore_viable_epidermis)
-                                                        : material;
-}
 
 }  // namespace skinrd

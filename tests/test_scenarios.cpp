@@ -127,3 +127,26 @@ TEST(Scenarios, CoefficientOverridesPerMaterial) {
 }
 
 }  // namespace
+
+namespace {
+
+// A tissue given as the scenario's own ordered layer list: names key the materials, the target
+// layer and the coefficient overrides; each layer starts from the library material it is like.
+TEST(Scenarios, LayerListNamesMaterialsOfAnyNumber) {
+  const auto s = load_scenario(kSource + "/tests/scenarios/split_thickness_layers.toml", {}, library());
+  ASSERT_EQ(s.tissue.layers.size(), 4u);
+  EXPECT_EQ(s.tissue.layer_names(),
+            (std::vector<std::string>{"stratum_corneum", "viable_epidermis", "dej", "dermis"}));
+  EXPECT_EQ(s.run.target_layer, "dej");
+  const TissueMaterials materials = s.tissue.materials();
+  EXPECT_EQ(materials.count(), 2 + 3 * 4);
+  EXPECT_EQ(materials.names().at(materials.pore(2)), "pore_dej");
+  EXPECT_EQ(materials.layer_of(materials.bleb(3)), 3);
+  const auto& vegf = s.species.at(0);
+  const auto& dermis_like = library().species.at("VEGF").by_material.at("reticular_dermis");
+  EXPECT_DOUBLE_EQ(vegf.by_material.at("dermis").diffusion_um2_per_s, dermis_like.diffusion_um2_per_s);
+  EXPECT_DOUBLE_EQ(vegf.by_material.at("dej").diffusion_um2_per_s, 5);
+  EXPECT_EQ(vegf.by_material.count("hypodermis"), 0u);
+}
+
+}  // namespace

@@ -203,6 +203,7 @@ void MicroneedlePatches::apply(const Event& event, const scenario::Scenario& sce
   const auto& patch = patches[event.entry];
   const Grid& grid = tissue.grid();
   const NeedleVoxels needles = needle_voxels(grid, tissue.surface_k(), scenario.tissue.periodic, patch);
+  const TissueMaterials materials = scenario.tissue.materials();
   std::vector<std::uint8_t> material = tissue.voxel_materials();
   const auto& original = tissue.original_voxel_materials();
   const bool inserting = event.action == kInsert;
@@ -215,11 +216,11 @@ void MicroneedlePatches::apply(const Event& event, const scenario::Scenario& sce
       // A dissolving needle turns into tissue as it dissolves; the others are solid bodies,
       // open at the tip for a hollow one.
       if (patch.kind != Kind::dissolving && !(hollow && tip[v])) {
-        material[v] = id(MaterialId::needle);
+        material[v] = materials.needle();
         displaced.push_back(v);
       }
     } else {
-      material[v] = pore_of(original[v]);
+      material[v] = materials.pore_of(original[v]);
     }
   }
   // Whatever the needle bodies displace leaves the tissue with them (tallied as removed).

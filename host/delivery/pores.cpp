@@ -12,14 +12,15 @@ MaterialTable materials_with_pores(const scenario::Scenario& scenario, const Mat
                                    const SkinState& skin) {
   MaterialTable table = base;
   const double open = std::exp(-skin.pore_elapsed_s / skin.pore_closure_s);
+  const TissueMaterials materials = scenario.tissue.materials();
   for (int s = 0; s < table.species_count(); ++s) {
     const double free_d = skin.pore_fill_diffusion_um2_per_s.empty()
                               ? scenario.species[s].diffusion_water_um2_per_s
                               : skin.pore_fill_diffusion_um2_per_s[s];
-    for (MaterialId layer : {MaterialId::stratum_corneum, MaterialId::viable_epidermis}) {
-      SpeciesCoefficients c = base.at(id(layer), s);
+    for (int n = 0; n < materials.layer_count(); ++n) {
+      SpeciesCoefficients c = base.at(materials.layer(n), s);
       c.diffusion_um2_per_s = c.diffusion_um2_per_s + (free_d - c.diffusion_um2_per_s) * open;
-      table.at(pore_of(id(layer)), s) = c;
+      table.at(materials.pore(n), s) = c;
     }
   }
   return table;

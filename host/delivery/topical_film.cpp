@@ -191,10 +191,11 @@ MaterialTable materials_with_film(const scenario::Scenario& scenario, const Mate
       vehicle.diffusion_um2_per_s =
           dose ? dose->diffusion_um2_per_s : scenario.species[s].diffusion_water_um2_per_s;
       vehicle.partition = (dose ? dose->partition : 1.0) * common.remaining_fraction(t_s);
-      if (common.occluded)
-        table.at(id(MaterialId::stratum_corneum), s).diffusion_um2_per_s *= common.hydration_factor;
+      // Hydration opens the stratum corneum, where the tissue has one (a wound bed has none).
+      if (const auto sc = scenario.tissue.materials().layer_named("stratum_corneum"); sc && common.occluded)
+        table.at(*sc, s).diffusion_um2_per_s *= common.hydration_factor;
     }
-    table.at(id(MaterialId::vehicle), s) = vehicle;
+    table.at(TissueMaterials::vehicle, s) = vehicle;
   }
   return table;
 }

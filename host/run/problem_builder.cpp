@@ -6,39 +6,32 @@
 #include "host/tissue_materials.hpp"
 
 namespace skinrd::run {
-namespace {
-
-std::uint8_t tissue_material_id(const std::string& name) {
-  const auto& names = scenario::tissue_materials();
-  for (std::size_t m = 0; m < names.size(); ++m)
-    if (names[m] == name) return static_cast<std::uint8_t>(id(MaterialId::stratum_corneum) + m);
-  return id(MaterialId::stratum_corneum);
-}
-
-}  // namespace
 
 MaterialTable build_materials(const scenario::Scenario& scenario) {
-  const std::vector<std::string> material_names(std::begin(kMaterialNames), std::end(kMaterialNames));
+  const TissueMaterials materials = scenario.tissue.materials();
   std::vector<std::string> species_names;
   for (const auto& s : scenario.species) species_names.push_back(s.key);
-  MaterialTable table(material_names, species_names);
+  MaterialTable table(materials.names(), species_names);
   for (int s = 0; s < table.species_count(); ++s) {
-    for (const auto& name : scenario::tissue_materials())
-      table.at(tissue_material_id(name), s) = scenario.species[s].by_material.at(name);
-    table.at(id(MaterialId::vehicle), s) = SpeciesCoefficients{};  // no film: impermeable
-    table.at(id(MaterialId::needle), s) = SpeciesCoefficients{};   // impermeable
-    for (MaterialId layer : {MaterialId::stratum_corneum, MaterialId::viable_epidermis})
-      table.at(pore_of(id(layer)), s) = table.at(id(layer), s);  // closed
+    for (int n = 0; n < materials.layer_count(); ++n) {
+      const SpeciesCoefficients& layer = scenario.species[s].by_material.at(materials.layer_name(n));
+      table.at(materials.layer(n), s) = layer;
+      table.at(materials.pore(n), s) = layer;  // closed
+      table.at(materials.bleb(n), s) = layer;  // resorbed
+    }
+    table.at(TissueMaterials::vehicle, s) = SpeciesCoefficients{};  // no film: impermeable
+    table.at(materials.needle(), s) = SpeciesCoefficients{};        // impermeable
   }
   return table;
 }
 
 Problem build_problem(const scenario::Scenario& scenario) {
+  const TissueMaterials materials = scenario.tissue.materials();
   std::vector<LayerSpec> layers;
   if (const auto film = scenario.surface_layer())
-    layers.push_back({"vehicle", film->thickness_um, film->dz_um, id(MaterialId::vehicle)});
+    layers.push_back({"vehicle", film->thickness_um, film->dz_um, TissueMaterials::vehicle});
   for (const auto& layer : scenario.tissue.layers)
-    layers.push_back({layer.material, layer.thickness_um, layer.dz_um, tissue_material_id(layer.material)});
+    layers.push_back({layer.material, layer.thickness_um, layer.dz_um, *materials.layer_named(layer.material)});
   const int n = static_cast<int>(std::lround(scenario.tissue.lateral_um / scenario.tissue.dx_um));
   Boundaries boundaries{scenario.tissue.periodic, kernels::TopBoundary::zero_flux,
                         std::vector<double>(scenario.species.size(), 0.0), scenario.tissue.bottom};

@@ -146,6 +146,7 @@ Site load_site(const std::string& key, TomlSection section) {
     if (!layer) layers->fail(material, "is required for every tissue material");
     SiteLayer l;
     l.material = material;
+    l.like = material;
     l.thickness_um = sourced(*layer, "thickness", Dimension::length, {}, site.provenance,
                              "layers." + material + ".thickness");
     l.dz_um = layer->quantity("dz", Dimension::length, std::nullopt);

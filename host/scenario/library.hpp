@@ -30,7 +30,8 @@ struct SpeciesEntry {
 };
 
 struct SiteLayer {
-  std::string material;
+  std::string material;  // the layer's name, which is also its material's
+  std::string like;      // the library material (tissue_materials()) its species values start from
   double thickness_um = 0, dz_um = 0;
 };
 

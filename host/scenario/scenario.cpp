@@ -30,17 +30,53 @@ void read_run(TomlSection run, Scenario& scenario) {
   if (!(r.adaptive.dt_min_s > 0) || r.adaptive.dt_max_s < r.adaptive.dt_min_s)
     run.fail("dt_max", "needs 0 < dt_min <= dt_max");
   r.double_precision = run.text("precision", "float", {"float", "double"}) == "double";
-  std::vector<std::string> layers = tissue_materials();
-  r.target_layer = run.text("target_layer", "papillary_dermis", layers);
+  r.target_layer = run.text("target_layer", "papillary_dermis", scenario.tissue.layer_names());
   run.finish();
+}
+
+// [[tissue.layer]]: the tissue as an ordered list of named layers, each starting from the species
+// values of a library material (`like`); a site's preset is the easy path.
+std::vector<SiteLayer> read_layer_list(TomlSection& tissue, std::vector<TomlSection> entries) {
+  std::vector<SiteLayer> layers;
+  for (TomlSection& entry : entries) {
+    SiteLayer layer;
+    layer.material = entry.text("name", std::nullopt);
+    const std::string& name = layer.material;
+    const bool plain = !name.empty() && name.find_first_not_of(
+        "abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+    if (!plain) entry.fail("name", "must be lower-case letters, digits and _ (it names columns and arrays)");
+    if (name == "vehicle" || name == "needle")
+      entry.fail("name", "\"" + name + "\" is reserved for the film and the needle bodies");
+    for (const SiteLayer& above : layers)
+      if (above.material == name) entry.fail("name", "\"" + name + "\" names two layers");
+    layer.like = entry.text("like", std::nullopt, tissue_materials());
+    layer.thickness_um = entry.quantity("thickness", Dimension::length, std::nullopt);
+    layer.dz_um = entry.quantity("dz", Dimension::length, std::nullopt);
+    if (!(layer.thickness_um > 0)) entry.fail("thickness", "must be > 0");
+    if (!(layer.dz_um > 0)) entry.fail("dz", "must be > 0");
+    entry.finish();
+    layers.push_back(layer);
+  }
+  if (layers.size() > static_cast<std::size_t>(TissueMaterials::max_layers))
+    tissue.fail("layer", "at most " + std::to_string(TissueMaterials::max_layers) + " layers");
+  return layers;
 }
 
 void read_tissue(TomlSection tissue, const Library& library, Scenario& scenario) {
   TissueSettings& t = scenario.tissue;
   std::vector<std::string> sites;
   for (const auto& [key, site] : library.sites) sites.push_back(key);
-  t.site = tissue.text("site", std::nullopt, sites);
-  t.layers = library.sites.at(t.site).layers;
+  auto layer_list = tissue.tables("layer");
+  if (layer_list.empty()) {
+    t.site = tissue.text("site", std::nullopt, sites);
+    t.layers = library.sites.at(t.site).layers;
+  } else {
+    if (tissue.has("site"))
+      tissue.fail("site", "give either a site (its preset layers) or a [[tissue.layer]] list, not both");
+    if (tissue.has("layers"))
+      tissue.fail("layers", "overrides a site's preset layers; with [[tissue.layer]] set each layer there");
+    t.layers = read_layer_list(tissue, std::move(layer_list));
+  }
   t.lateral_um = tissue.quantity("lateral_size", Dimension::length, std::nullopt);
   t.dx_um = tissue.quantity("dx", Dimension::length, std::nullopt);
   if (!(t.lateral_um > 0)) tissue.fail("lateral_size", "must be > 0");
@@ -77,8 +113,12 @@ void read_species(TomlSection species, const Library& library, Scenario& scenari
       species.fail("use", "unknown species \"" + name + "\" (library: " + known + ")");
     }
     SpeciesEntry entry = library.species.at(name);
-    if (auto overrides = species.table(name)) {  // [species.NAME.<material>] coefficient overrides
-      for (const std::string& material : tissue_materials()) {
+    // Each layer starts from the library material it is like; its own name keys its values.
+    std::map<std::string, SpeciesCoefficients> by_layer;
+    for (const SiteLayer& layer : scenario.tissue.layers) by_layer[layer.material] = entry.by_material.at(layer.like);
+    entry.by_material = by_layer;
+    if (auto overrides = species.table(name)) {  // [species.NAME.<layer>] coefficient overrides
+      for (const std::string& material : scenario.tissue.layer_names()) {
         auto m = overrides->table(material);
         if (!m) continue;
         SpeciesCoefficients& c = entry.by_material[material];
@@ -113,6 +153,14 @@ void read_species(TomlSection species, const Library& library, Scenario& scenari
 
 }  // namespace
 
+TissueMaterials TissueSettings::materials() const { return TissueMaterials(layer_names()); }
+
+std::vector<std::string> TissueSettings::layer_names() const {
+  std::vector<std::string> names;
+  for (const SiteLayer& layer : layers) names.push_back(layer.material);
+  return names;
+}
+
 std::optional<delivery::SurfaceLayer> Scenario::surface_layer() const {
   for (const auto& kind : deliveries)
     if (auto layer = kind->surface_layer()) return layer;
@@ -132,12 +180,12 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   scenario.path = path;
   scenario.name = root.text("name", std::filesystem::path(path).stem().string());
   scenario.description = root.text("description", "");
-  auto run = root.table("run");
-  if (!run) root.fail("run", "the [run] section is required");
-  read_run(*run, scenario);
   auto tissue = root.table("tissue");
   if (!tissue) root.fail("tissue", "the [tissue] section is required");
   read_tissue(*tissue, library, scenario);
+  auto run = root.table("run");
+  if (!run) root.fail("run", "the [run] section is required");
+  read_run(*run, scenario);
   auto species = root.table("species");
   if (!species) root.fail("species", "the [species] section is required");
   read_species(*species, library, scenario);

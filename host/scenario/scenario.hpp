@@ -9,6 +9,7 @@
 #include "host/delivery/delivery.hpp"
 #include "host/scenario/library.hpp"
 #include "host/simulation.hpp"
+#include "host/tissue_materials.hpp"
 
 namespace skinrd::scenario {
 
@@ -23,11 +24,14 @@ struct RunSettings {
 };
 
 struct TissueSettings {
-  std::string site;
+  std::string site;               // the preset the layers came from; empty for [[tissue.layer]]
   std::vector<SiteLayer> layers;  // tissue layers, top to bottom, after overrides
   double lateral_um = 0, dx_um = 0;
   bool periodic = true;
   kernels::BottomBoundary bottom = kernels::BottomBoundary::perfect_sink;
+
+  TissueMaterials materials() const;  // the voxel material ids of these layers
+  std::vector<std::string> layer_names() const;
 };
 
 struct Scenario {
