@@ -231,7 +231,7 @@ TEST(Ensemble, EachMemberHasItsOwnRunDirectoryAndTheTableListsThem) {
   const Ran ran = run_ensemble_file("outputs", kIntradermal + R"(
 [sweep]
 "intradermal.0.concentration" = ["5 ug/mL", "10 ug/mL"]
-"intradermal.1.depth" = ["300 um", "500 um", "700 um"]
+"intradermal.1.resorption_half_life" = ["10 min", "18 min", "28 min"]
 )", small());
   ASSERT_EQ(ran.spec.members.size(), 6u);
   const fs::path dir = kOut / "outputs";
@@ -365,7 +365,9 @@ TEST(Ensemble, MembersThatCannotShareAGridOrTimeLoopAreRefused) {
             closure_members[1].deliveries.get<delivery::MicroneedlePatches>().patches[0].closure_s);
   EXPECT_NO_THROW(run::check_members_compatible(closure_members, {"a", "b"}));
   refused("/scenarios/compare_routes/intradermal.toml", "\"species.use\" = [\"exosome\", \"VEGF\"]",
-          {"member \"other\"", "[species] use"});
+          {"member \"other\"", "[species] use"});  // A bleb makes its voxels bleb material, which the members share: not at another depth.
+  refused("/scenarios/compare_routes/intradermal.toml", "\"intradermal.1.depth\" = \"500 um\"",
+          {"member \"other\"", "intradermal[1]", "bleb"});
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "host/delivery/microneedle_patch.hpp"
 #include "host/run/problem_builder.hpp"
 #include "host/run/runner.hpp"
+#include "tests/scenario_run.hpp"
 
 namespace {
 
@@ -25,36 +26,47 @@ scenario::Scenario load(const std::string& name, const std::vector<std::string>&
 }
 
 run::RunReport run(const scenario::Scenario& s, const std::string& out) {
-  run::RunOptions options;
-  options.out_dir = (fs::temp_directory_path() / out).string();
-  options.force = true;
-  std::ostringstream progress;
-  return run::run_scenario(s, options, progress);
+  return test_support::run_in_temp(s, out);
 }
 
 // Cone π r² L / 3 and pyramid b² L / 3 (r = b/2 = 50 um, L = 300 um), 4 needles on a
-// 400 um periodic cell of 2 × 2 pitches, at the default 10 um voxels: within 5 %.
+// 400 um periodic cell of 2 × 2 pitches, at the default 10 um voxels: within 5 %. Inserted to
+// e·L (penetration efficiency e), the part in the skin is the tip section: e³ of the volume.
 TEST(Microneedles, VoxelisedVolumeMatchesTheShape) {
-  for (const char* shape : {"cone", "pyramid"}) {
-    const auto s = load("needles_release.toml", {});
-    auto patch = s.deliveries.get<delivery::MicroneedlePatches>().patches.at(0);
-    patch.pyramid = std::string(shape) == "pyramid";
-    const Problem problem = run::build_problem(s);
-    const auto needles = delivery::needle_voxels(problem.grid, run::first_tissue_k(problem.grid, s), s.tissue.periodic, patch);
-    EXPECT_EQ(needles.needles, 4);
-    double volume = 0;
-    const std::size_t plane = static_cast<std::size_t>(problem.grid.nx) * problem.grid.ny;
-    for (std::size_t v : needles.body) volume += 100.0 * problem.grid.dz_um[v / plane];
-    const double exact = 4 * (patch.pyramid ? 100.0 * 100.0 : std::numbers::pi * 50.0 * 50.0) * 300 / 3;
-    EXPECT_NEAR(volume / exact, 1.0, 0.05) << shape;
-    // Equal needles at the cell centres: each quarter of the cell holds a quarter.
-    std::size_t first_quarter = 0;
-    for (std::size_t v : needles.body) {
-      const int i = static_cast<int>(v % problem.grid.nx), j = static_cast<int>((v / problem.grid.nx) % problem.grid.ny);
-      first_quarter += (i < 20 && j < 20);
+  for (const char* shape : {"cone", "pyramid"})
+    for (double efficiency : {1.0, 0.77}) {
+      const auto s = load("needles_release.toml", {});
+      auto patch = s.deliveries.get<delivery::MicroneedlePatches>().patches.at(0);
+      patch.pyramid = std::string(shape) == "pyramid";
+      patch.penetration_efficiency = efficiency;
+      const Problem problem = run::build_problem(s);
+      const int surface_k = run::first_tissue_k(problem.grid, s);
+      const auto needles = delivery::needle_voxels(problem.grid, surface_k, s.tissue.periodic, patch);
+      EXPECT_EQ(needles.needles, 4);
+      double volume = 0;
+      const std::size_t plane = static_cast<std::size_t>(problem.grid.nx) * problem.grid.ny;
+      double deepest_um = 0;
+      for (std::size_t v : needles.body) {
+        volume += 100.0 * problem.grid.dz_um[v / plane];
+        deepest_um = std::max(deepest_um, problem.grid.z_faces_um[v / plane + 1] -
+                                              problem.grid.z_faces_um[surface_k]);
+      }
+      const double full = 4 * (patch.pyramid ? 100.0 * 100.0 : std::numbers::pi * 50.0 * 50.0) * 300 / 3;
+      const double exact = full * efficiency * efficiency * efficiency;
+      EXPECT_NEAR(volume / exact, 1.0, 0.05) << shape << " efficiency " << efficiency;
+      // The track reaches the insertion depth to within half its deepest cell.
+      std::size_t deepest_k = 0;
+      for (std::size_t v : needles.body) deepest_k = std::max(deepest_k, v / plane);
+      EXPECT_NEAR(deepest_um, efficiency * 300, 0.5 * problem.grid.dz_um[deepest_k] + 1e-9)
+          << shape << " efficiency " << efficiency;
+      // Equal needles at the cell centres: each quarter of the cell holds a quarter.
+      std::size_t first_quarter = 0;
+      for (std::size_t v : needles.body) {
+        const int i = static_cast<int>(v % problem.grid.nx), j = static_cast<int>((v / problem.grid.nx) % problem.grid.ny);
+        first_quarter += (i < 20 && j < 20);
+      }
+      EXPECT_EQ(4 * first_quarter, needles.body.size()) << shape;
     }
-    EXPECT_EQ(4 * first_quarter, needles.body.size()) << shape;
-  }
 }
 
 // Released amount = payload × needles × (1 − exp(−t/τ)) while worn (τ = 30 s coated,

@@ -97,19 +97,19 @@ TEST(Scenarios, FilmThicknessFromVolumePerArea) {
 
 namespace {
 
-// Occlusion sets the microneedle channels' closure time: hours open, about a day occluded
-// (parameters.md §5: t½ 0.5–2 h non-occluded, 20–26 h occluded; defaults 1 h and 24 h).
+// Occlusion sets the microneedle channels' time to full closure: 2 h open (Gupta 2011), 60 h
+// occluded (PMC8259462: 58–63 h; parameters.md §5).
 TEST(Scenarios, OcclusionSetsTheChannelClosureTime) {
   const auto open = load_scenario(kSource + "/scenarios/coated_microneedle_egf.toml", {}, library());
-  EXPECT_DOUBLE_EQ(open.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 3600);
+  EXPECT_DOUBLE_EQ(open.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 7200);
   const auto occluded = load_scenario(kSource + "/scenarios/dissolving_microneedle_vegf.toml", {}, library());
-  EXPECT_DOUBLE_EQ(occluded.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 86400);
-  // A patch without its own closure setting, followed by an occluded serum: a day.
+  EXPECT_DOUBLE_EQ(occluded.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 216000);
+  // A patch without its own closure setting, followed by an occluded serum: 60 h.
   const auto serum = load_scenario(kSource + "/tests/scenarios/needles_then_serum.toml", {}, library());
   EXPECT_DOUBLE_EQ(serum.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 3600);  // closure_time given
   const auto occluded_serum =
       load_scenario(kSource + "/tests/scenarios/needles_then_occluded_serum.toml", {}, library());
-  EXPECT_DOUBLE_EQ(occluded_serum.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 86400);
+  EXPECT_DOUBLE_EQ(occluded_serum.deliveries.get<delivery::MicroneedlePatches>().patches.at(0).closure_s, 216000);
 }
 
 // Coefficient overrides per material reach the species: uptake as k_int with V_max = k_int·K_m.

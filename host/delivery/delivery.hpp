@@ -48,10 +48,18 @@ struct SkinState {
   // What fills an open pore from above, per species: the film's D while a film covers the
   // skin; empty: interstitial fluid (each species' D in water).
   std::vector<double> pore_fill_diffusion_um2_per_s;
-  // The pores open now relax to intact tissue as exp(−elapsed/closure) (DESIGN §1).
+  // The pores open now close completely `pore_closure_s` after the needles left them
+  // (host/delivery/fluid_spaces.hpp); the coefficients follow the open fraction at the
+  // middle of each stretch between the kind's closure events.
   double pore_elapsed_s = 1e300, pore_closure_s = 1;  // closed until a delivery opens them
   const Delivery* pore_owner = nullptr;               // whose pores are open now
   int pore_entry = -1;
+  // The fraction of the bleb voxels (the latest injection's) that is injected fluid, as the
+  // coefficients take it (each stretch between the kind's events at its middle), and the
+  // injection it follows: its start, infusion time and the fluid's resorption half-life.
+  double bleb_fluid_fraction = 0;
+  int bleb_entry = -1;
+  double bleb_start_s = 0, bleb_infusion_s = 0, bleb_half_life_s = 1;
 };
 
 // A layer a kind puts on top of the skin (a film).
@@ -112,6 +120,9 @@ class Delivery {
   // pores').
   virtual void set_coefficients(MaterialTable& /*member_table*/, const scenario::Scenario&,
                                 const SkinState&, double /*t_s*/) const {}
+  // What of its entries the grid resolves by fewer than about two cells (`check` warns).
+  virtual void resolution_warnings(const scenario::Scenario& /*scenario*/, const Grid& /*grid*/,
+                                   int /*surface_k*/, std::vector<std::string>& /*warnings*/) const {}
   // Sources it adds per species, for the memory budget.
   virtual void count_sources(std::vector<int>& /*per_species*/) const {}
   // Why a member with these entries cannot step in one Simulation with the first member (its

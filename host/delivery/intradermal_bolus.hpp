@@ -1,6 +1,8 @@
 #pragma once
 // [[intradermal]]: an injection into the skin, an ellipsoidal bleb given at once or infused
-// evenly over `infusion`.
+// evenly over `infusion`. The bleb is fluid: its voxels become the bleb material of their layer
+// (host/delivery/fluid_spaces.hpp), free solution while the injected fluid is there, tissue
+// again as the fluid resorbs first-order; the solute stays behind in the tissue.
 #include <vector>
 
 #include "host/delivery/delivery.hpp"
@@ -13,6 +15,10 @@ struct IntradermalBolus {
   double volume_uL = 0, concentration = 0;
   double depth_um = 0, x_um = 0, y_um = 0;  // centre; depth below the skin surface
   double aspect = 0.5;                      // vertical / lateral semi-axis
+  double resorption_half_life_s = 18 * 60;  // of the injected fluid
+
+  // The same bleb (its voxels) as `other`'s.
+  bool same_bleb(const IntradermalBolus& other) const;
 
   double lateral_semi_axis_um() const;
 };
@@ -31,6 +37,9 @@ class IntradermalBoluses : public DeliveryKind<IntradermalBoluses> {
   bool empty() const override { return boluses.empty(); }
   void add_sources(const scenario::Scenario& scenario, DeliveryTissue& tissue) const override;
   void count_sources(std::vector<int>& per_species) const override;
+  void resolution_warnings(const scenario::Scenario& scenario, const Grid& grid, int surface_k,
+                           std::vector<std::string>& warnings) const override;
+  std::string ensemble_conflict(const Delivery& first, bool any_fixed_top) const override;
 };
 
 }  // namespace skinrd::delivery

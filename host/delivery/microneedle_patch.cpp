@@ -17,10 +17,14 @@ using scenario::Dimension;
 using Kind = MicroneedlePatch::Kind;
 
 enum Action { kInsert, kWithdraw, kClose };
-// Pore closure is followed in steps of τ/4 for 6 τ, then the pores are intact.
+// Pore closure is followed in this many equal steps to full closure.
 constexpr int kPoreUpdates = 24;
-// Closure time constants: hours open, about a day under occlusion (DESIGN §1).
-constexpr double kClosureOpenS = 3600, kClosureOccludedS = 86400;
+// Time to full closure (parameters.md §5): human barrier back within 2 h non-occluded (Gupta
+// 2011); occluded micropores closed after 58–63 h (PMC8259462).
+constexpr double kClosureOpenS = 2 * 3600.0, kClosureOccludedS = 60 * 3600.0;
+// Insertion depth / needle length: a 600 um needle reached ≈460 um in human skin in vivo (OCT,
+// PMC3016610; parameters.md §5).
+constexpr double kPenetrationEfficiency = 460.0 / 600.0;
 
 }  // namespace
 
@@ -28,7 +32,7 @@ bool same_needles(const MicroneedlePatch& a, const MicroneedlePatch& b) {
   return a.kind == b.kind && a.at_s == b.at_s && a.wear_s == b.wear_s &&
          a.hexagonal == b.hexagonal && a.pyramid == b.pyramid && a.pitch_um == b.pitch_um &&
          a.length_um == b.length_um && a.base_width_um == b.base_width_um &&
-         a.closure_s == b.closure_s;
+         a.penetration_efficiency == b.penetration_efficiency && a.closure_s == b.closure_s;
 }
 
 void MicroneedlePatches::read(scenario::TomlSection& event, const scenario::Scenario& scenario) {
@@ -46,6 +50,9 @@ void MicroneedlePatches::read(scenario::TomlSection& event, const scenario::Scen
   patch.pitch_um = event.quantity("pitch", Dimension::length, std::nullopt);
   patch.length_um = event.quantity("length", Dimension::length, std::nullopt);
   patch.base_width_um = event.quantity("base_width", Dimension::length, std::nullopt);
+  patch.penetration_efficiency = event.number("penetration_efficiency", kPenetrationEfficiency);
+  if (!(patch.penetration_efficiency > 0) || patch.penetration_efficiency > 1)
+    event.fail("penetration_efficiency", "must be > 0 and at most 1 (insertion depth / length)");
   if (!(patch.pitch_um > 0)) event.fail("pitch", "must be > 0");
   if (!(patch.base_width_um > 0) || patch.base_width_um > patch.pitch_um)
     event.fail("base_width", "must be > 0 and at most the pitch");
@@ -124,9 +131,11 @@ void MicroneedlePatches::schedule(double end, std::vector<Event>& events) const 
     const double withdrawn = patch.at_s + patch.wear_s;
     if (withdrawn >= end) continue;
     events.push_back({withdrawn, Phase::withdraw, this, kWithdraw, entry});
+    // Each stretch takes the open fraction at its middle; the last one ends closed.
+    const double stretch = patch.closure_s / kPoreUpdates;
     for (int n = 1; n <= kPoreUpdates; ++n) {
-      const double elapsed = n == kPoreUpdates ? 1e300 : patch.closure_s * n / 4;
-      const double at = withdrawn + (n == kPoreUpdates ? patch.closure_s * n / 4 : elapsed);
+      const double elapsed = n == kPoreUpdates ? patch.closure_s : (n + 0.5) * stretch;
+      const double at = withdrawn + n * stretch;
       if (at < end) events.push_back({at, Phase::heal, this, kClose, entry, elapsed});
     }
   }
@@ -152,17 +161,25 @@ NeedleVoxels needle_voxels(const Grid& grid, int surface_k, bool periodic,
   };
   std::vector<char> is_body(grid.voxel_count(), 0);
   int deepest_k = surface_k;
+  const double inserted_um = patch.length_um * patch.penetration_efficiency;
+  // The column holding each axis (the lower-index one where an axis lies on a cell face).
+  auto column_of = [&](double p) {
+    return std::clamp(static_cast<int>(std::ceil(p / grid.dx_um)) - 1, 0, grid.nx - 1);
+  };
   for (int k = surface_k; k < grid.nz; ++k) {
     const double depth = grid.z_center_um(k) - surface_um;
-    if (depth > patch.length_um) break;
-    const double half_width = 0.5 * patch.base_width_um * (1 - depth / patch.length_um);
+    if (depth > inserted_um) break;
+    // The part in the skin is the tip section: as wide at the surface as the needle is
+    // `inserted_um` from its tip.
+    const double half_width = 0.5 * patch.base_width_um * (inserted_um - depth) / patch.length_um;
     for (int j = 0; j < grid.ny; ++j)
       for (int i = 0; i < grid.nx; ++i)
         for (const auto& [ax, ay] : axes) {
           const double dx = lateral(grid.x_center_um(i), ax), dy = lateral(grid.x_center_um(j), ay);
           const bool inside = patch.pyramid ? std::max(dx, dy) <= half_width
                                             : dx * dx + dy * dy <= half_width * half_width;
-          if (inside) {
+          const bool on_axis = i == column_of(ax) && j == column_of(ay);
+          if (inside || on_axis) {
             is_body[grid.index(i, j, k)] = 1;
             deepest_k = std::max(deepest_k, k);
             break;
@@ -230,7 +247,7 @@ void MicroneedlePatches::apply(const Event& event, const scenario::Scenario& sce
   if (!inserting) {
     skin.pore_owner = this;
     skin.pore_entry = event.entry;
-    skin.pore_elapsed_s = 0;
+    skin.pore_elapsed_s = 0.5 * patch.closure_s / kPoreUpdates;
     skin.pore_closure_s = patch.closure_s;
     tissue.coefficients_changed();
   }
@@ -265,6 +282,29 @@ void MicroneedlePatches::add_sources(const scenario::Scenario& scenario, Deliver
         return t <= start ? 0.0 : -std::expm1(-(std::min(t, end) - start) / tau);  // released fraction
       });
     }
+  }
+}
+
+void MicroneedlePatches::resolution_warnings(const scenario::Scenario& scenario, const Grid& grid,
+                                             int surface_k, std::vector<std::string>& warnings) const {
+  for (int entry : first_of_each_application(patches)) {
+    const auto& patch = patches[entry];
+    const NeedleVoxels needles = needle_voxels(grid, surface_k, scenario.tissue.periodic, patch);
+    const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+    int deepest_k = surface_k;
+    for (std::size_t v : needles.body) deepest_k = std::max(deepest_k, static_cast<int>(v / plane));
+    const int cells_deep = deepest_k - surface_k + 1;
+    const double width_um = patch.base_width_um * patch.penetration_efficiency;
+    const std::string name = "microneedle[" + std::to_string(entry) + "]";
+    std::ostringstream out;
+    if (width_um < 2 * grid.dx_um)
+      out << name << ": the needles and their pores are " << width_um << " um wide at the skin "
+          << "surface, " << width_um / grid.dx_um << " lateral cells (dx = " << grid.dx_um
+          << " um): the result depends on the grid; refine dx";
+    else if (cells_deep < 2)
+      out << name << ": the needle tracks (" << patch.length_um * patch.penetration_efficiency
+          << " um deep) span " << cells_deep << " cell layer: refine dz";
+    if (!out.str().empty()) warnings.push_back(out.str());
   }
 }
 

@@ -9,7 +9,7 @@
 
 #include "host/error.hpp"
 #include "host/output/atomic_file.hpp"
-#include "host/delivery/pores.hpp"
+#include "host/delivery/fluid_spaces.hpp"
 #include "host/run/problem_builder.hpp"
 #include "host/run/records.hpp"
 
@@ -58,7 +58,7 @@ template <class Real>
 void MemberRun<Real>::refresh_materials() {
   MaterialTable table = base_materials_;
   for (const auto& kind : scenario_.deliveries) kind->set_coefficients(table, scenario_, skin_, time_s());
-  tissue_.set_member_materials(first_lane_, delivery::materials_with_pores(scenario_, table, skin_));
+  tissue_.set_member_materials(first_lane_, delivery::materials_with_fluid_spaces(scenario_, table, skin_));
 }
 
 template <class Real>
@@ -172,17 +172,22 @@ void MemberRun<Real>::record(double t_s) {
   if (bytes > kLargeSnapshotBytes) writer_.finish();
   auto snapshot = std::make_shared<FieldSnapshot<Real>>(sim().snapshot(lanes));
   writer_.submit([this, snapshot, t_s, material = tissue_.grid().material,
-                      materials = sim().problem().materials] {
+                      materials = sim().problem().materials,
+                  bleb_fluid = skin_.bleb_entry < 0 ? 0.0
+                               : delivery::bleb_fluid_fraction(t_s - skin_.bleb_start_s, skin_.bleb_infusion_s,
+                                                               skin_.bleb_half_life_s)] {
     snapshot->wait();
-    write_record(t_s, *snapshot, material, materials);
+    write_record(t_s, *snapshot, material, materials, bleb_fluid);
   });
 }
 
 template <class Real>
 void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapshot,
                                    const std::vector<std::uint8_t>& material,
-                                   const MaterialTable& materials) {
+                                   const MaterialTable& materials, double bleb_fluid_fraction) {
   const Grid& grid = tissue_.grid();  // its geometry, which never changes
+  const double bleb_fluid_uL =
+      delivery::bleb_fluid_volume_uL(grid, material, scenario_.tissue.materials(), bleb_fluid_fraction);
   const int species_count = static_cast<int>(scenario_.species.size());
   records_.resize(species_count);
   std::vector<output::CellArray> arrays;
@@ -204,6 +209,7 @@ void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapsh
     const RecordTissue at_output{grid, surface_k_, scenario_.tissue.periodic, material, materials, lane(s)};
     OutputRecord r = make_record<Real>(t_s, s, at_output, c, ledger,
                                        scenario_.species[s].effective_concentration);
+    r.bleb_fluid_uL = bleb_fluid_uL;
     write_csv_row(metrics_, metrics_columns_, {r, scenario_.species[s].basis.particles});
     record_profiles(t_s, s, c, bound, internalised);
     records_[s].push_back(std::move(r));

@@ -80,7 +80,7 @@ class MemberRun final : public delivery::DeliveryTissue {
   void refresh_materials();
   // On the writer's thread: metrics, profiles, records and VTK of one snapshot.
   void write_record(double t_s, const FieldSnapshot<Real>& snapshot,
-                    const std::vector<std::uint8_t>& material, const MaterialTable& materials);
+                    const std::vector<std::uint8_t>& material, const MaterialTable& materials, double bleb_fluid_fraction);
   void record_profiles(double t_s, int species, std::span<const Real> free,
                        std::span<const Real> bound, std::span<const Real> internalised);
 

@@ -27,6 +27,7 @@ struct OutputRecord {
   double penetration_depth_um = 0;  // deepest z with lateral-mean c ≥ EC/100
   std::vector<double> interface_flux_per_s;  // down across each layer interface, now (internal)
   double ledger_residual = 0;                // ledger.balance_residual() when recorded
+  double bleb_fluid_uL = 0;                  // injected fluid still in the bleb
 };
 
 struct SpeciesSummary {

@@ -44,4 +44,15 @@ int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario) {
   return scenario.surface_layer() ? grid.layers.front().k_end : 0;
 }
 
+std::vector<std::string> resolution_warnings(const scenario::Scenario& scenario, const Grid& grid) {
+  std::vector<std::string> warnings;
+  for (const LayerRange& layer : grid.layers)
+    if (layer.k_end - layer.k_begin < 2)
+      warnings.push_back("layer " + layer.name + " is " + std::to_string(layer.k_end - layer.k_begin) +
+                         " cell layer thick: give it a smaller dz");
+  for (const auto& kind : scenario.deliveries)
+    kind->resolution_warnings(scenario, grid, first_tissue_k(grid, scenario), warnings);
+  return warnings;
+}
+
 }  // namespace skinrd::run

@@ -1,7 +1,9 @@
 #pragma once
-// From a scenario to the simulator's problem: materials (the film, the five tissue layers, a
-// needle body and the pores, host/tissue_materials.hpp), the layered grid and its boundaries.
+// From a scenario to the simulator's problem: materials (the film, the tissue's layers, a
+// needle body, the pores and the blebs, host/tissue_materials.hpp), the layered grid and its
+// boundaries.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "host/scenario/scenario.hpp"
@@ -15,5 +17,8 @@ MaterialTable build_materials(const scenario::Scenario& scenario);
 
 // Index of the first tissue cell layer (below the film), whose top is the skin surface.
 int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario);
+
+// What the grid resolves by fewer than about two cells: layers, needles and their pores, blebs.
+std::vector<std::string> resolution_warnings(const scenario::Scenario& scenario, const Grid& grid);
 
 }  // namespace skinrd::run

@@ -59,6 +59,7 @@ std::vector<MetricsColumn> metrics_columns(const std::vector<LayerRange>& layers
                        [l, amount](Row r) -> Cell { return amount(r.record.interface_flux_per_s[l]); }});
   columns.push_back({"penetration_depth_um", "um", [](Row r) -> Cell { return r.record.penetration_depth_um; }});
   columns.push_back({"ledger_residual", "1", [](Row r) -> Cell { return r.record.ledger_residual; }});
+  columns.push_back({"bleb_fluid_uL", "uL", [](Row r) -> Cell { return r.record.bleb_fluid_uL; }});
   return columns;
 }
 

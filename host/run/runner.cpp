@@ -223,6 +223,8 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
                                  member_output(options, options.out_dir, scenario.write_vtk)}};
   bool lean_controller = false;
   Problem problem = build_fitting_problem(scenario, options.backend.kind, &lean_controller);
+  for (const std::string& warning : resolution_warnings(scenario, problem.grid))
+    progress << "warning: " << warning << "\n";
   if (lean_controller)
     progress << "note: the step controller keeps one species' copies at a time (lean), the only "
                 "way the run fits; it solves 5/3 as many steps\n";
@@ -390,6 +392,8 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
         << coarse.ny << " x " << coarse.nz << " cells\n";
   }
   out << "species " << species << "\n";
+  for (const std::string& warning : resolution_warnings(scenario, grid))
+    out << "warning: " << warning << "\n";
   const MemoryFootprint footprint = scenario_footprint(scenario, problem, backend);
   print_footprint(footprint, backend, scenario.run.scheme, scenario.run.double_precision,
                   available, out);

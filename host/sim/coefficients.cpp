@@ -62,9 +62,13 @@ void CoefficientStore<Real>::upload_coefficients(const Problem& problem, bool ge
 
 template <class Real>
 void CoefficientStore<Real>::upload_materials(const Grid& grid) {
-  material_ = DeviceBuffer<std::uint8_t>(*executor_, grid.material);
-  if (transposed_)
-    material_transposed_ = DeviceBuffer<std::uint8_t>(*executor_, transposed_materials(grid));
+  // Into the buffers there are once they exist: a change of materials allocates nothing.
+  auto upload = [this](DeviceBuffer<std::uint8_t>& buffer, const std::vector<std::uint8_t>& ids) {
+    if (buffer.size() == ids.size()) buffer.upload(ids);
+    else buffer = DeviceBuffer<std::uint8_t>(*executor_, ids);
+  };
+  upload(material_, grid.material);
+  if (transposed_) upload(material_transposed_, transposed_materials(grid));
 }
 
 template <class Real>
