@@ -239,7 +239,7 @@ void MemberRun<Real>::write_summary(double wall_s, long long steps) {
   nlohmann::ordered_json tissue = {
       {"site", t.site},
       {"lateral_boundary", t.periodic ? "periodic" : "zero_flux"},
-      {"bottom", t.bottom == kernels::BottomBoundary::perfect_sink ? "sink" : "zero_flux"},
+      {"bottom", scenario::to_string(t.bottom_kind)},
       {"lateral_size_um", t.lateral_um},
       {"dx_um", t.dx_um},
       {"layers", layers}};
