@@ -73,6 +73,9 @@ class Simulation {
   // New material ids per voxel (a needle inserted or withdrawn, tracks opened).
   void set_voxel_materials(const std::vector<std::uint8_t>& material);
   void set_boundaries(const Boundaries& boundaries);
+  // The values beyond an open bottom, per species, changed smoothly over the run (a receptor's
+  // or the plasma's concentration, coupled between steps): no discontinuity is marked.
+  void set_bottom_concentration(const std::vector<double>& bottom_concentration);
   std::vector<Real> concentration(int species) const;
   std::vector<Real> bound(int species) const;         // empty without reactions
   std::vector<Real> internalised(int species) const;  // empty without reactions

@@ -31,6 +31,13 @@ template <class Real>
 SKINRD_HD inline Real fixed_top_inflow_per_s(Real top_conductance, Real top_value) {
   return top_conductance * top_value;
 }
+// The constant inflows through both boundaries: the fixed top's and G_b·u_b from beyond an open
+// bottom (bottom_outflow_per_s's constant part; its G_b·u part is in z_row_diagonal_extra).
+template <class Real>
+SKINRD_HD inline Real boundary_inflow_per_s(Real top_conductance, Real top_value,
+                                            Real bottom_conductance, Real bottom_value) {
+  return fixed_top_inflow_per_s(top_conductance, top_value) + bottom_conductance * bottom_value;
+}
 // dt·(constant part of A_z c + s) from w = dt/V (row_weight_per_conductance at θ·dt = dt),
 // the fixed top's inflow and dt·s.
 template <class Real>
@@ -80,26 +87,31 @@ SKINRD_HD inline Real constant_inflow(const GridView<Real>& g, const BoundaryVie
                                       Real source_scale) {
   const std::size_t idx = g.index(i, j, k);
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
-  const Real top_conductance = boundary_conductances(g, bc, self, k).top;
-  return constant_inflow_from_parts(row_weight_per_conductance(g, k, dt_s),
-                                    fixed_top_inflow_per_s(top_conductance, sp.top_concentration),
-                                    step_source(sp, idx, dt_s, source_scale));
+  const auto boundary = boundary_conductances(g, bc, self, k);
+  return constant_inflow_from_parts(
+      row_weight_per_conductance(g, k, dt_s),
+      boundary_inflow_per_s(boundary.top, sp.top_concentration, boundary.bottom,
+                            sp.bottom_concentration),
+      step_source(sp, idx, dt_s, source_scale));
 }
 
 // The inputs of one voxel's right-hand side dt·(A c + s): its faces, its concentration, w = dt/V,
 // the diagonal beyond the faces (z_row_diagonal_extra at θ·dt = dt), its top boundary
 // conductance (0 off the top layer or where the top is closed), the top's reference-phase
-// value and dt·s (step_source).
+// value, dt·s (step_source), and the bottom's conductance and value u_b (0 off the bottom).
 template <class Real>
 struct RhsVoxel {
   VoxelFaces<Real> faces;
   Real c, weight, diagonal_extra, top_conductance, top_value, dt_source;
+  Real bottom_conductance = 0, bottom_value = 0;
 };
 // The one right-hand-side update: CUDA's kernel (implicit_rhs) and the CPU's row loop call it.
 template <class Real>
 SKINRD_HD inline Real implicit_rhs_update(RhsVoxel<Real> v) {
   const Real constant = constant_inflow_from_parts(
-      v.weight, fixed_top_inflow_per_s(v.top_conductance, v.top_value), v.dt_source);
+      v.weight,
+      boundary_inflow_per_s(v.top_conductance, v.top_value, v.bottom_conductance, v.bottom_value),
+      v.dt_source);
   return rhs_from_parts(v.weight, faces_inflow_per_s(v.faces), v.diagonal_extra, v.c, constant);
 }
 
@@ -112,12 +124,13 @@ SKINRD_HD inline Real implicit_rhs(const GridView<Real>& g, const BoundaryView<R
   const std::size_t idx = g.index(i, j, k);
   const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
   const Real c = sp.concentration[idx];
+  const auto boundary = boundary_conductances(g, bc, self, k);
   return implicit_rhs_update(RhsVoxel<Real>{
       gather_voxel_faces(g, bc.periodic_lateral, sp.coeffs, i, j, k, c,
                          FieldValues<Real>{sp.concentration}),
       c, row_weight_per_conductance(g, k, dt_s), z_row_diagonal_extra(g, bc, self, k, dt_s),
-      boundary_conductances(g, bc, self, k).top, sp.top_concentration,
-      step_source(sp, idx, dt_s, source_scale)});
+      boundary.top, sp.top_concentration, step_source(sp, idx, dt_s, source_scale),
+      boundary.bottom, sp.bottom_concentration});
 }
 
 // A row from the weights w = θ·dt·G/V of the cell's lower and upper faces (0 where there is
@@ -376,16 +389,19 @@ SKINRD_HD inline void add_loss_tallies(const MaterialCoeffs<Real>& m, double dt_
   tally[Tally::degraded] += dt_s * m.degradation_per_s * volume_um3 * c_theta;
   tally[Tally::cleared] += dt_s * m.clearance_per_s * volume_um3 * c_theta;
 }
-// Entered through a fixed top and lost into a sink bottom over dt, from one cell's boundary
-// conductances (zero off the top and bottom layers) and its c_θ.
+// Entered through a fixed top and lost through an open bottom over dt, from one cell's boundary
+// conductances (zero off the top and bottom layers), its c_θ and the bottom's value u_b.
 template <class Real>
 SKINRD_HD inline void add_boundary_tallies(const BoundaryConductances<Real>& boundary,
                                            const MaterialCoeffs<Real>& m, Real top_value,
-                                           double dt_s, double c_theta, double* tally) {
+                                           double dt_s, double c_theta, double* tally,
+                                           Real bottom_value) {
   if (boundary.top == Real(0) && boundary.bottom == Real(0)) return;
   const double u_theta = c_theta / m.partition;
   tally[Tally::entered_top] += dt_s * boundary.top * (static_cast<double>(top_value) - u_theta);
-  tally[Tally::lost_bottom] += dt_s * boundary.bottom * u_theta;
+  tally[Tally::lost_bottom] +=
+      dt_s * bottom_outflow_per_s(static_cast<double>(boundary.bottom), u_theta,
+                                  static_cast<double>(bottom_value));
 }
 template <class Real>
 SKINRD_HD inline VoxelUpdate<Real> implicit_tallies(const GridView<Real>& g,
@@ -400,7 +416,7 @@ SKINRD_HD inline VoxelUpdate<Real> implicit_tallies(const GridView<Real>& g,
   VoxelUpdate<Real> result{c_new[idx], {}};
   add_loss_tallies(self, dt, volume_um3, c_theta, result.tally);
   add_boundary_tallies(boundary_conductances(g, bc, self, k), self, sp.top_concentration, dt,
-                       c_theta, result.tally);
+                       c_theta, result.tally, sp.bottom_concentration);
   if (sp.source_per_s)
     add_source_tally(dt, source_rate_per_s(sp, idx, source_scale), volume_um3, result.tally);
   return result;

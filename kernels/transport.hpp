@@ -166,8 +166,20 @@ SKINRD_HD inline Real boundary_conductance(const GridT& g, const MaterialCoeffs<
   return g.dx_um * g.dx_um * half_cell_conductance(self, g.dz_um[k]);
 }
 
+// Conductance of a bottom voxel to the value beyond an open bottom: its half cell G in series
+// with the contact's resistance R = 1/h per area, G/(1 + G·R/A). R = 0 (perfect contact: a
+// sink or a stirred receptor) gives the half cell bit for bit; R = ∞ (h = 0) gives 0.
+template <class Real, class GridT>
+SKINRD_HD inline Real bottom_contact_conductance(const GridT& g, const MaterialCoeffs<Real>& self,
+                                                 int k) {
+  const Real half = boundary_conductance(g, self, k);
+  const Real r = self.bottom_resistance_s_per_um;
+  if (r == Real(0) || half == Real(0)) return half;
+  return half / (Real(1) + half * r / (g.dx_um * g.dx_um));
+}
+
 // Conductance of voxel (i, j, k) to the top and bottom boundary values, zero where the
-// boundary is closed: inflow = top·(u0 − u), outflow = bottom·u.
+// boundary is closed: inflow = top·(u0 − u), outflow = bottom·(u − u_b).
 template <class Real>
 struct BoundaryConductances {
   Real top, bottom;
@@ -178,7 +190,7 @@ SKINRD_HD inline BoundaryConductances<Real> boundary_conductances(
   BoundaryConductances<Real> b{Real(0), Real(0)};
   if (k == 0 && bc.top == TopBoundary::fixed_concentration) b.top = boundary_conductance(g, self, k);
   if (k == g.nz - 1 && bc.bottom == BottomBoundary::perfect_sink)
-    b.bottom = boundary_conductance(g, self, k);
+    b.bottom = bottom_contact_conductance(g, self, k);
   return b;
 }
 
@@ -202,19 +214,31 @@ SKINRD_HD inline Real explicit_rate_bound_per_s(const GridView<Real>& g,
 }
 
 // Transport into voxel (i, j, k) now, in amount per second: through its interior faces
-// (net), in through a fixed top, out through a sink bottom.
+// (net), in through a fixed top, out through an open bottom.
 template <class Real>
 struct TransportRate {
   Real faces_in_per_s, top_in_per_s, bottom_out_per_s;
   SKINRD_HD Real net_in_per_s() const { return faces_in_per_s + top_in_per_s - bottom_out_per_s; }
 };
 
+// Outflow through an open bottom, amount per second: G_b·(u − u_b), u_b the reference-phase
+// value beyond it (0 for a sink). The one bottom-flux formula: the explicit rate, the implicit
+// schemes' ledger (add_boundary_tallies) and, split, their rows (G_b·u in the diagonal,
+// G_b·u_b in boundary_inflow_per_s).
+template <class Real>
+SKINRD_HD inline Real bottom_outflow_per_s(Real bottom_conductance, Real u, Real bottom_value) {
+  return bottom_conductance * (u - bottom_value);
+}
+
 // The rate from the net face inflow, the cell's boundary conductances (zero off the top and
-// bottom layers), the top's reference-phase value u0 and the cell's u.
+// bottom layers), the top's reference-phase value u0, the cell's u and the value u_b beyond
+// the bottom.
 template <class Real>
 SKINRD_HD inline TransportRate<Real> transport_rate_from_parts(
-    Real faces_in_per_s, const BoundaryConductances<Real>& boundary, Real top_value, Real u) {
-  return {faces_in_per_s, boundary.top * (top_value - u), boundary.bottom * u};
+    Real faces_in_per_s, const BoundaryConductances<Real>& boundary, Real top_value, Real u,
+    Real bottom_value) {
+  return {faces_in_per_s, boundary.top * (top_value - u),
+          bottom_outflow_per_s(boundary.bottom, u, bottom_value)};
 }
 
 // The neighbours' concentrations come from values(face) (gather_voxel_faces).
@@ -227,7 +251,7 @@ SKINRD_HD inline TransportRate<Real> transport_rate(const GridView<Real>& g,
   const VoxelFaces<Real> faces =
       gather_voxel_faces(g, bc.periodic_lateral, sp.coeffs, i, j, k, c_self, values);
   return transport_rate_from_parts(faces_inflow_per_s(faces), boundary_conductances(g, bc, self, k),
-                                   sp.top_concentration, faces.u);
+                                   sp.top_concentration, faces.u, sp.bottom_concentration);
 }
 
 // A neighbour's concentration read from the field.
@@ -334,6 +358,7 @@ struct ExplicitVoxel {
   VoxelFaces<Real> faces;
   BoundaryConductances<Real> boundary;
   Real top_value, c, volume_um3, source_per_s, lost_fraction, phi;
+  Real bottom_value = 0;  // u_b beyond an open bottom
 };
 // Its new value, the amount per volume it lost (degraded and cleared) and its boundary rates.
 template <class Real>
@@ -351,7 +376,8 @@ struct ExplicitResult {
 template <class Real>
 SKINRD_HD inline ExplicitResult<Real> explicit_update(ExplicitVoxel<Real> v, Real dt_s) {
   const TransportRate<Real> rate =
-      transport_rate_from_parts(faces_inflow_per_s(v.faces), v.boundary, v.top_value, v.faces.u);
+      transport_rate_from_parts(faces_inflow_per_s(v.faces), v.boundary, v.top_value, v.faces.u,
+                                v.bottom_value);
   const Real gained = explicit_gain(rate, v.volume_um3, v.source_per_s, dt_s);
   const Real lost = explicit_lost(v.c, gained, v.lost_fraction, v.phi);
   return {explicit_new_value(v.c, gained, lost), lost, rate};
@@ -376,7 +402,8 @@ SKINRD_HD inline VoxelUpdate<Real> explicit_voxel_step(const GridView<Real>& g,
       g.volume_um3(k),
       source_rate_per_s(sp, idx, source_scale),
       loss.lost_fraction,
-      loss.phi};
+      loss.phi,
+      sp.bottom_concentration};
   const ExplicitResult<Real> r = explicit_update(v, dt_s);
 
   VoxelUpdate<Real> result{r.concentration, {}};

@@ -33,7 +33,10 @@ namespace skinrd::kernels {
   /* V_max: Michaelis–Menten uptake V_max·u/(K_m + u) */                                   \
   X(uptake_max_conc_per_s, 0, "must be >= 0")                                              \
   /* K_m, concentration */                                                                 \
-  X(uptake_half_saturation, 1, "must be > 0")
+  X(uptake_half_saturation, 1, "must be > 0")                                              \
+  /* R = 1/h beyond a bottom face of this material, in series with the half cell: the */    \
+  /* medium below (tissue continuing into the body); 0: perfect contact (sink, receptor) */ \
+  X(bottom_resistance_s_per_um, 0, "must be >= 0 s/um (0: perfect contact)")
 
 template <class Real>
 struct MaterialCoeffs {
@@ -70,6 +73,9 @@ struct GridView {
 };
 
 enum class TopBoundary : std::uint8_t { zero_flux, fixed_concentration };
+// perfect_sink: an open bottom; outflow G_b·(u − u_b) with G_b the half cell in series with the
+// material's bottom_resistance_s_per_um and u_b the species' bottom_concentration: a perfect
+// sink where both are 0 (the default), a receptor chamber or the body otherwise.
 enum class BottomBoundary : std::uint8_t { zero_flux, perfect_sink };
 
 template <class Real>
@@ -86,6 +92,7 @@ struct SpeciesView {
   const Real* concentration = nullptr;           // [voxels], amount per tissue volume
   const Real* source_per_s = nullptr;            // [voxels] or null, amount per volume per s
   Real top_concentration = 0;  // reference-phase value when the top is fixed
+  Real bottom_concentration = 0;  // reference-phase value beyond an open bottom (0: sink)
 };
 
 // One channel of a batched launch: one species (of one ensemble member) with the arrays a
@@ -128,7 +135,7 @@ enum Tally : int {
   degraded = 0,     // free and bound species
   cleared,          // to blood/lymph
   entered_top,      // through a fixed-concentration top (net)
-  lost_bottom,      // into a perfect-sink bottom
+  lost_bottom,      // out through an open bottom (net)
   added_by_source,  // volumetric sources (net)
   bound_net,        // free → bound (net)
   internalised,     // free → internalised

@@ -36,6 +36,7 @@ class MetricsTable {
       if (!line.empty()) rows_.push_back(split_csv_line(line));
   }
   const std::vector<std::string>& header() const { return header_; }
+  bool has(const std::string& name) const { return column_.count(name) > 0; }
   std::size_t row_count() const { return rows_.size(); }
   const std::string& text(std::size_t row, const std::string& name) const {
     const auto found = column_.find(name);
@@ -105,6 +106,20 @@ run::OutputRecord record_of(const MetricsTable& table, std::size_t row,
   }
   r.penetration_depth_um = table.number(row, "penetration_depth_um");
   r.ledger_residual = table.number(row, "ledger_residual");
+  // Outside the tissue (runs before the body was modelled lack these columns: zeros).
+  const std::pair<const char*, double body::BodyRecord::*> outside[] = {
+      {"plasma_conc_per_mL", &body::BodyRecord::plasma_concentration},
+      {"systemic_amount", &body::BodyRecord::systemic_amount},
+      {"eliminated", &body::BodyRecord::eliminated},
+      {"plasma_cmax_per_mL", &body::BodyRecord::plasma_peak_concentration},
+      {"plasma_tmax_s", &body::BodyRecord::plasma_peak_time_s},
+      {"plasma_auc_per_mL_s", &body::BodyRecord::plasma_auc_conc_s},
+      {"receptor_amount", &body::BodyRecord::receptor_amount},
+      {"receptor_conc_per_mL", &body::BodyRecord::receptor_concentration},
+      {"collected", &body::BodyRecord::collected},
+      {"body_residual", &body::BodyRecord::residual}};
+  for (const auto& [name, field] : outside)
+    if (table.has(name)) r.body.*field = table.number(row, name);
   return r;
 }
 

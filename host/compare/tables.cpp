@@ -99,6 +99,21 @@ Table layer_table(const Comparison& comparison, const SpeciesInfo& s) {
 }
 
 
+// Outside the tissue: the patient's plasma (treated area scaled) and what crossed the bottom.
+Table body_table(const Comparison& comparison, const SpeciesInfo& s) {
+  Table table{{"run", "plasma Cmax [" + s.concentration_unit + "]", "tmax [h]",
+               "plasma AUC [" + s.concentration_unit + " h]", "lost bottom [%]",
+               "in receptor [%]"}};
+  for (const auto& row : comparison.rows) {
+    if (row.species != s.key) continue;
+    const run::SpeciesSummary& m = row.summary;
+    table.rows.push_back({row.run_label, general(m.plasma_cmax), hours(m.plasma_tmax_s),
+                          general(m.plasma_auc_conc_s / 3600), percent(m.fraction_lost_bottom),
+                          percent(m.fraction_receptor)});
+  }
+  return table;
+}
+
 std::string csv_text(const Comparison& comparison) {
   std::ostringstream csv;
   csv << std::setprecision(12);
@@ -107,7 +122,7 @@ std::string csv_text(const Comparison& comparison) {
          "peak_fraction_dermis,peak_fraction_dermis_time_h,target_layer,effective_concentration,"
          "time_above_ec_target_h,exposure_target_h,max_penetration_depth_um,fraction_degraded,"
          "fraction_cleared,fraction_internalised,fraction_removed,fraction_lost_bottom,"
-         "max_ledger_residual";
+         "max_ledger_residual,plasma_cmax,plasma_tmax_h,plasma_auc_conc_h,fraction_receptor";
   for (const auto& layer : comparison.layer_names)
     csv << ',' << layer << "_peak_mean_conc," << layer << "_peak_time_h," << layer << "_auc_conc_h";
   csv << '\n';
@@ -124,7 +139,9 @@ std::string csv_text(const Comparison& comparison) {
         << m.time_above_ec_target_s / 3600 << ',' << m.exposure_target_s / 3600 << ','
         << m.max_penetration_depth_um << ',' << m.fraction_degraded << ',' << m.fraction_cleared
         << ',' << m.fraction_internalised << ',' << m.fraction_removed << ','
-        << m.fraction_lost_bottom << ',' << m.max_ledger_residual;
+        << m.fraction_lost_bottom << ',' << m.max_ledger_residual << ',' << m.plasma_cmax << ','
+        << m.plasma_tmax_s / 3600 << ',' << m.plasma_auc_conc_s / 3600 << ','
+        << m.fraction_receptor;
     for (const auto& layer : m.layers)
       csv << ',' << layer.peak_mean_concentration << ',' << layer.peak_time_s / 3600 << ','
           << layer.auc_conc_s / 3600;
@@ -144,6 +161,8 @@ std::string markdown_text(const Comparison& comparison) {
     route_table(comparison, s).markdown(md);
     md << '\n';
     layer_table(comparison, s).markdown(md);
+    md << '\n';
+    body_table(comparison, s).markdown(md);
   }
   md << "\nPeaks, AUC and exposure are taken at the runs' output times. VE: viable epidermis; "
         "dermis: papillary + reticular. Time >= EC: time with at least half of the target "
@@ -193,6 +212,10 @@ std::string json_text(const Comparison& comparison) {
                             {"fraction_removed", m.fraction_removed},
                             {"fraction_lost_bottom", m.fraction_lost_bottom},
                             {"max_ledger_residual", m.max_ledger_residual},
+                            {"plasma_cmax", m.plasma_cmax},
+                            {"plasma_tmax_s", m.plasma_tmax_s},
+                            {"plasma_auc_conc_s", m.plasma_auc_conc_s},
+                            {"fraction_receptor", m.fraction_receptor},
                             {"layers", layers}});
   }
   return json.dump(2) + "\n";
@@ -207,6 +230,8 @@ void print_tables(const Comparison& comparison, std::ostream& out) {
     route_table(comparison, s).print(out);
     out << '\n';
     layer_table(comparison, s).print(out);
+    out << '\n';
+    body_table(comparison, s).print(out);
   }
 }
 

@@ -54,7 +54,7 @@ struct SkinState {
   double pore_elapsed_s = 1e300, pore_closure_s = 1;  // closed until a delivery opens them
   const Delivery* pore_owner = nullptr;               // whose pores are open now
   int pore_entry = -1;
-  // The fraction of the bleb voxels (the latest injection's) that is injected fluid, as the
+  // The fraction of the bleb voxels (the latest injection time's) that is injected fluid, as the
   // coefficients take it (each stretch between the kind's events at its middle), and the
   // injection it follows: its start, infusion time and the fluid's resorption half-life.
   double bleb_fluid_fraction = 0;

@@ -152,13 +152,14 @@ void IntradermalBoluses::apply(const Event& event, const scenario::Scenario& sce
     const double amount = bolus.volume_uL * scenario::kUm3PerUL * bolus.concentration;
     tissue.add_to(bolus.species, voxels, amount / region_volume_um3(grid, voxels));
   }
-  // The bleb's voxels become bleb material; an earlier bleb elsewhere is tissue again (the
-  // latest injection holds the bleb fluid state).
+  // The bleb's voxels become bleb material. The injections of one time share the bleb fluid
+  // state; a later one's replaces it, and the earlier blebs are tissue again.
   const TissueMaterials materials = scenario.tissue.materials();
   std::vector<std::uint8_t> material = tissue.voxel_materials();
   const auto& original = tissue.original_voxel_materials();
-  for (std::size_t v = 0; v < material.size(); ++v)
-    if (material[v] == materials.bleb_of(original[v])) material[v] = original[v];
+  if (skin.bleb_entry >= 0 && skin.bleb_start_s != bolus.at_s)
+    for (std::size_t v = 0; v < material.size(); ++v)
+      if (material[v] == materials.bleb_of(original[v])) material[v] = original[v];
   for (std::size_t v : voxels) material[v] = materials.bleb_of(original[v]);
   tissue.set_voxel_materials(std::move(material));
   skin.bleb_entry = event.entry;

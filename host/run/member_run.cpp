@@ -51,7 +51,9 @@ MemberRun<Real>::MemberRun(const scenario::Scenario& scenario, MemberOutput outp
                            output::BackgroundWriter& writer)
     : scenario_(scenario), output_(std::move(output)), tissue_(tissue), first_lane_(first_lane),
       surface_k_(first_tissue_k(tissue.grid(), scenario)), writer_(writer),
-      events_(schedule(scenario)), base_materials_(build_materials(scenario)),
+      events_(schedule(scenario)),
+      body_(scenario, tissue.grid().nx * tissue.grid().dx_um * tissue.grid().ny * tissue.grid().dx_um),
+      base_materials_(build_materials(scenario)),
       metrics_columns_(metrics_columns(tissue.grid().layers)) {}
 
 template <class Real>
@@ -71,6 +73,21 @@ void MemberRun<Real>::apply(const Event& event) {
 template <class Real>
 void MemberRun<Real>::add_sources() {
   for (const auto& kind : scenario_.deliveries) kind->add_sources(scenario_, *this);
+}
+
+template <class Real>
+void MemberRun<Real>::couple_body(double t_s) {
+  std::vector<SpeciesLedger> ledgers;
+  for (int s = 0; s < static_cast<int>(scenario_.species.size()); ++s)
+    ledgers.push_back(sim().ledger(lane(s)));
+  body_.advance(t_s, ledgers);
+  const std::vector<double> bottom = body_.bottom_values();
+  if (!bottom.empty()) tissue_.set_member_bottom(first_lane_, bottom);
+}
+
+template <class Real>
+std::vector<double> MemberRun<Real>::body_stops() const {
+  return body_.replacement_times(scenario_.run.duration_s);
 }
 
 template <class Real>
@@ -171,20 +188,23 @@ void MemberRun<Real>::record(double t_s) {
     bytes += (1 + 2 * sim().has_bound_field(c)) * tissue_.grid().voxel_count() * sizeof(Real);
   if (bytes > kLargeSnapshotBytes) writer_.finish();
   auto snapshot = std::make_shared<FieldSnapshot<Real>>(sim().snapshot(lanes));
+  std::vector<body::BodyRecord> body;
+  for (int s = 0; s < static_cast<int>(scenario_.species.size()); ++s) body.push_back(body_.record(s));
   writer_.submit([this, snapshot, t_s, material = tissue_.grid().material,
-                      materials = sim().problem().materials,
+                      materials = sim().problem().materials, body = std::move(body),
                   bleb_fluid = skin_.bleb_entry < 0 ? 0.0
                                : delivery::bleb_fluid_fraction(t_s - skin_.bleb_start_s, skin_.bleb_infusion_s,
                                                                skin_.bleb_half_life_s)] {
     snapshot->wait();
-    write_record(t_s, *snapshot, material, materials, bleb_fluid);
+    write_record(t_s, *snapshot, material, materials, body, bleb_fluid);
   });
 }
 
 template <class Real>
 void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapshot,
                                    const std::vector<std::uint8_t>& material,
-                                   const MaterialTable& materials, double bleb_fluid_fraction) {
+                                   const MaterialTable& materials,
+                                   const std::vector<body::BodyRecord>& body, double bleb_fluid_fraction) {
   const Grid& grid = tissue_.grid();  // its geometry, which never changes
   const double bleb_fluid_uL =
       delivery::bleb_fluid_volume_uL(grid, material, scenario_.tissue.materials(), bleb_fluid_fraction);
@@ -210,6 +230,7 @@ void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapsh
     OutputRecord r = make_record<Real>(t_s, s, at_output, c, ledger,
                                        scenario_.species[s].effective_concentration);
     r.bleb_fluid_uL = bleb_fluid_uL;
+    r.body = body[s];
     write_csv_row(metrics_, metrics_columns_, {r, scenario_.species[s].basis.particles});
     record_profiles(t_s, s, c, bound, internalised);
     records_[s].push_back(std::move(r));
@@ -245,7 +266,7 @@ void MemberRun<Real>::write_summary(double wall_s, long long steps) {
   nlohmann::ordered_json tissue = {
       {"site", t.site},
       {"lateral_boundary", t.periodic ? "periodic" : "zero_flux"},
-      {"bottom", t.bottom == kernels::BottomBoundary::perfect_sink ? "sink" : "zero_flux"},
+      {"bottom", scenario::to_string(t.bottom_kind)},
       {"lateral_size_um", t.lateral_um},
       {"dx_um", t.dx_um},
       {"layers", layers}};

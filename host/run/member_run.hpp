@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/body/body_coupling.hpp"
 #include "host/delivery/delivery.hpp"
 #include "host/output/background_writer.hpp"
 #include "host/output/downsample.hpp"
@@ -50,6 +51,11 @@ class MemberRun final : public delivery::DeliveryTissue {
   // After the tissue's changes at t_s are committed: snapshots the fields; the outputs are
   // written by the writer's thread (the writer's finish() before reading records()).
   void record(double t_s);
+  // After a chunk of steps reaching t_s: the body's (and receptor's) pools take what left the
+  // tissue, and their concentrations become the values beyond the bottom.
+  void couple_body(double t_s);
+  // Times the run must stop at for the body (a sampled receptor's replacements).
+  std::vector<double> body_stops() const;
   void write_summary(double wall_s, long long steps);
 
   // delivery::DeliveryTissue
@@ -80,7 +86,8 @@ class MemberRun final : public delivery::DeliveryTissue {
   void refresh_materials();
   // On the writer's thread: metrics, profiles, records and VTK of one snapshot.
   void write_record(double t_s, const FieldSnapshot<Real>& snapshot,
-                    const std::vector<std::uint8_t>& material, const MaterialTable& materials, double bleb_fluid_fraction);
+                    const std::vector<std::uint8_t>& material, const MaterialTable& materials,
+                    const std::vector<body::BodyRecord>& body, double bleb_fluid_fraction);
   void record_profiles(double t_s, int species, std::span<const Real> free,
                        std::span<const Real> bound, std::span<const Real> internalised);
 
@@ -91,6 +98,7 @@ class MemberRun final : public delivery::DeliveryTissue {
   int surface_k_;
   output::BackgroundWriter& writer_;
   std::vector<Event> events_;
+  body::BodyCoupling body_;
   // Coefficients now: the tissue's, as the deliveries and the skin's state set them.
   MaterialTable base_materials_;
   delivery::SkinState skin_;

@@ -59,6 +59,12 @@ SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::st
     summary.fraction_removed = last.removed / summary.dose;
     summary.fraction_lost_bottom = last.lost_bottom / summary.dose;
   }
+  const body::BodyRecord& body = records.back().body;
+  summary.plasma_cmax = body.plasma_peak_concentration;
+  summary.plasma_tmax_s = body.plasma_peak_time_s;
+  summary.plasma_auc_conc_s = body.plasma_auc_conc_s;
+  if (summary.dose > 0)
+    summary.fraction_receptor = (body.receptor_amount + body.collected) / summary.dose;
   return summary;
 }
 

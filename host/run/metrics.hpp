@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "host/body/body_coupling.hpp"
 #include "host/ledger.hpp"
 
 namespace skinrd::run {
@@ -28,6 +29,7 @@ struct OutputRecord {
   std::vector<double> interface_flux_per_s;  // down across each layer interface, now (internal)
   double ledger_residual = 0;                // ledger.balance_residual() when recorded
   double bleb_fluid_uL = 0;                  // injected fluid still in the bleb
+  body::BodyRecord body;                     // the systemic compartment and receptor now
 };
 
 struct SpeciesSummary {
@@ -47,6 +49,9 @@ struct SpeciesSummary {
   double fraction_degraded = 0, fraction_cleared = 0, fraction_internalised = 0,
          fraction_removed = 0, fraction_lost_bottom = 0;
   double max_ledger_residual = 0;
+  // The systemic compartment (exact between couplings, not only at output times), patient values.
+  double plasma_cmax = 0, plasma_tmax_s = 0, plasma_auc_conc_s = 0;
+  double fraction_receptor = 0;  // of the dose: in the receptor + collected
 };
 
 // records: one species' records in time order.

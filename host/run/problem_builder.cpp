@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "host/body/body_coupling.hpp"
 #include "host/delivery/delivery.hpp"
 #include "host/tissue_materials.hpp"
 
@@ -22,6 +23,8 @@ MaterialTable build_materials(const scenario::Scenario& scenario) {
     table.at(TissueMaterials::vehicle, s) = SpeciesCoefficients{};  // no film: impermeable
     table.at(materials.needle(), s) = SpeciesCoefficients{};        // impermeable
   }
+  // The bottom layer continuing into the body: its Robin contact h = K·√(D·k_clearance).
+  if (scenario.tissue.bottom_kind == scenario::BottomKind::body) body::set_body_contact(table);
   return table;
 }
 

@@ -60,6 +60,25 @@ std::vector<MetricsColumn> metrics_columns(const std::vector<LayerRange>& layers
   columns.push_back({"penetration_depth_um", "um", [](Row r) -> Cell { return r.record.penetration_depth_um; }});
   columns.push_back({"ledger_residual", "1", [](Row r) -> Cell { return r.record.ledger_residual; }});
   columns.push_back({"bleb_fluid_uL", "uL", [](Row r) -> Cell { return r.record.bleb_fluid_uL; }});
+  // Outside the tissue (host/body/): the patient's systemic compartment (scaled by the treated
+  // area) and the receptor under the simulated area; concentrations per mL in amount_unit.
+  const std::tuple<const char*, const char*, double body::BodyRecord::*, bool> outside[] = {
+      {"plasma_conc_per_mL", "concentration", &body::BodyRecord::plasma_concentration, false},
+      {"systemic_amount", "amount", &body::BodyRecord::systemic_amount, true},
+      {"eliminated", "amount", &body::BodyRecord::eliminated, true},
+      {"plasma_cmax_per_mL", "concentration", &body::BodyRecord::plasma_peak_concentration, false},
+      {"plasma_tmax_s", "s", &body::BodyRecord::plasma_peak_time_s, false},
+      {"plasma_auc_per_mL_s", "concentration*s", &body::BodyRecord::plasma_auc_conc_s, false},
+      {"receptor_amount", "amount", &body::BodyRecord::receptor_amount, true},
+      {"receptor_conc_per_mL", "concentration", &body::BodyRecord::receptor_concentration, false},
+      {"collected", "amount", &body::BodyRecord::collected, true},
+      {"body_residual", "1", &body::BodyRecord::residual, false},
+  };
+  for (const auto& [name, unit, field, is_amount] : outside)
+    columns.push_back({name, unit, [field, is_amount, amount](Row r) -> Cell {
+                         const double value = r.record.body.*field;
+                         return is_amount ? amount(value) : value;
+                       }});
   return columns;
 }
 
@@ -118,6 +137,10 @@ const std::vector<SummaryField>& summary_fields() {
       {"fraction_removed", Unit::none, true, true, of(&SpeciesSummary::fraction_removed)},
       {"fraction_lost_bottom", Unit::none, true, true, of(&SpeciesSummary::fraction_lost_bottom)},
       {"max_ledger_residual", Unit::none, true, true, of(&SpeciesSummary::max_ledger_residual)},
+      {"plasma_cmax", Unit::concentration, true, true, of(&SpeciesSummary::plasma_cmax)},
+      {"plasma_tmax_s", Unit::none, true, true, of(&SpeciesSummary::plasma_tmax_s)},
+      {"plasma_auc_conc_s", Unit::concentration, true, true, of(&SpeciesSummary::plasma_auc_conc_s)},
+      {"fraction_receptor", Unit::none, true, true, of(&SpeciesSummary::fraction_receptor)},
   };
   return fields;
 }

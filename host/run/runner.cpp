@@ -122,6 +122,7 @@ void Driver<Real>::advance(double t_end_s) {
     const double chunk_end = std::min(t_end_s, sim.time_s() + chunk_s);
     if (run_.dt_s > 0) sim.advance_to(chunk_end, run_.dt_s);
     else sim.advance_adaptive(chunk_end, adaptive_);
+    for (auto& member : members_) member->couple_body(sim.time_s());
     report_progress(false);
   }
 }
@@ -133,6 +134,8 @@ void Driver<Real>::run() {
   std::vector<double> stops = run_.output_times_s;
   for (const auto& member : members_)
     for (const Event& e : member->events()) stops.push_back(e.time_s);
+  for (const auto& member : members_)
+    for (double t : member->body_stops()) stops.push_back(t);
   std::sort(stops.begin(), stops.end());
   stops.erase(std::unique(stops.begin(), stops.end()), stops.end());
   std::vector<std::size_t> next_event(members_.size(), 0);

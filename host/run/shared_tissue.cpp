@@ -40,6 +40,19 @@ void SharedTissue<Real>::set_member_top(int first_lane, kernels::TopBoundary top
 }
 
 template <class Real>
+void SharedTissue<Real>::set_member_bottom(int first_lane,
+                                           const std::vector<double>& bottom_concentration) {
+  auto& bottom = boundaries_.bottom_concentration;
+  if (bottom.empty()) bottom.assign(materials_.species_count(), 0.0);
+  bool changed = false;
+  for (std::size_t s = 0; s < bottom_concentration.size(); ++s)
+    if (bottom[first_lane + s] != bottom_concentration[s])
+      bottom[first_lane + s] = bottom_concentration[s], changed = true;
+  // Smooth in time: into the simulation now, without waiting for a stop's commit.
+  if (changed) sim_.set_bottom_concentration(bottom);
+}
+
+template <class Real>
 void SharedTissue<Real>::commit() {
   if (voxels_changed_) sim_.set_voxel_materials(voxel_materials_);
   if (materials_changed_) sim_.set_materials(materials_);

@@ -29,6 +29,8 @@ class SharedTissue {
   void set_member_materials(int first_lane, const MaterialTable& member_table);
   void set_member_top(int first_lane, kernels::TopBoundary top,
                       const std::vector<double>& top_concentration);
+  // The values beyond an open bottom of the member's lanes (its receptor's or plasma's).
+  void set_member_bottom(int first_lane, const std::vector<double>& bottom_concentration);
   void commit();
 
  private:

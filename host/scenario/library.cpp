@@ -98,6 +98,16 @@ SpeciesEntry load_species(const std::string& key, TomlSection section) {
   entry.effective_concentration = sourced(section, "effective_concentration",
                                           Dimension::concentration, entry.basis, p,
                                           "effective_concentration");
+  if (section.has("volume_of_distribution") || section.has("elimination_half_life")) {
+    entry.volume_of_distribution_L_per_kg = sourced(
+        section, "volume_of_distribution", Dimension::volume_per_mass, entry.basis, p,
+        "volume_of_distribution");
+    entry.elimination_half_life_s = sourced(section, "elimination_half_life", Dimension::time,
+                                            entry.basis, p, "elimination_half_life");
+    if (!(entry.volume_of_distribution_L_per_kg > 0))
+      section.fail("volume_of_distribution", "must be > 0");
+    if (!(entry.elimination_half_life_s > 0)) section.fail("elimination_half_life", "must be > 0");
+  }
   double on_rate = 0, kd = 0, capacity = 0, k_int = 0, k_m = 1;
   if (auto binding = section.table("binding")) {
     on_rate = sourced(*binding, "on_rate", Dimension::binding_rate, entry.basis, p, "binding.on_rate");

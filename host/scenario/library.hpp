@@ -25,6 +25,9 @@ struct SpeciesEntry {
   double effective_concentration = 0;     // ng/mL or particles/mL (reference phase)
   double diameter_nm = 0;                 // vesicles
   double diffusion_water_um2_per_s = 0;   // free diffusion at 37 °C (vesicles: Stokes–Einstein)
+  // Systemic one-compartment pharmacokinetics (0: not given, no systemic compartment).
+  double volume_of_distribution_L_per_kg = 0;
+  double elimination_half_life_s = 0;
   std::map<std::string, SpeciesCoefficients> by_material;  // tissue materials
   std::map<std::string, SourcedValue> provenance;          // "diffusion.dermis" → source
 };

@@ -82,9 +82,17 @@ void read_tissue(TomlSection tissue, const Library& library, Scenario& scenario)
   if (!(t.lateral_um > 0)) tissue.fail("lateral_size", "must be > 0");
   if (!(t.dx_um > 0) || t.dx_um > t.lateral_um) tissue.fail("dx", "must be > 0 and <= lateral_size");
   t.periodic = tissue.text("lateral_boundary", "periodic", {"periodic", "zero_flux"}) == "periodic";
-  t.bottom = tissue.text("bottom", "sink", {"sink", "zero_flux"}) == "sink"
-                 ? kernels::BottomBoundary::perfect_sink
-                 : kernels::BottomBoundary::zero_flux;
+  const std::string bottom =
+      tissue.text("bottom", "sink", {"sink", "zero_flux", "body", "receptor"});
+  t.bottom_kind = bottom == "sink" ? BottomKind::sink
+                  : bottom == "zero_flux" ? BottomKind::zero_flux
+                  : bottom == "body" ? BottomKind::body
+                                     : BottomKind::receptor;
+  t.bottom = t.bottom_kind == BottomKind::zero_flux ? kernels::BottomBoundary::zero_flux
+                                                    : kernels::BottomBoundary::perfect_sink;
+  t.treated_area_um2 = tissue.quantity("treated_area", Dimension::area, 0.0);
+  if (tissue.has("treated_area") && !(t.treated_area_um2 > 0))
+    tissue.fail("treated_area", "must be > 0");
   if (auto layers = tissue.table("layers")) {
     for (SiteLayer& layer : t.layers) {
       auto override_ = layers->table(layer.material);
@@ -153,6 +161,16 @@ void read_species(TomlSection species, const Library& library, Scenario& scenari
 
 }  // namespace
 
+const char* to_string(BottomKind kind) {
+  switch (kind) {
+    case BottomKind::sink: return "sink";
+    case BottomKind::zero_flux: return "zero_flux";
+    case BottomKind::body: return "body";
+    case BottomKind::receptor: return "receptor";
+  }
+  return "?";
+}
+
 TissueMaterials TissueSettings::materials() const { return TissueMaterials(layer_names()); }
 
 std::vector<std::string> TissueSettings::layer_names() const {
@@ -198,6 +216,30 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   }
   if (scenario.deliveries.empty())
     root.fail(scenario.deliveries[0].key(), "no delivery: add a " + kinds + " event");
+  if (auto body = root.table("body")) {
+    scenario.body.mass_kg = body->quantity("mass", Dimension::mass, 70.0);
+    if (!(scenario.body.mass_kg > 0)) body->fail("mass", "must be > 0");
+    body->finish();
+  }
+  auto receptor = root.table("receptor");
+  if (scenario.tissue.bottom_kind == BottomKind::receptor) {
+    if (!receptor) root.fail("receptor", "tissue.bottom = \"receptor\" needs a [receptor] section "
+                                         "(volume_per_area, and replace_every or flow_rate_per_area)");
+    ReceptorSettings& r = scenario.receptor;
+    r.volume_per_area_uL_per_cm2 =
+        receptor->quantity("volume_per_area", Dimension::volume_per_area, std::nullopt);
+    if (!(r.volume_per_area_uL_per_cm2 > 0)) receptor->fail("volume_per_area", "must be > 0");
+    if (receptor->has("replace_every") && receptor->has("flow_rate_per_area"))
+      receptor->fail("flow_rate_per_area", "give replace_every (sampled) or flow_rate_per_area "
+                                           "(flow-through), not both");
+    r.replace_every_s = receptor->quantity("replace_every", Dimension::time, 0.0);
+    r.flow_uL_per_cm2_s = receptor->quantity("flow_rate_per_area", Dimension::flow_per_area, 0.0);
+    if (r.replace_every_s < 0) receptor->fail("replace_every", "must be > 0");
+    if (r.flow_uL_per_cm2_s < 0) receptor->fail("flow_rate_per_area", "must be >= 0");
+    receptor->finish();
+  } else if (receptor) {
+    root.fail("receptor", "a [receptor] section needs tissue.bottom = \"receptor\"");
+  }
   if (auto output = root.table("output")) {
     scenario.write_vtk = output->boolean("vtk", true);
     const double downsample = output->number("downsample", 1.0);

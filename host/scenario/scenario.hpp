@@ -23,12 +23,30 @@ struct RunSettings {
   std::string target_layer = "papillary_dermis";
 };
 
+// What lies below the tissue's bottom: a perfect sink, nothing (zero flux), the body (the
+// bottom layer continuing as a semi-infinite medium into the systemic compartment) or a
+// well-stirred receptor chamber (Franz cell, flow-through cell).
+enum class BottomKind { sink, zero_flux, body, receptor };
+const char* to_string(BottomKind kind);
+
+struct ReceptorSettings {
+  double volume_per_area_uL_per_cm2 = 0;
+  double replace_every_s = 0;           // sampled: emptied into the collected amount (0: never)
+  double flow_uL_per_cm2_s = 0;         // flow-through: washout Q/V into the collected amount
+};
+
+struct BodySettings {
+  double mass_kg = 70;
+};
+
 struct TissueSettings {
   std::string site;               // the preset the layers came from; empty for [[tissue.layer]]
   std::vector<SiteLayer> layers;  // tissue layers, top to bottom, after overrides
   double lateral_um = 0, dx_um = 0;
   bool periodic = true;
   kernels::BottomBoundary bottom = kernels::BottomBoundary::perfect_sink;
+  BottomKind bottom_kind = BottomKind::sink;
+  double treated_area_um2 = 0;  // the application on the patient; 0: the simulated area
 
   TissueMaterials materials() const;  // the voxel material ids of these layers
   std::vector<std::string> layer_names() const;
@@ -40,6 +58,8 @@ struct Scenario {
   TissueSettings tissue;
   std::vector<SpeciesEntry> species;  // with the scenario's overrides applied
   delivery::Deliveries deliveries;    // one of each kind (host/delivery/), with its entries
+  BodySettings body;
+  ReceptorSettings receptor;          // with tissue.bottom_kind == receptor
   bool write_vtk = true;
   int vtk_downsample = 1;     // [output] downsample: VTK fields as means of N×N×N blocks
   std::string resolved_toml;  // the file after --set overrides, as TOML

@@ -67,6 +67,14 @@ constexpr Unit kUnits[] = {
     {"g/mol", Dimension::molar_mass, 1, 0},
     {"um/s", Dimension::speed, 1, 0},             {"um/min", Dimension::speed, 1.0 / 60, 0},
     {"um/h", Dimension::speed, 1.0 / 3600, 0},
+    {"L/kg", Dimension::volume_per_mass, 1, 0},   {"mL/kg", Dimension::volume_per_mass, 1e-3, 0},
+    {"kg", Dimension::mass, 1, 0},                {"g", Dimension::mass, 1e-3, 0},
+    {"um^2", Dimension::area, 1, 0},              {"mm^2", Dimension::area, 1e6, 0},
+    {"cm^2", Dimension::area, 1e8, 0},            {"m^2", Dimension::area, 1e12, 0},
+    {"uL/cm^2/s", Dimension::flow_per_area, 1, 0},
+    {"uL/cm^2/min", Dimension::flow_per_area, 1.0 / 60, 0},
+    {"uL/cm^2/h", Dimension::flow_per_area, 1.0 / 3600, 0},
+    {"mL/cm^2/h", Dimension::flow_per_area, 1e3 / 3600, 0},
 };
 
 std::string trim(std::string_view text) {
@@ -100,6 +108,10 @@ const char* to_string(Dimension dimension) {
     case Dimension::binding_rate: return "a binding rate constant";
     case Dimension::molar_mass: return "a molar mass";
     case Dimension::speed: return "a speed";
+    case Dimension::volume_per_mass: return "a volume per body mass";
+    case Dimension::mass: return "a mass";
+    case Dimension::area: return "an area";
+    case Dimension::flow_per_area: return "a flow rate per area";
   }
   return "?";
 }
@@ -120,6 +132,10 @@ const char* internal_unit(Dimension dimension, bool particles) {
     case Dimension::binding_rate: return particles ? "1/(particles/mL*s)" : "1/(ng/mL*s)";
     case Dimension::molar_mass: return "g/mol";
     case Dimension::speed: return "um/s";
+    case Dimension::volume_per_mass: return "L/kg";
+    case Dimension::mass: return "kg";
+    case Dimension::area: return "um^2";
+    case Dimension::flow_per_area: return "uL/cm^2/s";
   }
   return "?";
 }

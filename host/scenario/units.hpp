@@ -31,6 +31,10 @@ enum class Dimension {
   binding_rate,       // k_on: 1/(concentration·s), per internal concentration unit
   molar_mass,         // g/mol
   speed,              // um/s (a film's evaporation)
+  volume_per_mass,    // L/kg (a volume of distribution)
+  mass,               // kg (a body)
+  area,               // um^2 (a treated area)
+  flow_per_area,      // uL/cm^2/s (a flow-through receptor's flow)
 };
 
 const char* internal_unit(Dimension dimension, bool particles);

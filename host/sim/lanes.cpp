@@ -11,6 +11,7 @@ bool same_lane(const kernels::Channel<Real>& a, const kernels::Channel<Real>& b)
          a.species.concentration == b.species.concentration &&
          a.species.source_per_s == b.species.source_per_s &&
          a.species.top_concentration == b.species.top_concentration &&
+         a.species.bottom_concentration == b.species.bottom_concentration &&
          a.source_scale == b.source_scale && a.next == b.next && a.work == b.work &&
          a.free == b.free && a.bound == b.bound && a.internalised == b.internalised &&
          a.tallies == b.tallies && a.react_after_s == b.react_after_s;

@@ -57,6 +57,16 @@ void validate_problem(const Problem& problem) {
         throw ConfigError("boundaries.top_concentration." + problem.materials.species_name(s),
                           "must be >= 0, got " + std::to_string(top[s]));
   }
+  const auto& bottom = problem.boundaries.bottom_concentration;
+  if (!bottom.empty() && static_cast<int>(bottom.size()) != problem.materials.species_count())
+    throw ConfigError("boundaries.bottom_concentration",
+                      "needs one value per species (" +
+                          std::to_string(problem.materials.species_count()) + ") or none, got " +
+                          std::to_string(bottom.size()));
+  for (std::size_t s = 0; s < bottom.size(); ++s)
+    if (!std::isfinite(bottom[s]) || bottom[s] < 0)
+      throw ConfigError("boundaries.bottom_concentration." + problem.materials.species_name(s),
+                        "must be >= 0, got " + std::to_string(bottom[s]));
 }
 
 double explicit_dt_limit_s(const Problem& problem) {

@@ -17,6 +17,9 @@ struct Boundaries {
   kernels::TopBoundary top = kernels::TopBoundary::zero_flux;
   std::vector<double> top_concentration;  // per species, reference-phase value (fixed top)
   kernels::BottomBoundary bottom = kernels::BottomBoundary::zero_flux;
+  // Per species, reference-phase value beyond an open bottom (a receptor's or the plasma's);
+  // empty: 0 for all, the perfect sink.
+  std::vector<double> bottom_concentration;
 };
 
 struct Problem {

@@ -25,6 +25,9 @@ kernels::SpeciesView<Real> Stepper<Real>::species_view(const StepParts<Real>& pa
   view.source_per_s = nullptr;  // diffusion_lanes adds the sources of a step
   if (parts.problem.boundaries.top == kernels::TopBoundary::fixed_concentration)
     view.top_concentration = static_cast<Real>(parts.problem.boundaries.top_concentration[species]);
+  const auto& bottom = parts.problem.boundaries.bottom_concentration;
+  if (parts.problem.boundaries.bottom == kernels::BottomBoundary::perfect_sink && !bottom.empty())
+    view.bottom_concentration = static_cast<Real>(bottom[species]);
   return view;
 }
 

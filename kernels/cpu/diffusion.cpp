@@ -49,15 +49,9 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
         const RowFaces<Real> faces = r.load(grid, bc, sp.concentration, t, j, k);
         gather(lost_fraction.data(), mat, nx, fraction.data());
         gather(phi.data(), mat, nx, phis.data());
-        if (k == 0)
-          gather(t.vertical.top_conductance.data(), mat, nx, top.data());
-        else
-          std::fill(top.begin(), top.end(), Real(0));
-        if (k == nz - 1)
-          gather(t.vertical.bottom_conductance.data(), mat, nx, bottom.data());
-        else
-          std::fill(bottom.begin(), bottom.end(), Real(0));
-        const Real volume_um3 = grid.volume_um3(k), top_value = sp.top_concentration;
+        gather_boundary(t.vertical, grid, mat, k, top.data(), bottom.data());
+        const Real volume_um3 = grid.volume_um3(k), top_value = sp.top_concentration,
+                   bottom_value = sp.bottom_concentration;
         const Real *c = sp.concentration + start, *fractions = fraction.data(),
                    *phi_row = phis.data(), *top_conductance = top.data(),
                    *bottom_conductance = bottom.data();
@@ -75,7 +69,8 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
                                   volume_um3,
                                   rate_row[i],
                                   fractions[i],
-                                  phi_row[i]},
+                                  phi_row[i],
+                                  bottom_value},
               dt_s);
           out[i] = result.concentration;
           lost_row[i] = result.lost;

@@ -127,7 +127,7 @@ void implicit_rhs_channel(const GridView<Real>& grid, const BoundaryView<Real>& 
 #pragma omp parallel
   {
     RowNeighbourhood<Real> r(nx);
-    std::vector<Real> extra(row), top(row);
+    std::vector<Real> extra(row), top(row), bottom(row);
 #pragma omp for collapse(2) schedule(static)
     for (int k = 0; k < grid.nz; ++k)
       for (int j = 0; j < grid.ny; ++j) {
@@ -135,20 +135,19 @@ void implicit_rhs_channel(const GridView<Real>& grid, const BoundaryView<Real>& 
         const std::uint8_t* mat = grid.material + start;
         const RowFaces<Real> faces = r.load(grid, bc, sp.concentration, t, j, k);
         gather(t.vertical.diagonal_extra.data() + std::size_t(k) * nm, mat, nx, extra.data());
-        if (k == 0)
-          gather(t.vertical.top_conductance.data(), mat, nx, top.data());
-        else
-          std::fill(top.begin(), top.end(), Real(0));
-        const Real weight = t.lateral.weight[k], top_value = sp.top_concentration;
+        gather_boundary(t.vertical, grid, mat, k, top.data(), bottom.data());
+        const Real weight = t.lateral.weight[k], top_value = sp.top_concentration,
+                   bottom_value = sp.bottom_concentration;
         const Real *c = sp.concentration + start, *diagonal_extra = extra.data(),
-                   *top_conductance = top.data();
+                   *top_conductance = top.data(), *bottom_conductance = bottom.data();
         const Real* source = sp.source_per_s ? sp.source_per_s + start : r.zeros;
         Real* out = rhs + start;
 #pragma omp simd
         for (int i = 0; i < nx; ++i)
           out[i] = implicit_rhs_update(RhsVoxel<Real>{
               faces.at(i), c[i], weight, diagonal_extra[i], top_conductance[i], top_value,
-              step_source_of(source[i], dt_s, source_scale)});
+              step_source_of(source[i], dt_s, source_scale), bottom_conductance[i],
+              bottom_value});
       }
   }
 }
@@ -157,32 +156,34 @@ template <class Real>
 void add_constant_inflow_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                                  const SpeciesView<Real>& sp, Real* data, Real dt_s,
                                  Real source_scale) {
-  // Only the top layer has a boundary inflow; without a source the other layers get 0.
-  if (!sp.source_per_s && bc.top != TopBoundary::fixed_concentration) return;
-  const int layers = sp.source_per_s ? grid.nz : 1;
+  // Only the top and bottom layers have a boundary inflow; without a source the others get 0.
+  const bool top_in = bc.top == TopBoundary::fixed_concentration,
+             bottom_in = bc.bottom == BottomBoundary::perfect_sink && sp.bottom_concentration != 0;
+  if (!sp.source_per_s && !top_in && !bottom_in) return;
   const SweepTables<Real> vertical =
       sweep_tables(grid, bc, sp.coeffs, 2, dt_s, material_count(grid));
   const std::size_t row = grid.nx, plane = row * grid.ny;
 #pragma omp parallel
   {
-    std::vector<Real> top(row), zeros(row);
+    std::vector<Real> top(row), bottom(row), zeros(row);
 #pragma omp for collapse(2) schedule(static)
-    for (int k = 0; k < layers; ++k)
+    for (int k = 0; k < grid.nz; ++k)
       for (int j = 0; j < grid.ny; ++j) {
+        if (!sp.source_per_s && !(k == 0 && top_in) && !(k == grid.nz - 1 && bottom_in)) continue;
         const std::size_t start = k * plane + j * row;
-        if (k == 0)
-          gather(vertical.top_conductance.data(), grid.material + start, grid.nx, top.data());
-        else
-          std::fill(top.begin(), top.end(), Real(0));
-        const Real weight = vertical.weight[k], top_value = sp.top_concentration;
-        const Real* top_conductance = top.data();
+        gather_boundary(vertical, grid, grid.material + start, k, top.data(), bottom.data());
+        const Real weight = vertical.weight[k], top_value = sp.top_concentration,
+                   bottom_value = sp.bottom_concentration;
+        const Real *top_conductance = top.data(), *bottom_conductance = bottom.data();
         const Real* source = sp.source_per_s ? sp.source_per_s + start : zeros.data();
         Real* out = data + start;
 #pragma omp simd
         for (int i = 0; i < grid.nx; ++i)
-          out[i] += constant_inflow_from_parts(weight,
-                                               fixed_top_inflow_per_s(top_conductance[i], top_value),
-                                               step_source_of(source[i], dt_s, source_scale));
+          out[i] += constant_inflow_from_parts(
+              weight,
+              boundary_inflow_per_s(top_conductance[i], top_value, bottom_conductance[i],
+                                    bottom_value),
+              step_source_of(source[i], dt_s, source_scale));
       }
   }
 }
@@ -299,7 +300,7 @@ void implicit_tallies_channel(const GridView<Real>& grid, const BoundaryView<Rea
             const MaterialCoeffs<Real>& self = sp.coeffs[mat[i]];
             add_boundary_tallies(boundary_conductances(grid, bc, self, k), self,
                                  sp.top_concentration, static_cast<double>(dt_s), c_theta[i],
-                                 local_tally);
+                                 local_tally, sp.bottom_concentration);
           }
         if (react)
           react_row(grid, sp.coeffs, k, start, ch.react_after_s, c, ch.bound + start,

@@ -81,6 +81,17 @@ void gather(const Real* table, const std::uint8_t* material, int lanes, Real* ou
   }
 }
 
+// A row's top and bottom boundary conductances from a z table: gathered on layers 0 and nz − 1,
+// 0 elsewhere.
+template <class Real>
+void gather_boundary(const SweepTables<Real>& vertical, const GridView<Real>& grid,
+                     const std::uint8_t* material, int k, Real* top, Real* bottom) {
+  if (k == 0) gather(vertical.top_conductance.data(), material, grid.nx, top);
+  else std::fill(top, top + grid.nx, Real(0));
+  if (k == grid.nz - 1) gather(vertical.bottom_conductance.data(), material, grid.nx, bottom);
+  else std::fill(bottom, bottom + grid.nx, Real(0));
+}
+
 // The tables of the whole operator A at step dt (θ·dt = dt): lateral (1/K, half cells at
 // h = dx, dt/V and face areas per layer) and vertical (half cells, diagonal extra and boundary
 // conductances per layer and material).
