@@ -63,6 +63,7 @@ void CoefficientStore<Real>::upload_coefficients(const Problem& problem, bool ge
 template <class Real>
 void CoefficientStore<Real>::upload_materials(const Grid& grid) {
   material_ = DeviceBuffer<std::uint8_t>(*executor_, grid.material);
+  boundary_view_.top_slab_cells = top_slab_cells(grid);
   if (transposed_)
     material_transposed_ = DeviceBuffer<std::uint8_t>(*executor_, transposed_materials(grid));
 }
