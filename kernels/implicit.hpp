@@ -389,19 +389,66 @@ SKINRD_HD inline void add_loss_tallies(const MaterialCoeffs<Real>& m, double dt_
   tally[Tally::degraded] += dt_s * m.degradation_per_s * volume_um3 * c_theta;
   tally[Tally::cleared] += dt_s * m.clearance_per_s * volume_um3 * c_theta;
 }
-// Entered through a fixed top and lost through an open bottom over dt, from one cell's boundary
-// conductances (zero off the top and bottom layers), its c_θ and the bottom's value u_b.
+// Lost through an open bottom over dt, from one cell's boundary conductances (zero off the
+// bottom layer), its c_θ and the value u_b beyond the bottom. What enters through a fixed top
+// is the top slab's budget (implicit_top_slab_share).
+template <class Real>
+SKINRD_HD inline double sink_outflow(const BoundaryConductances<Real>& boundary,
+                                     const MaterialCoeffs<Real>& m, double dt_s, double c_theta,
+                                     Real bottom_value) {
+  return dt_s * bottom_outflow_per_s(static_cast<double>(boundary.bottom), c_theta / m.partition,
+                                     static_cast<double>(bottom_value));
+}
 template <class Real>
 SKINRD_HD inline void add_boundary_tallies(const BoundaryConductances<Real>& boundary,
-                                           const MaterialCoeffs<Real>& m, Real top_value,
-                                           double dt_s, double c_theta, double* tally,
-                                           Real bottom_value) {
-  if (boundary.top == Real(0) && boundary.bottom == Real(0)) return;
-  const double u_theta = c_theta / m.partition;
-  tally[Tally::entered_top] += dt_s * boundary.top * (static_cast<double>(top_value) - u_theta);
-  tally[Tally::lost_bottom] +=
-      dt_s * bottom_outflow_per_s(static_cast<double>(boundary.bottom), u_theta,
-                                  static_cast<double>(bottom_value));
+                                           const MaterialCoeffs<Real>& m, double dt_s,
+                                           double c_theta, double* tally, Real bottom_value) {
+  if (boundary.bottom == Real(0)) return;
+  tally[Tally::lost_bottom] += sink_outflow(boundary, m, dt_s, c_theta, bottom_value);
+}
+
+// The new value of a cell before any reaction, in a step's tallies pass: c_old + the
+// correction (Douglas–Gunn: the value that pass writes, bit for bit), or the new field (LOD).
+template <class Real>
+struct NewValues {
+  const Real *c_old, *correction, *c_new;
+  SKINRD_HD Real operator()(std::size_t idx) const {
+    return correction ? corrected_value(c_old[idx], correction[idx]) : c_new[idx];
+  }
+};
+
+// A top slab cell's share of the inflow through a fixed top over an implicit step
+// (top_slab_share, kernels/transport.hpp), every flux at c_θ as in implicit_tallies: the
+// lateral sweeps keep each layer's amount, so the slab's budget is exact for Douglas–Gunn and
+// LOD alike. Called before the pass that writes the new values and reacts them.
+template <class Real>
+SKINRD_HD inline double implicit_top_slab_share(const GridView<Real>& g,
+                                                const BoundaryView<Real>& bc,
+                                                const SpeciesView<Real>& sp,
+                                                const NewValues<Real>& c_new, int i, int j, int k,
+                                                Real theta, Real dt_s, Real source_scale) {
+  const std::size_t idx = g.index(i, j, k);
+  const MaterialCoeffs<Real>& self = sp.coeffs[g.material[idx]];
+  const Real c_old = sp.concentration[idx], c = c_new(idx);
+  const double c_theta = theta_state(c_old, c, theta);
+  const double volume_um3 = g.volume_um3(k), dt = dt_s;
+  double in_from_below = 0;
+  if (top_slab_last_layer(bc, k)) {
+    const Face<Real> face = face_towards(g, bc.periodic_lateral, sp.coeffs, self, i, j, k, 2, 1);
+    if (face.exists)
+      in_from_below =
+          dt * static_cast<double>(face.conductance) *
+          (theta_state(sp.concentration[face.neighbour], c_new(face.neighbour), theta) /
+               face.other->partition -
+           c_theta / self.partition);
+  }
+  const double added =
+      sp.source_per_s ? dt * source_rate_per_s(sp, idx, source_scale) * volume_um3 : 0.0;
+  return top_slab_share(volume_um3 * (static_cast<double>(c) - static_cast<double>(c_old)),
+                        dt * (self.degradation_per_s + self.clearance_per_s) * volume_um3 * c_theta,
+                        added, in_from_below,
+                        sink_outflow(boundary_conductances(g, bc, self, k), self, dt, c_theta,
+                                     sp.bottom_concentration));
 }
 template <class Real>
 SKINRD_HD inline VoxelUpdate<Real> implicit_tallies(const GridView<Real>& g,
@@ -415,8 +462,8 @@ SKINRD_HD inline VoxelUpdate<Real> implicit_tallies(const GridView<Real>& g,
   const double volume_um3 = g.volume_um3(k), dt = dt_s;
   VoxelUpdate<Real> result{c_new[idx], {}};
   add_loss_tallies(self, dt, volume_um3, c_theta, result.tally);
-  add_boundary_tallies(boundary_conductances(g, bc, self, k), self, sp.top_concentration, dt,
-                       c_theta, result.tally, sp.bottom_concentration);
+  add_boundary_tallies(boundary_conductances(g, bc, self, k), self, dt, c_theta, result.tally,
+                       sp.bottom_concentration);
   if (sp.source_per_s)
     add_source_tally(dt, source_rate_per_s(sp, idx, source_scale), volume_um3, result.tally);
   return result;

@@ -326,10 +326,35 @@ SKINRD_HD inline void add_explicit_loss_tallies(double lost_amount, double degra
   tally[Tally::degraded] += lost_amount * degraded_share;
   tally[Tally::cleared] += lost_amount * (1.0 - degraded_share);
 }
-SKINRD_HD inline void add_explicit_boundary_tallies(double top_in_per_s, double bottom_out_per_s,
-                                                    double dt_s, double* tally) {
-  tally[Tally::entered_top] += top_in_per_s * dt_s;
+// entered_top_amount: the cells' top_slab_share, summed.
+SKINRD_HD inline void add_explicit_boundary_tallies(double entered_top_amount,
+                                                    double bottom_out_per_s, double dt_s,
+                                                    double* tally) {
+  tally[Tally::entered_top] += entered_top_amount;
   tally[Tally::lost_bottom] += bottom_out_per_s * dt_s;
+}
+
+// What entered through a fixed top over a step, in flux form. A film sits within rounding of
+// the top's value u0, so in float G_top·(u0 − u) is rounding noise times a large conductance
+// (and a stored film value cannot take up a change below its rounding at all). So the inflow
+// is measured as the budget of the top slab, the first bc.top_slab_cells cell layers (the
+// film): what it stored, lost and passed on below over the step, the flux below taken at the
+// slab's lower faces, where the film meets the much less conductive tissue. Lateral faces and
+// the slab's inner z faces cancel over whole layers. One slab cell's share, amounts over the
+// step: its stored change, lost (degraded, cleared), added by sources, taken in through its
+// lower face (0 above the slab's last layer) and lost into a sink bottom.
+SKINRD_HD inline double top_slab_share(double stored_change, double lost, double added,
+                                       double in_from_below, double out_bottom) {
+  return stored_change + lost - added - in_from_below + out_bottom;
+}
+// Whether cell layer k is in the top slab, and whether it is its last layer.
+template <class Real>
+SKINRD_HD inline bool in_top_slab(const BoundaryView<Real>& bc, int k) {
+  return bc.top == TopBoundary::fixed_concentration && k < bc.top_slab_cells;
+}
+template <class Real>
+SKINRD_HD inline bool top_slab_last_layer(const BoundaryView<Real>& bc, int k) {
+  return k + 1 == bc.top_slab_cells;
 }
 // Added by sources over dt in cells of volume V whose source rates sum to source_per_s.
 SKINRD_HD inline void add_source_tally(double dt_s, double source_per_s, double volume_um3,
@@ -383,6 +408,21 @@ SKINRD_HD inline ExplicitResult<Real> explicit_update(ExplicitVoxel<Real> v, Rea
   return {explicit_new_value(v.c, gained, lost), lost, rate};
 }
 
+// A top slab cell's share of the inflow through a fixed top over an explicit step
+// (top_slab_share), from its inputs and result; slab_bottom: its +z face leads out of the slab.
+template <class Real>
+SKINRD_HD inline double explicit_top_slab_share(const ExplicitVoxel<Real>& v,
+                                                const ExplicitResult<Real>& r, bool slab_bottom,
+                                                Real dt_s) {
+  const double volume = v.volume_um3, dt = dt_s;
+  const double below =
+      slab_bottom ? dt * face_inflow_per_s(v.faces.conductance[5], v.faces.u_neighbour[5], v.faces.u)
+                  : 0.0;
+  return top_slab_share(volume * (static_cast<double>(r.concentration) - static_cast<double>(v.c)),
+                        volume * r.lost, dt * v.source_per_s * volume, below,
+                        dt * r.rate.bottom_out_per_s);
+}
+
 // explicit_update at voxel (i, j, k) with its inputs read from the grid and the field, and its
 // ledger. c is the voxel's concentration and values gives its neighbours' (gather_voxel_faces).
 template <class Real, class Values>
@@ -409,7 +449,9 @@ SKINRD_HD inline VoxelUpdate<Real> explicit_voxel_step(const GridView<Real>& g,
   VoxelUpdate<Real> result{r.concentration, {}};
   add_explicit_loss_tallies(static_cast<double>(r.lost) * v.volume_um3, loss.degraded_share,
                             result.tally);
-  add_explicit_boundary_tallies(r.rate.top_in_per_s, r.rate.bottom_out_per_s, dt_s, result.tally);
+  add_explicit_boundary_tallies(
+      in_top_slab(bc, k) ? explicit_top_slab_share(v, r, top_slab_last_layer(bc, k), dt_s) : 0.0,
+      r.rate.bottom_out_per_s, dt_s, result.tally);
   add_source_tally(dt_s, v.source_per_s, v.volume_um3, result.tally);
   return result;
 }

@@ -83,6 +83,9 @@ struct BoundaryView {
   bool periodic_lateral = true;  // false: zero flux through the four sides
   TopBoundary top = TopBoundary::zero_flux;
   BottomBoundary bottom = BottomBoundary::zero_flux;
+  // Cell layers from the top (the film's) whose budget measures the inflow through a fixed
+  // top (top_slab_share, kernels/transport.hpp); ≥ 1.
+  int top_slab_cells = 1;
 };
 
 // One species: its coefficients per material, its field and an optional source.

@@ -253,6 +253,21 @@ void MicroneedlePatches::apply(const Event& event, const scenario::Scenario& sce
   }
 }
 
+std::vector<std::size_t> release_voxels(const scenario::Scenario& scenario,
+                                        const std::vector<std::uint8_t>& material, int species,
+                                        const std::vector<std::size_t>& region) {
+  const TissueMaterials materials = scenario.tissue.materials();
+  std::vector<std::size_t> open;
+  for (std::size_t v : region) {
+    const std::optional<int> layer = materials.layer_of(material[v]);
+    if (!layer) continue;  // the vehicle or a needle body
+    const std::string& name = materials.layer_name(*layer);
+    if (name == "stratum_corneum") continue;
+    if (scenario.species[species].by_material.at(name).diffusion_um2_per_s > 0) open.push_back(v);
+  }
+  return open;
+}
+
 void MicroneedlePatches::add_sources(const scenario::Scenario& scenario, DeliveryTissue& tissue) const {
   const Grid& grid = tissue.grid();
   for (const auto& patch : patches) {
@@ -262,10 +277,14 @@ void MicroneedlePatches::add_sources(const scenario::Scenario& scenario, Deliver
     if (patch.kind == Kind::solid) continue;
     // Coated: released into the tissue touching the needles; dissolving: within the needles;
     // hollow: at the tips. First-order release stops when the patch is withdrawn.
-    const auto& region = patch.kind == Kind::coated ? needles.surface
-                         : patch.kind == Kind::dissolving ? needles.body : needles.tip;
+    // Only into voxels that take the payload up (release_voxels), the whole payload there.
+    const auto region = release_voxels(scenario, tissue.voxel_materials(), patch.species,
+                                       patch.kind == Kind::coated       ? needles.surface
+                                       : patch.kind == Kind::dissolving ? needles.body
+                                                                        : needles.tip);
     if (region.empty())
-      throw ConfigError("microneedle", "the needles cover no voxel at this resolution: refine dx or dz");
+      throw ConfigError("microneedle", "the needles touch no viable, permeable tissue at this "
+                                       "resolution: refine dx or dz, or lengthen the needles");
     const double total =
         patch.kind == Kind::hollow
             ? patch.flow_uL_per_s * scenario::kUm3PerUL * patch.concentration  // per second

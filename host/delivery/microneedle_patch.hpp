@@ -38,6 +38,13 @@ struct NeedleVoxels {
 };
 NeedleVoxels needle_voxels(const Grid& grid, int surface_k, bool periodic,
                            const MicroneedlePatch& patch);
+// The voxels of `region` (with these material ids) a needle's payload of `species` is released
+// into: viable tissue that lets the species move (D > 0). Not the stratum corneum, whose
+// dead, dry cells do not dissolve a coating (it dissolves in the viable tissue's fluid), nor
+// the vehicle or a needle body: payload put there would stay there.
+std::vector<std::size_t> release_voxels(const scenario::Scenario& scenario,
+                                        const std::vector<std::uint8_t>& material, int species,
+                                        const std::vector<std::size_t>& region);
 
 class MicroneedlePatches : public DeliveryKind<MicroneedlePatches> {
  public:

@@ -69,6 +69,7 @@ void CoefficientStore<Real>::upload_materials(const Grid& grid) {
   };
   upload(material_, grid.material);
   if (transposed_) upload(material_transposed_, transposed_materials(grid));
+  boundary_view_.top_slab_cells = top_slab_cells(grid);
 }
 
 template <class Real>

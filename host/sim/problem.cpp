@@ -69,6 +69,16 @@ void validate_problem(const Problem& problem) {
                         "must be >= 0, got " + std::to_string(bottom[s]));
 }
 
+int top_slab_cells(const Grid& grid) {
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  if (plane == 0) return 1;
+  const std::uint8_t top = grid.material[0];
+  for (int k = 0; k < grid.nz; ++k)
+    for (std::size_t v = k * plane; v < (k + 1) * plane; ++v)
+      if (grid.material[v] != top) return std::max(k, 1);
+  return 1;
+}
+
 double explicit_dt_limit_s(const Problem& problem) {
   const Grid& grid = problem.grid;
   const kernels::GridView<double> host_grid{grid.nx, grid.ny, grid.nz, grid.dx_um,

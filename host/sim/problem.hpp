@@ -32,6 +32,10 @@ struct Problem {
 // (line_sweep's material_transposed, kernels/launchers.hpp).
 std::vector<std::uint8_t> transposed_materials(const Grid& grid);
 
+// The top slab of a fixed top (BoundaryView::top_slab_cells): the leading cell layers that hold
+// one material throughout (a film) above a layer that does not; 1 for a grid of one material.
+int top_slab_cells(const Grid& grid);
+
 // The explicit scheme's stability limit for `problem` in double precision, computed on the host
 // without allocating a Simulation (`skinrd check` of domains too large to hold twice).
 double explicit_dt_limit_s(const Problem& problem);

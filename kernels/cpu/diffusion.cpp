@@ -13,7 +13,7 @@ namespace {
 // Row by row (kernels/cpu/rows.hpp): each cell's inputs gathered from the row's tables (its faces,
 // the exponential integrator's constants of its material) into explicit_update, the update
 // CUDA's kernels call, in one SIMD loop; the ledger from per-layer, per-material sums of the
-// amounts lost, the boundary rates on the top and bottom layers and the source rates.
+// amounts lost, the top slab's shares (a fixed top), the bottom rates and the source rates.
 template <class Real>
 void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                            const Channel<Real>& ch, Real dt_s) {
@@ -37,8 +37,9 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
 #pragma omp parallel
   {
     RowNeighbourhood<Real> r(nx);
-    std::vector<Real> fraction(row), phis(row), top(row), bottom(row), lost(row), top_in(row),
-        bottom_out(row), rates(row);
+    std::vector<Real> fraction(row), phis(row), top(row), bottom(row), lost(row), bottom_out(row),
+        rates(row);
+    std::vector<double> top_in(row);
     std::vector<double> local_lost(lost_sum.size()), local_source(nz);
     double local_top_in = 0, local_bottom_out = 0, local_reacted[tally_count] = {};
 #pragma omp for collapse(2) schedule(static) nowait
@@ -52,34 +53,35 @@ void explicit_step_channel(const GridView<Real>& grid, const BoundaryView<Real>&
         gather_boundary(t.vertical, grid, mat, k, top.data(), bottom.data());
         const Real volume_um3 = grid.volume_um3(k), top_value = sp.top_concentration,
                    bottom_value = sp.bottom_concentration;
+        const bool slab = in_top_slab(bc, k), slab_bottom = top_slab_last_layer(bc, k);
         const Real *c = sp.concentration + start, *fractions = fraction.data(),
                    *phi_row = phis.data(), *top_conductance = top.data(),
                    *bottom_conductance = bottom.data();
         const Real* source = sp.source_per_s ? sp.source_per_s + start : r.zeros;
-        Real *out = next + start, *lost_row = lost.data(), *top_row = top_in.data(),
-             *bottom_row = bottom_out.data(), *rate_row = rates.data();
+        Real *out = next + start, *lost_row = lost.data(), *bottom_row = bottom_out.data(),
+             *rate_row = rates.data();
+        double* top_row = top_in.data();
 #pragma omp simd
         for (int i = 0; i < nx; ++i) {
           rate_row[i] = scaled_source_rate(source[i], source_scale);
-          const ExplicitResult<Real> result = explicit_update(
-              ExplicitVoxel<Real>{faces.at(i),
-                                  {top_conductance[i], bottom_conductance[i]},
-                                  top_value,
-                                  c[i],
-                                  volume_um3,
-                                  rate_row[i],
-                                  fractions[i],
-                                  phi_row[i],
-                                  bottom_value},
-              dt_s);
+          const ExplicitVoxel<Real> voxel{faces.at(i),
+                                          {top_conductance[i], bottom_conductance[i]},
+                                          top_value,
+                                          c[i],
+                                          volume_um3,
+                                          rate_row[i],
+                                          fractions[i],
+                                          phi_row[i],
+                                          bottom_value};
+          const ExplicitResult<Real> result = explicit_update(voxel, dt_s);
           out[i] = result.concentration;
           lost_row[i] = result.lost;
-          top_row[i] = result.rate.top_in_per_s;
+          top_row[i] = slab ? explicit_top_slab_share(voxel, result, slab_bottom, dt_s) : 0.0;
           bottom_row[i] = result.rate.bottom_out_per_s;
         }
         add_by_material(lost_row, mat, nx, local_lost.data() + std::size_t(k) * nm);
         if (sp.source_per_s) local_source[k] += row_sum(rate_row, nx);
-        if (k == 0) local_top_in += row_sum(top_row, nx);
+        if (slab) local_top_in += row_sum(top_row, nx);
         if (k == nz - 1) local_bottom_out += row_sum(bottom_row, nx);
         if (react)
           react_row(grid, sp.coeffs, k, start, ch.react_after_s, out, ch.bound + start,

@@ -262,12 +262,26 @@ void implicit_tallies_channel(const GridView<Real>& grid, const BoundaryView<Rea
   Real* c_new = ch.next;
   const Real source_scale = ch.source_scale;
   const bool react = reacts_after(ch);
-  // Σ c_θ per layer and material and Σ source rates per layer, rows in SIMD; the boundary
-  // terms on the top and bottom layers only, cell by cell.
+  // Σ c_θ per layer and material and Σ source rates per layer, rows in SIMD; the sink term on
+  // the bottom layer only, cell by cell.
   const int nm = material_count(grid), nz = grid.nz, nx = grid.nx;
   const std::size_t row = nx, plane = row * grid.ny;
   std::vector<double> c_theta_sum(std::size_t(nz) * nm), source_sum(nz);
   double total[tally_count] = {};
+  // A fixed top's inflow from the top slab's budget, before this pass writes and reacts the
+  // new values (a slab cell reads its neighbour below).
+  if (bc.top == TopBoundary::fixed_concentration) {
+    const NewValues<Real> values{sp.concentration, correction, c_new};
+    const int slab = std::min(bc.top_slab_cells, nz);
+    double entered = 0;
+#pragma omp parallel for collapse(2) schedule(static) reduction(+ : entered)
+    for (int k = 0; k < slab; ++k)
+      for (int j = 0; j < grid.ny; ++j)
+        for (int i = 0; i < nx; ++i)
+          entered += implicit_top_slab_share(grid, bc, sp, values, i, j, k, theta, dt_s,
+                                             source_scale);
+    total[Tally::entered_top] += entered;
+  }
 #pragma omp parallel
   {
     std::vector<double> local_c_theta(c_theta_sum.size()), local_source(nz), c_theta(row);
@@ -295,12 +309,12 @@ void implicit_tallies_channel(const GridView<Real>& grid, const BoundaryView<Rea
           for (int i = 0; i < nx; ++i) rates[i] = scaled_source_rate(source[i], source_scale);
           local_source[k] += row_sum(rates.data(), nx);
         }
-        if (k == 0 || k == nz - 1)
+        if (k == nz - 1)
           for (int i = 0; i < nx; ++i) {
             const MaterialCoeffs<Real>& self = sp.coeffs[mat[i]];
             add_boundary_tallies(boundary_conductances(grid, bc, self, k), self,
-                                 sp.top_concentration, static_cast<double>(dt_s), c_theta[i],
-                                 local_tally, sp.bottom_concentration);
+                                 static_cast<double>(dt_s), c_theta[i], local_tally,
+                                 sp.bottom_concentration);
           }
         if (react)
           react_row(grid, sp.coeffs, k, start, ch.react_after_s, c, ch.bound + start,

@@ -52,6 +52,28 @@ __global__ void constant_inflow_kernel(const Channel<Real>* lanes, int first,
     ch.next[idx] += constant_inflow(grid, bc, ch.species, i, j, k, dt_s, ch.source_scale);
 }
 
+// A fixed top's inflow from the top slab's budget (implicit_top_slab_share), one thread per
+// slab cell, before tallies_kernel writes and reacts the new values.
+template <class Real>
+__global__ void top_slab_kernel(const Channel<Real>* lanes, int first, GridView<Real> grid,
+                                BoundaryView<Real> bc, Real theta, Real dt_s,
+                                bool add_correction) {
+  const Channel<Real> ch = lanes[lane_of_block(first)];
+  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  double local[tally_count] = {};
+  if (idx < plane * bc.top_slab_cells && idx < grid.voxel_count()) {
+    const int i = static_cast<int>(idx % grid.nx);
+    const int j = static_cast<int>((idx / grid.nx) % grid.ny);
+    const int k = static_cast<int>(idx / plane);
+    const NewValues<Real> values{ch.species.concentration, add_correction ? ch.work : nullptr,
+                                 ch.next};
+    local[Tally::entered_top] = implicit_top_slab_share(grid, bc, ch.species, values, i, j, k,
+                                                        theta, dt_s, ch.source_scale);
+  }
+  add_block_tallies(local, ch.tallies);
+}
+
 // With add_correction, next = c + work is written here, in the pass that reads both anyway;
 // the lane's closing reactions act on next last, in the same pass.
 template <class Real>
@@ -259,6 +281,10 @@ template <class Real>
 void implicit_tallies(const GridView<Real>& grid, const BoundaryView<Real>& bc,
                       const ChannelBatch<Real>& batch, Real theta, Real dt_s,
                       bool add_correction) {
+  if (bc.top == TopBoundary::fixed_concentration)
+    launch_per_lane(top_slab_kernel<Real>,
+                    static_cast<std::size_t>(grid.nx) * grid.ny * bc.top_slab_cells, batch, grid,
+                    bc, theta, dt_s, add_correction);
   launch_per_lane(tallies_kernel<Real>, grid.voxel_count(), batch, grid, bc, theta, dt_s,
                      add_correction);
 }
