@@ -33,7 +33,9 @@ namespace skinrd::kernels {
   /* V_max: Michaelis–Menten uptake V_max·u/(K_m + u) */                                   \
   X(uptake_max_conc_per_s, 0, "must be >= 0")                                              \
   /* K_m, concentration */                                                                 \
-  X(uptake_half_saturation, 1, "must be > 0")
+  X(uptake_half_saturation, 1, "must be > 0")                                              \
+  /* first-order loss of the internalised species (intracellular), tallied as degraded */  \
+  X(internalised_degradation_per_s, 0, "must be >= 0 1/s")
 
 template <class Real>
 struct MaterialCoeffs {
@@ -125,7 +127,7 @@ struct ChannelBatch {
 
 // Per-step ledger tallies, accumulated in double on the backend.
 enum Tally : int {
-  degraded = 0,     // free and bound species
+  degraded = 0,     // free, bound and internalised species
   cleared,          // to blood/lymph
   entered_top,      // through a fixed-concentration top (net)
   lost_bottom,      // into a perfect-sink bottom
