@@ -212,4 +212,33 @@ TEST(Delivery, DefinedSpeciesLoadAndRun) {
   EXPECT_NE(text.str().find("\"species\": \"lysozyme_like\""), std::string::npos);
 }
 
+// The derived intact-SC D of a protein is small but not zero, so occlusion's hydration factor
+// now acts on it: with the SC limiting the crossing (D_SC ~ 1e-8 um^2/s against the film's 50
+// and the tissue's ~40), 3 × the SC's D lets ~3 × as much below it within the hour.
+TEST(Delivery, HydrationActsOnTheDerivedIntactBarrier) {
+  const auto library = scenario::load_library(kSource + "/scenarios/library");
+  const auto base = scenario::load_scenario(kSource + "/tests/scenarios/defined_species.toml", {}, library);
+  auto below_sc = [&](double hydration, const char* out) {
+    auto s = base;
+    for (auto& dose : s.deliveries.get<delivery::TopicalFilms>().doses) {
+      dose.occluded = true;
+      dose.evaporation_um_per_s = 0;
+      dose.hydration_factor = hydration;
+    }
+    run::RunOptions options;
+    options.out_dir = (fs::temp_directory_path() / out).string();
+    options.force = true;
+    std::ostringstream progress;
+    const auto report = run::run_scenario(s, options, progress);
+    const auto& r = report.records.at(0).back();  // the protein
+    double amount = r.ledger.degraded + r.ledger.cleared + r.ledger.lost_bottom;
+    for (std::size_t l = 2; l < r.layers.size(); ++l)
+      amount += r.layers[l].free + r.layers[l].bound + r.layers[l].internalised;
+    return amount;
+  };
+  const double plain = below_sc(1, "skinrd_test_hydration_1"), hydrated = below_sc(3, "skinrd_test_hydration_3");
+  EXPECT_GT(plain, 0.0);
+  EXPECT_NEAR(hydrated / plain, 3.0, 0.15);
+}
+
 }  // namespace
