@@ -210,6 +210,8 @@ TEST(Delivery, DefinedSpeciesLoadAndRun) {
   text << summary.rdbuf();
   EXPECT_NE(text.str().find("\"estimates\""), std::string::npos);
   EXPECT_NE(text.str().find("\"species\": \"lysozyme_like\""), std::string::npos);
+  EXPECT_NE(text.str().find("\"coefficient\": \"degradation\""), std::string::npos);
+  EXPECT_NE(text.str().find("\"tag\": \"E\""), std::string::npos);
 }
 
 // The derived intact-SC D of a protein is small but not zero, so occlusion's hydration factor

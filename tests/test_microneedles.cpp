@@ -92,8 +92,9 @@ TEST(Microneedles, ReleaseFollowsItsKinetics) {
 
 // Solid needles leave channels: a serum right after them gets VEGF below the stratum corneum;
 // the same serum 4 h later (channel D at e^-3.75 = 2.4 % of its open value) passes in its
-// first minute less than a tenth of what the first did (measured 7.6 %); on intact skin
-// nothing passes at all.
+// first minute less than a tenth of what the first did (measured 7.6 %); on intact skin only
+// the derived intact-SC permeability's trace passes (VEGF D_SC ~ 1e-9 um^2/s): non-zero, but
+// under 1e-12 of what the channels let through.
 TEST(Microneedles, ChannelsOpenTheBarrierAndClose) {
   auto below_sc = [](const run::OutputRecord& r) {
     double amount = 0;
@@ -122,7 +123,9 @@ TEST(Microneedles, ChannelsOpenTheBarrierAndClose) {
   auto intact = load("needles_then_serum.toml", coarse);
   intact.deliveries.get<delivery::MicroneedlePatches>().patches.clear();
   const auto without = run(intact, "skinrd_test_mn_intact");
-  for (const auto& r : without.records.at(0)) EXPECT_EQ(below_sc(r), 0.0) << r.time_s;
+  const double through_channels = below_sc(records.back());
+  for (const auto& r : without.records.at(0)) EXPECT_LT(below_sc(r), 1e-12 * through_channels) << r.time_s;
+  EXPECT_GT(below_sc(without.records.at(0).back()), 0.0);  // no structural zero
 }
 
 }  // namespace

@@ -52,10 +52,13 @@ nlohmann::ordered_json estimate_list(const std::vector<scenario::SpeciesEntry>& 
       std::istringstream text(value.text);
       double number = 0;
       std::string unit;
-      text >> number;
-      std::getline(text >> std::ws, unit);
+      nlohmann::ordered_json shown = value.text;  // a list of layers stays text
+      if (text >> number) {
+        std::getline(text >> std::ws, unit);
+        shown = number;
+      }
       list.push_back({{"species", entry.key}, {"layer", layer}, {"coefficient", coefficient},
-                      {"value", number}, {"unit", unit}, {"tag", value.tag}, {"source", value.source}});
+                      {"value", shown}, {"unit", unit}, {"tag", value.tag}, {"source", value.source}});
     }
   return list;
 }
