@@ -67,15 +67,18 @@ SKINRD_HD inline double uptake_exact(double partition, double v_max, double k_m,
 template <class Real>
 SKINRD_HD inline bool has_reactions(const MaterialCoeffs<Real>& m) {
   return (m.binding_on_per_conc_s > 0 && m.binding_capacity > 0) || m.unbinding_per_s > 0 ||
-         m.bound_degradation_per_s > 0 || m.uptake_max_conc_per_s > 0;
+         m.bound_degradation_per_s > 0 || m.uptake_max_conc_per_s > 0 ||
+         m.internalised_degradation_per_s > 0;
 }
 
 // The reactions of one voxel over t_s, as a symmetric composition of exact flows:
-// bound decay (t/2) · binding (t/2) · uptake (t) · binding (t/2) · bound decay (t/2).
+// bound decay (t/2) · binding (t/2) · uptake (t) · binding (t/2) · bound decay (t/2), with the
+// internalised amount's intracellular decay (t/2) on either side of the uptake.
 // Updates c, b and the internalised amount in place; returns the amounts moved.
 template <class Real>
 struct ReactionTallies {
   double bound_net, internalised, bound_degraded;  // amounts (concentration × µm³)
+  double internalised_degraded;
 };
 
 template <class Real>
@@ -83,7 +86,15 @@ SKINRD_HD inline ReactionTallies<Real> react_voxel(const MaterialCoeffs<Real>& m
                                                    double t_s, Real& c_free, Real& c_bound,
                                                    Real& c_internalised) {
   double c = c_free, b = c_bound, bound_degraded = 0;
+  double n = c_internalised, internalised_degraded = 0;
   const double half = 0.5 * t_s;
+  auto internalised_decay = [&]() {
+    if (m.internalised_degradation_per_s > 0) {
+      const double lost = n * -::expm1(-static_cast<double>(m.internalised_degradation_per_s) * half);
+      n -= lost;
+      internalised_degraded += lost;
+    }
+  };
   auto bound_decay = [&]() {
     if (m.bound_degradation_per_s > 0) {
       const double lost = b * -::expm1(-static_cast<double>(m.bound_degradation_per_s) * half);
@@ -97,18 +108,21 @@ SKINRD_HD inline ReactionTallies<Real> react_voxel(const MaterialCoeffs<Real>& m
   };
   bound_decay();
   bind();
+  internalised_decay();
   const double before_uptake = c;
   c = uptake_exact(m.partition, m.uptake_max_conc_per_s, m.uptake_half_saturation, t_s, c);
   const double taken_up = before_uptake - c;
+  n += taken_up;
+  internalised_decay();
   bind();
   bound_decay();
 
   const ReactionTallies<Real> tallies{
       (b - static_cast<double>(c_bound) + bound_degraded) * volume_um3, taken_up * volume_um3,
-      bound_degraded * volume_um3};
+      bound_degraded * volume_um3, internalised_degraded * volume_um3};
   c_free = static_cast<Real>(c);
   c_bound = static_cast<Real>(b);
-  c_internalised = static_cast<Real>(c_internalised + taken_up);
+  c_internalised = static_cast<Real>(n);
   return tallies;
 }
 
@@ -124,7 +138,7 @@ SKINRD_HD inline void react_voxel_tallied(const MaterialCoeffs<Real>& m, double 
       react_voxel(m, volume_um3, t_s, c_free, c_bound, c_internalised);
   tally[Tally::bound_net] += moved.bound_net;
   tally[Tally::internalised] += moved.internalised;
-  tally[Tally::degraded] += moved.bound_degraded;
+  tally[Tally::degraded] += moved.bound_degraded + moved.internalised_degraded;
 }
 
 // Whether a pass applies a channel's closing reactions: a reacting species and a time > 0.

@@ -36,7 +36,9 @@ namespace skinrd::kernels {
   X(uptake_half_saturation, 1, "must be > 0")                                              \
   /* R = 1/h beyond a bottom face of this material, in series with the half cell: the */    \
   /* medium below (tissue continuing into the body); 0: perfect contact (sink, receptor) */ \
-  X(bottom_resistance_s_per_um, 0, "must be >= 0 s/um (0: perfect contact)")
+  X(bottom_resistance_s_per_um, 0, "must be >= 0 s/um (0: perfect contact)")             \
+  /* first-order loss of the internalised species (intracellular), tallied as degraded */  \
+  X(internalised_degradation_per_s, 0, "must be >= 0 1/s")
 
 template <class Real>
 struct MaterialCoeffs {
@@ -135,7 +137,7 @@ struct ChannelBatch {
 
 // Per-step ledger tallies, accumulated in double on the backend.
 enum Tally : int {
-  degraded = 0,     // free and bound species
+  degraded = 0,     // free, bound and internalised species
   cleared,          // to blood/lymph
   entered_top,      // through a fixed-concentration top (net)
   lost_bottom,      // out through an open bottom (net)

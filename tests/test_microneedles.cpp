@@ -103,9 +103,9 @@ TEST(Microneedles, ReleaseFollowsItsKinetics) {
 }
 
 // A coated needle's payload dissolves into the tissue the coating touches that can take it
-// up: none into the stratum corneum beside the needle (intact, impermeable to VEGF), all of
-// it into the viable tissue, the ledger closed. While worn, nothing reaches the stratum
-// corneum by transport either (its neighbours are the needle and impermeable tissue).
+// up: none into the stratum corneum beside the needle (13 % was released there before), all of
+// it into the viable tissue, the ledger closed. While worn, only a trace reaches the stratum
+// corneum by transport from below (its intact permeability to VEGF, D ~ 1e-9 um^2/s).
 TEST(Microneedles, CoatingReleasesNothingIntoImpermeableTissue) {
   const double payload_ng = 4 * 50;
   auto s = load("needles_release.toml", {"tissue.dx=\"20 um\""});
@@ -117,7 +117,7 @@ TEST(Microneedles, CoatingReleasesNothingIntoImpermeableTissue) {
       const double amount = layer.free + layer.bound + layer.internalised;
       (layer.name == "stratum_corneum" ? in_sc : in_tissue) += amount;
     }
-    EXPECT_EQ(in_sc, 0.0) << "t " << r.time_s;
+    EXPECT_LE(in_sc, 1e-6 * in_tissue) << "t " << r.time_s;
     EXPECT_NEAR(r.ledger.added_by_source * 1e-12,
                 payload_ng * -std::expm1(-std::min(r.time_s, 120.0) / 30.0), 1e-9 * payload_ng);
     EXPECT_LE(r.ledger.balance_residual(), 1e-12);
@@ -125,9 +125,10 @@ TEST(Microneedles, CoatingReleasesNothingIntoImpermeableTissue) {
 }
 
 // Solid needles leave channels: a serum right after them gets VEGF below the stratum corneum;
-// the same serum 4 h later (channel D at e^-3.75 = 2.4 % of its open value) passes in its
-// first minute less than a tenth of what the first did (measured 7.6 %); on intact skin
-// nothing passes at all.
+// the same serum 4 h later (closure_time 1 h: the channels are intact again) passes in its
+// first minute less than a tenth of what the first did; on intact skin only
+// the derived intact-SC permeability's trace passes (VEGF D_SC ~ 1e-9 um^2/s): non-zero, but
+// under 1e-12 of what the channels let through.
 TEST(Microneedles, ChannelsOpenTheBarrierAndClose) {
   auto below_sc = [](const run::OutputRecord& r) {
     double amount = 0;
@@ -156,7 +157,9 @@ TEST(Microneedles, ChannelsOpenTheBarrierAndClose) {
   auto intact = load("needles_then_serum.toml", coarse);
   intact.deliveries.get<delivery::MicroneedlePatches>().patches.clear();
   const auto without = run(intact, "skinrd_test_mn_intact");
-  for (const auto& r : without.records.at(0)) EXPECT_EQ(below_sc(r), 0.0) << r.time_s;
+  const double through_channels = below_sc(records.back());
+  for (const auto& r : without.records.at(0)) EXPECT_LT(below_sc(r), 1e-12 * through_channels) << r.time_s;
+  EXPECT_GT(below_sc(without.records.at(0).back()), 0.0);  // no structural zero
 }
 
 }  // namespace

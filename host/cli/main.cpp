@@ -125,12 +125,17 @@ std::vector<scenario::Scenario> load_members(const scenario::EnsembleSpec& spec,
 int run_species(const std::string& library_dir) {
   const scenario::Library library = scenario::load_library(
       library_dir.empty() ? scenario::find_library("scenarios/x.toml", "") : library_dir);
-  for (const auto& [key, entry] : library.species) {
-    std::cout << key << ": " << entry.full_name << " ("
-              << (entry.basis.particles ? "vesicle, particles/mL" : "protein, ng/mL") << ")\n";
-    for (const auto& [name, value] : entry.provenance)
+  auto print = [](const std::map<std::string, scenario::SourcedValue>& provenance) {
+    for (const auto& [name, value] : provenance)
       std::cout << "  " << std::left << std::setw(34) << name << std::setw(26) << value.text
                 << " [" << value.tag << "] " << value.source << '\n';
+  };
+  std::cout << "intact stratum corneum (barrier.toml: the pathways every SC permeability comes from)\n";
+  print(library.barrier.provenance);
+  for (const auto& [key, entry] : library.species) {
+    std::cout << key << ": " << entry.full_name << " (" << entry.kind << ", "
+              << (entry.basis.particles ? "particles/mL" : "ng/mL") << ")\n";
+    print(entry.provenance);
   }
   std::cout << "\ntags: M measured, D derived, E estimate or model parameter, U unverified\n";
   return 0;

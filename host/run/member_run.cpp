@@ -34,6 +34,35 @@ std::string hash_hex(const std::string& text) {  // FNV-1a, 64 bit: identifies t
   return out.str();
 }
 
+// The library values of a run's species tagged E (estimate) or U (unverified): what a user
+// should know the result leans on. "diffusion.dermis" → coefficient diffusion, layer dermis.
+nlohmann::ordered_json estimate_list(const std::vector<scenario::SpeciesEntry>& species) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const scenario::SpeciesEntry& entry : species)
+    for (const auto& [name, value] : entry.provenance) {
+      if (value.tag != "E" && value.tag != "U") continue;
+      std::string coefficient = name, layer = "all";
+      const auto dot = name.rfind('.');
+      if (dot != std::string::npos) {
+        const auto& materials = scenario::tissue_materials();
+        const std::string tail = name.substr(dot + 1);
+        if (std::find(materials.begin(), materials.end(), tail) != materials.end())
+          coefficient = name.substr(0, dot), layer = tail;
+      }
+      std::istringstream text(value.text);
+      double number = 0;
+      std::string unit;
+      nlohmann::ordered_json shown = value.text;  // a list of layers stays text
+      if (text >> number) {
+        std::getline(text >> std::ws, unit);
+        shown = number;
+      }
+      list.push_back({{"species", entry.key}, {"layer", layer}, {"coefficient", coefficient},
+                      {"value", shown}, {"unit", unit}, {"tag", value.tag}, {"source", value.source}});
+    }
+  return list;
+}
+
 }  // namespace
 
 std::vector<Event> schedule(const scenario::Scenario& scenario) {
@@ -274,7 +303,8 @@ void MemberRun<Real>::write_summary(double wall_s, long long steps) {
       {"scenario", scenario_.name},
       {"tissue", tissue},
       {"metrics_resolution", "peaks, AUC and exposure are taken at the output times"},
-      {"species", species}};
+      {"species", species},
+      {"estimates", estimate_list(scenario_.species)}};
   const fs::path dir(output_.out_dir);
   write_atomically(dir / "summary.json", summary.dump(2) + "\n");
   nlohmann::ordered_json provenance = {

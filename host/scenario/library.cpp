@@ -1,5 +1,8 @@
 #include "host/scenario/library.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <numbers>
 
 #include "host/error.hpp"
@@ -59,7 +62,9 @@ std::map<std::string, double> per_material(TomlSection& section, const std::stri
   }
   for (const std::string& material : tissue_materials()) {
     if (!table->has(material)) {
-      if (required) table->fail(material, "is required for every tissue material");
+      // The stratum corneum's D may be left to its permeability (permeability.hpp).
+      if (required && material != "stratum_corneum")
+        table->fail(material, "is required for every tissue material but stratum_corneum");
       continue;
     }
     values[material] = sourced(*table, material, dimension, basis, provenance,
@@ -69,30 +74,120 @@ std::map<std::string, double> per_material(TomlSection& section, const std::stri
   return values;
 }
 
-SpeciesEntry load_species(const std::string& key, TomlSection section) {
+// A sourced list of tissue materials: { value = ["papillary_dermis", ...], source, tag }.
+std::vector<std::string> sourced_materials(TomlSection& section, const std::string& key,
+                                           std::map<std::string, SourcedValue>& provenance,
+                                           const std::string& name) {
+  auto entry = section.table(key);
+  if (!entry) section.fail(key, "is required: { value = [\"<material>\", ...], source = \"...\", tag = \"M|D|E|U\" } "
+                                "naming the layers where it acts");
+  SourcedValue record;
+  record.source = entry->text("source", std::nullopt);
+  record.tag = entry->text("tag", std::nullopt, {"M", "D", "E", "U"});
+  const std::vector<std::string> materials = entry->texts("value");
+  for (const std::string& material : materials) {
+    record.text += (record.text.empty() ? "" : " ") + material;
+    const auto& known = tissue_materials();
+    if (std::find(known.begin(), known.end(), material) == known.end())
+      entry->fail("value", "unknown tissue material \"" + material + "\"");
+  }
+  if (materials.empty()) entry->fail("value", "list at least one tissue material");
+  entry->finish();
+  provenance[name] = record;
+  return materials;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// Tissue D / D in water of proteins (library convention, species.toml header): the fastest
+// (70 kDa) dextran in human skin, Wei 2018 (parameters.md §3).
+double tissue_ratio(const std::string& material) {
+  return material == "viable_epidermis" ? 8.0 / 55 : 20.0 / 55;
+}
+
+// Wilkins 1999 R_h = 0.475·N^0.29 nm, N = MW / 110 Da residues; Stokes–Einstein at 37 °C.
+double protein_diffusion_water_um2_per_s(double molecular_weight_da) {
+  const double radius_nm = 0.475 * std::pow(molecular_weight_da / 110.0, 0.29);
+  return stokes_einstein_um2_per_s(2 * radius_nm);
+}
+
+std::string number_text(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", value);
+  return buffer;
+}
+
+}  // namespace
+
+SpeciesEntry load_species(const std::string& key, TomlSection section, const Barrier& barrier,
+                          bool defined) {
   SpeciesEntry entry;
   entry.key = key;
-  entry.full_name = section.text("full_name", std::nullopt);
-  const std::string kind = section.text("kind", std::nullopt, {"protein", "vesicle"});
-  entry.basis.particles = kind == "vesicle";
+  entry.full_name = section.text("full_name", defined ? std::optional<std::string>(key) : std::nullopt);
+  entry.kind = section.text("kind", std::nullopt, {"protein", "vesicle", "small_molecule"});
+  entry.basis.particles = entry.kind == "vesicle";
   auto& p = entry.provenance;
+  auto derived = [&](const std::string& name, const std::string& text, const std::string& source) {
+    p[name] = SourcedValue{text, source, "D"};
+  };
   std::map<std::string, double> diffusion;
+  double solute_radius_nm = 0;
+  std::optional<double> log_kow;
   if (entry.basis.particles) {
     entry.diameter_nm =
         sourced(section, "diameter", Dimension::length, {}, p, "diameter") * 1e3;  // um → nm
-    const double free_um2_per_s = stokes_einstein_um2_per_s(entry.diameter_nm);
-    entry.diffusion_water_um2_per_s = free_um2_per_s;
+    entry.diffusion_water_um2_per_s = stokes_einstein_um2_per_s(entry.diameter_nm);
+    solute_radius_nm = entry.diameter_nm / 2;
     for (auto [material, hindrance] :
          per_material(section, "hindrance", Dimension::rate, entry.basis, p, true, true))
-      diffusion[material] = hindrance * free_um2_per_s;
+      diffusion[material] = hindrance * entry.diffusion_water_um2_per_s;
   } else {
     entry.basis.molecular_weight_g_per_mol =
         sourced(section, "molecular_weight", Dimension::molar_mass, {}, p, "molecular_weight");
-    entry.diffusion_water_um2_per_s =
-        sourced(section, "diffusion_water", Dimension::diffusivity, entry.basis, p, "diffusion_water");
-    diffusion = per_material(section, "diffusion", Dimension::diffusivity, entry.basis, p, false, true);
+    if (section.has("log_kow") || entry.kind == "small_molecule")
+      log_kow = sourced(section, "log_kow", Dimension::rate, {}, p, "log_kow", true);
+    if (section.has("diffusion_water") || !defined || entry.kind != "protein") {
+      entry.diffusion_water_um2_per_s =
+          sourced(section, "diffusion_water", Dimension::diffusivity, entry.basis, p, "diffusion_water");
+    } else {
+      entry.diffusion_water_um2_per_s =
+          protein_diffusion_water_um2_per_s(entry.basis.molecular_weight_g_per_mol);
+      derived("diffusion_water", number_text(entry.diffusion_water_um2_per_s) + " um^2/s",
+              "derived from molecular_weight: Wilkins 1999 R_h = 0.475 N^0.29 nm (N = MW/110 Da), "
+              "Stokes-Einstein at 37 C (parameters.md §2, §12)");
+    }
+    solute_radius_nm = stokes_radius_nm(entry.diffusion_water_um2_per_s);
+    const bool derive_tissue = defined && entry.kind == "protein";
+    diffusion = per_material(section, "diffusion", Dimension::diffusivity, entry.basis, p, false,
+                             !derive_tissue);
+    for (const std::string& material : tissue_materials()) {
+      if (diffusion.count(material) || material == "stratum_corneum" || !derive_tissue) continue;
+      diffusion[material] = entry.diffusion_water_um2_per_s * tissue_ratio(material);
+      derived("diffusion." + material, number_text(diffusion[material]) + " um^2/s",
+              "derived: D_water x " + number_text(tissue_ratio(material)) +
+                  " (Wei 2018 70 kDa dextran D_tissue/D_water, parameters.md §3)");
+    }
   }
   const auto partition = per_material(section, "partition", Dimension::rate, entry.basis, p, true, false);
+  const double sc_partition = partition.count("stratum_corneum") ? partition.at("stratum_corneum") : 1.0;
+  if (!(sc_partition > 0)) section.fail("partition", "stratum_corneum must be > 0");
+  if (!diffusion.count("stratum_corneum")) {
+    // Intact SC from its permeability (host/scenario/permeability.hpp): D = k_p·L/K.
+    const double kp = sc_permeability_cm_per_h(barrier.pores, entry.diffusion_water_um2_per_s,
+                                               solute_radius_nm,
+                                               entry.basis.molecular_weight_g_per_mol, log_kow);
+    entry.sc_permeability_cm_per_h = kp;
+    diffusion["stratum_corneum"] = sc_diffusion_um2_per_s(kp, barrier.reference_thickness_um, sc_partition);
+    const std::string pathways = std::string("aqueous pores (Renkin-hindered, two populations, barrier.toml)") +
+                                 (log_kow ? " + lipid route (Potts & Guy 1992, parameters.md §5)" : "");
+    derived("sc_permeability", number_text(kp) + " cm/h",
+            "derived: intact-SC k_p = " + pathways + ", solute radius " + number_text(solute_radius_nm) + " nm");
+    derived("diffusion.stratum_corneum", number_text(diffusion["stratum_corneum"]) + " um^2/s",
+            "derived: k_p x L / K for SC thickness L = " + number_text(barrier.reference_thickness_um) +
+                " um (rescaled to the scenario's SC), K = " + number_text(sc_partition));
+  }
   const double degradation = sourced(section, "degradation", Dimension::rate, entry.basis, p, "degradation");
   const auto clearance = per_material(section, "clearance", Dimension::rate, entry.basis, p, false, false);
   entry.effective_concentration = sourced(section, "effective_concentration",
@@ -108,42 +203,48 @@ SpeciesEntry load_species(const std::string& key, TomlSection section) {
       section.fail("volume_of_distribution", "must be > 0");
     if (!(entry.elimination_half_life_s > 0)) section.fail("elimination_half_life", "must be > 0");
   }
-  double on_rate = 0, kd = 0, capacity = 0, k_int = 0, k_m = 1;
+  double on_rate = 0, kd = 0, capacity = 0, k_int = 0, k_m = 1, internalised_degradation = 0;
+  std::vector<std::string> binding_layers, uptake_layers;
   if (auto binding = section.table("binding")) {
     on_rate = sourced(*binding, "on_rate", Dimension::binding_rate, entry.basis, p, "binding.on_rate");
     kd = sourced(*binding, "kd", Dimension::concentration, entry.basis, p, "binding.kd");
     capacity = sourced(*binding, "capacity", Dimension::concentration, entry.basis, p, "binding.capacity");
+    binding_layers = sourced_materials(*binding, "layers", p, "binding.layers");
     binding->finish();
   }
   if (auto uptake = section.table("uptake")) {
     k_int = sourced(*uptake, "k_int", Dimension::rate, entry.basis, p, "uptake.k_int");
     k_m = sourced(*uptake, "k_m", Dimension::concentration, entry.basis, p, "uptake.k_m");
+    uptake_layers = sourced_materials(*uptake, "layers", p, "uptake.layers");
+    internalised_degradation = sourced(*uptake, "internalised_degradation", Dimension::rate,
+                                       entry.basis, p, "uptake.internalised_degradation");
     uptake->finish();
   }
   section.finish();
 
-  // ECM / heparan-sulfate sites are taken to be in the dermis; cells that take up growth
-  // factors and vesicles in the viable epidermis and the dermis.
+  // Binding sites and uptaking cells sit in the layers their tables name (data, any layer).
   for (const std::string& material : tissue_materials()) {
     SpeciesCoefficients c;
     c.diffusion_um2_per_s = diffusion.count(material) ? diffusion[material] : 0.0;
     c.partition = partition.count(material) ? partition.at(material) : 1.0;
     c.degradation_per_s = degradation;
     c.clearance_per_s = clearance.count(material) ? clearance.at(material) : 0.0;
-    const bool dermis = material == "papillary_dermis" || material == "reticular_dermis";
-    if (dermis && capacity > 0) {
+    if (contains(binding_layers, material) && capacity > 0) {
       c.binding_on_per_conc_s = on_rate;
       c.unbinding_per_s = kd * on_rate;
       c.binding_capacity = capacity;
     }
-    if ((dermis || material == "viable_epidermis") && k_int > 0) {
+    if (contains(uptake_layers, material) && k_int > 0) {
       c.uptake_max_conc_per_s = k_int * k_m;  // first-order k_int at low concentration
       c.uptake_half_saturation = k_m;
     }
+    c.internalised_degradation_per_s = internalised_degradation;
     entry.by_material[material] = c;
   }
   return entry;
 }
+
+namespace {
 
 Site load_site(const std::string& key, TomlSection section) {
   Site site;
@@ -168,15 +269,41 @@ Site load_site(const std::string& key, TomlSection section) {
   return site;
 }
 
+
+Barrier load_barrier(const std::string& path) {
+  const toml::table file = parse_toml_file(path, {});
+  TomlSection root(file, "");
+  Barrier barrier;
+  auto& p = barrier.provenance;
+  auto pores = [&](const std::string& key, PorePopulation& to) {
+    auto section = root.table(key);
+    if (!section) root.fail(key, "is required: radius and area_fraction_per_length");
+    to.radius_nm = sourced(*section, "radius", Dimension::length, {}, p, key + ".radius") * 1e3;
+    to.area_fraction_per_length_per_cm = sourced(*section, "area_fraction_per_length", Dimension::rate,
+                                                 {}, p, key + ".area_fraction_per_length", true);
+    if (!(to.radius_nm > 0)) section->fail("radius", "must be > 0");
+    if (!(to.area_fraction_per_length_per_cm >= 0)) section->fail("area_fraction_per_length", "must be >= 0");
+    section->finish();
+  };
+  pores("small_pores", barrier.pores.small);
+  pores("large_pores", barrier.pores.large);
+  barrier.reference_thickness_um =
+      sourced(root, "reference_thickness", Dimension::length, {}, p, "reference_thickness");
+  if (!(barrier.reference_thickness_um > 0)) root.fail("reference_thickness", "must be > 0");
+  root.finish();
+  return barrier;
+}
+
 }  // namespace
 
 Library load_library(const std::string& directory) {
   Library library;
+  library.barrier = load_barrier(directory + "/barrier.toml");
   const toml::table species = parse_toml_file(directory + "/species.toml", {});
   TomlSection species_root(species, "");
   for (const std::string& key : species_root.keys()) {
     auto section = species_root.table(key);
-    library.species.emplace(key, load_species(key, *section));
+    library.species.emplace(key, load_species(key, *section, library.barrier, false));
   }
   const toml::table sites = parse_toml_file(directory + "/sites.toml", {});
   TomlSection sites_root(sites, "");

@@ -108,22 +108,53 @@ void read_tissue(TomlSection tissue, const Library& library, Scenario& scenario)
   tissue.finish();
 }
 
+// The species a scenario defines itself ([species.define.NAME], the library's keys).
+std::map<std::string, SpeciesEntry> read_defined_species(TomlSection& species, const Library& library) {
+  std::map<std::string, SpeciesEntry> defined;
+  auto define = species.table("define");
+  if (!define) return defined;
+  for (const std::string& name : define->keys()) {
+    if (library.species.count(name))
+      define->fail(name, "\"" + name + "\" is a library species; give the new one another name "
+                         "(or change the library one with [species." + name + ".<layer>])");
+    auto section = define->table(name);
+    if (!section) define->fail(name, "expected a table of the library's species keys");
+    defined.emplace(name, load_species(name, *section, library.barrier, true));
+  }
+  define->finish();
+  return defined;
+}
+
 void read_species(TomlSection species, const Library& library, Scenario& scenario) {
   const std::vector<std::string> names = species.texts("use");
   if (names.empty()) species.fail("use", "list at least one species from the library");
+  const std::map<std::string, SpeciesEntry> defined = read_defined_species(species, library);
+  for (const auto& [name, entry] : defined)
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      species.fail("use", "\"" + name + "\" is defined in [species.define." + name + "] but not listed in use");
+  // The SC thickness the derived SC D values are rescaled to (D = k_p·L/K).
+  double sc_thickness_um = 0;
+  for (const SiteLayer& layer : scenario.tissue.layers)
+    if (layer.like == "stratum_corneum") sc_thickness_um += layer.thickness_um;
   for (std::size_t n = 0; n < names.size(); ++n) {
     const std::string& name = names[n];
     if (std::find(names.begin(), names.begin() + n, name) != names.begin() + n)
       species.fail("use", "\"" + name + "\" is listed twice");
-    if (!library.species.count(name)) {
+    if (!library.species.count(name) && !defined.count(name)) {
       std::string known;
       for (const auto& [key, entry] : library.species) known += (known.empty() ? "" : ", ") + key;
-      species.fail("use", "unknown species \"" + name + "\" (library: " + known + ")");
+      species.fail("use", "unknown species \"" + name + "\" (library: " + known +
+                              "; or define it in [species.define." + name + "])");
     }
-    SpeciesEntry entry = library.species.at(name);
+    SpeciesEntry entry = defined.count(name) ? defined.at(name) : library.species.at(name);
     // Each layer starts from the library material it is like; its own name keys its values.
     std::map<std::string, SpeciesCoefficients> by_layer;
-    for (const SiteLayer& layer : scenario.tissue.layers) by_layer[layer.material] = entry.by_material.at(layer.like);
+    for (const SiteLayer& layer : scenario.tissue.layers) {
+      SpeciesCoefficients c = entry.by_material.at(layer.like);
+      if (layer.like == "stratum_corneum" && entry.sc_permeability_cm_per_h)
+        c.diffusion_um2_per_s = sc_diffusion_um2_per_s(*entry.sc_permeability_cm_per_h, sc_thickness_um, c.partition);
+      by_layer[layer.material] = c;
+    }
     entry.by_material = by_layer;
     if (auto overrides = species.table(name)) {  // [species.NAME.<layer>] coefficient overrides
       for (const std::string& material : scenario.tissue.layer_names()) {
@@ -141,6 +172,8 @@ void read_species(TomlSection species, const Library& library, Scenario& scenari
         c.unbinding_per_s = m->quantity("unbinding_rate", Dimension::rate, c.unbinding_per_s);
         c.bound_degradation_per_s = m->quantity("bound_degradation", Dimension::rate,
                                                 c.bound_degradation_per_s);
+        c.internalised_degradation_per_s = m->quantity("internalised_degradation", Dimension::rate,
+                                                       c.internalised_degradation_per_s);
         const double k_int = m->quantity("uptake_rate", Dimension::rate,
                                          c.uptake_max_conc_per_s / c.uptake_half_saturation);
         c.uptake_half_saturation = m->quantity("uptake_half_saturation", Dimension::concentration,
