@@ -48,6 +48,9 @@ struct SkinState {
   // What fills an open pore from above, per species: the film's D while a film covers the
   // skin; empty: interstitial fluid (each species' D in water).
   std::vector<double> pore_fill_diffusion_um2_per_s;
+  // A saturated film's partition per species, c̄/S from its mean content c̄ and solubility S at
+  // the latest saturation update: the film's partition is at least this (0: none).
+  std::vector<double> film_saturated_partition;
   // The pores open now close completely `pore_closure_s` after the needles left them
   // (host/delivery/fluid_spaces.hpp); the coefficients follow the open fraction at the
   // middle of each stretch between the kind's closure events.
@@ -79,6 +82,8 @@ class DeliveryTissue {
   enum class Tally { dosed, removed };
   // The free field of `species` in cell layers [0, k_end) set to `value`.
   virtual void set_top_cells(int species, int k_end, double value, Tally tally) = 0;
+  // The free amount of `species` in cell layers [0, k_end) (internal units).
+  virtual double amount_in_top_cells(int species, int k_end) = 0;
   // Adds `per_volume` to each voxel (dosed).
   virtual void add_to(int species, const std::vector<std::size_t>& voxels, double per_volume) = 0;
   // Empties the voxels that hold anything (removed).

@@ -11,9 +11,12 @@ namespace {
 
 using scenario::Dimension;
 
-enum Action { kApply, kWipeOff, kEvaporate };
+enum Action { kApply, kWipeOff, kEvaporate, kSaturate };
 // Evaporation is followed in 10 steps until the residue is reached (or the film wiped off).
 constexpr int kEvaporationUpdates = 10;
+// A saturated film's solid and dissolved amounts are brought to equilibrium this often while
+// the film is on: between updates the dissolved part depletes as it would without solid.
+constexpr double kSaturationUpdateS = 120;
 
 }  // namespace
 
@@ -22,6 +25,7 @@ bool same_film(const TopicalDose& a, const TopicalDose& b) {
          a.dz_um == b.dz_um && a.constant == b.constant && a.occluded == b.occluded &&
          a.evaporation_um_per_s == b.evaporation_um_per_s &&
          a.residual_fraction == b.residual_fraction && a.hydration_factor == b.hydration_factor;
+  // (solubility is per species)
 }
 
 double TopicalDose::remaining_fraction(double t_s) const {
@@ -69,6 +73,10 @@ void TopicalFilms::read(scenario::TomlSection& event, const scenario::Scenario& 
     dose.evaporation_um_per_s = event.quantity("evaporation_rate", Dimension::speed, 0.0);
     if (dose.evaporation_um_per_s < 0) event.fail("evaporation_rate", "must be >= 0");
     dose.residual_fraction = event.number("residual_fraction", 0.1);
+    dose.solubility = event.quantity("solubility", Dimension::concentration, 0.0, basis);
+    if (dose.solubility < 0) event.fail("solubility", "must be >= 0 (0: no limit)");
+    if (dose.solubility > 0 && dose.constant)
+      event.fail("solubility", "a constant-concentration film is held at its concentration already");
     if (!(dose.residual_fraction > 0) || dose.residual_fraction > 1)
       event.fail("residual_fraction", "must be in (0, 1]");
     if (dose.evaporation_um_per_s > 0 && dose.constant)
@@ -129,6 +137,12 @@ void TopicalFilms::schedule(double end, std::vector<Event>& events) const {
         if (at < std::min(end, dose.wipe_off_s)) events.push_back({at, Phase::age, this, kEvaporate, entry});
       }
     }
+    bool saturable = false;
+    for (const auto& other : doses) saturable |= other.at_s == dose.at_s && other.solubility > 0;
+    if (saturable)
+      for (double at = dose.at_s + kSaturationUpdateS; at < std::min(end, dose.wipe_off_s);
+           at += kSaturationUpdateS)
+        events.push_back({at, Phase::age, this, kSaturate, entry});
   }
 }
 
@@ -149,7 +163,8 @@ bool TopicalFilms::occluded_between(double from_s, double to_s) const {
 void TopicalFilms::apply(const Event& event, const scenario::Scenario& scenario,
                          DeliveryTissue& tissue) const {
   SkinState& skin = tissue.skin();
-  if (event.action == kEvaporate) {
+  if (event.action == kEvaporate || event.action == kSaturate) {
+    update_saturation(scenario, tissue, event.time_s);
     tissue.coefficients_changed();
     return;
   }
@@ -178,10 +193,33 @@ void TopicalFilms::apply(const Event& event, const scenario::Scenario& scenario,
     tissue.set_top_cells(s, tissue.surface_k(), held ? held->concentration : 0.0,
                          applying ? DeliveryTissue::Tally::dosed : DeliveryTissue::Tally::removed);
   }
+  update_saturation(scenario, tissue, event.time_s);
+}
+
+// The partition that puts a saturated film's fluid-phase concentration at its solubility: the
+// film's mean content c̄ over S, where that exceeds the partition the film has (its excess is
+// solid); 0 where the film is below its solubility.
+void TopicalFilms::update_saturation(const scenario::Scenario& scenario, DeliveryTissue& tissue,
+                                     double t_s) const {
+  SkinState& skin = tissue.skin();
+  const Film film = film_on(skin);
+  const int species_count = static_cast<int>(scenario.species.size());
+  skin.film_saturated_partition.assign(species_count, 0.0);
+  const Grid& grid = tissue.grid();
+  const double film_volume_um3 = grid.nx * grid.dx_um * grid.ny * grid.dx_um *
+                                 grid.z_faces_um[tissue.surface_k()];
+  for (const TopicalDose* dose : film) {
+    if (!(dose->solubility > 0)) continue;
+    const double mean = tissue.amount_in_top_cells(dose->species, tissue.surface_k()) / film_volume_um3;
+    const double partition = dose->partition * dose->remaining_fraction(t_s);
+    if (mean > partition * dose->solubility)
+      skin.film_saturated_partition[dose->species] = mean / dose->solubility;
+  }
 }
 
 MaterialTable materials_with_film(const scenario::Scenario& scenario, const MaterialTable& base,
-                                  const Film& film, double t_s) {
+                                  const Film& film, double t_s,
+                                  const std::vector<double>& saturated_partition) {
   MaterialTable table = base;
   for (int s = 0; s < table.species_count(); ++s) {
     SpeciesCoefficients vehicle;  // no film: impermeable
@@ -191,6 +229,8 @@ MaterialTable materials_with_film(const scenario::Scenario& scenario, const Mate
       vehicle.diffusion_um2_per_s =
           dose ? dose->diffusion_um2_per_s : scenario.species[s].diffusion_water_um2_per_s;
       vehicle.partition = (dose ? dose->partition : 1.0) * common.remaining_fraction(t_s);
+      if (s < static_cast<int>(saturated_partition.size()))
+        vehicle.partition = std::max(vehicle.partition, saturated_partition[s]);
       // Hydration opens the stratum corneum, where the tissue has one (a wound bed has none).
       if (const auto sc = scenario.tissue.materials().layer_named("stratum_corneum"); sc && common.occluded)
         table.at(*sc, s).diffusion_um2_per_s *= common.hydration_factor;
@@ -202,7 +242,7 @@ MaterialTable materials_with_film(const scenario::Scenario& scenario, const Mate
 
 void TopicalFilms::set_coefficients(MaterialTable& table, const scenario::Scenario& scenario,
                                     const SkinState& skin, double t_s) const {
-  table = materials_with_film(scenario, table, film_on(skin), t_s);
+  table = materials_with_film(scenario, table, film_on(skin), t_s, skin.film_saturated_partition);
 }
 
 bool TopicalFilms::fixes_top() const {

@@ -22,6 +22,9 @@ struct TopicalDose {
   // stratum corneum's D is multiplied by hydration_factor while the film is on.
   bool occluded = false;
   double evaporation_um_per_s = 0, residual_fraction = 0.1, hydration_factor = 1;
+  // Solubility of the species in the film's fluid (0: none): above it the excess is solid,
+  // which dissolves again as the film's fluid-phase concentration falls below it.
+  double solubility = 0;
 
   // Film thickness / initial thickness at time t (t ≥ at_s).
   double remaining_fraction(double t_s) const;
@@ -52,6 +55,9 @@ class TopicalFilms : public DeliveryKind<TopicalFilms> {
   Film film_on(const SkinState& skin) const;
   // Whether an occlusive film is applied within [from_s, to_s].
   bool occluded_between(double from_s, double to_s) const;
+
+ private:
+  void update_saturation(const scenario::Scenario& scenario, DeliveryTissue& tissue, double t_s) const;
 };
 
 // The film's coefficients with `film` on the skin (or none: impermeable) at time t. Each
@@ -59,8 +65,10 @@ class TopicalFilms : public DeliveryKind<TopicalFilms> {
 // carry: free diffusion in water, partition 1). Evaporation scales the partition by the
 // fraction of the film left, so its content stays while its fluid-phase concentration
 // u = c/K rises as the solvent leaves; an occluded film multiplies the stratum corneum's D
-// by its hydration factor.
+// by its hydration factor. A saturated film (SkinState::film_saturated_partition) holds its
+// fluid-phase concentration at the solubility: its partition is at least c̄/S.
 MaterialTable materials_with_film(const scenario::Scenario& scenario, const MaterialTable& base,
-                                  const Film& film, double t_s = 0);
+                                  const Film& film, double t_s = 0,
+                                  const std::vector<double>& saturated_partition = {});
 
 }  // namespace skinrd::delivery

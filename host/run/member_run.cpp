@@ -129,6 +129,17 @@ void MemberRun<Real>::set_top_cells(int species, int k_end, double value, Tally 
 }
 
 template <class Real>
+double MemberRun<Real>::amount_in_top_cells(int species, int k_end) {
+  const std::vector<Real> c = sim().concentration(lane(species));
+  const Grid& g = grid();
+  const std::size_t plane = static_cast<std::size_t>(g.nx) * g.ny;
+  double amount = 0;
+  for (int k = 0; k < k_end; ++k)
+    for (std::size_t v = k * plane; v < (k + 1) * plane; ++v) amount += c[v] * g.dx_um * g.dx_um * g.dz_um[k];
+  return amount;
+}
+
+template <class Real>
 void MemberRun<Real>::add_to(int species, const std::vector<std::size_t>& voxels, double per_volume) {
   std::vector<Real> c = sim().concentration(lane(species));
   for (std::size_t v : voxels) c[v] += static_cast<Real>(per_volume);

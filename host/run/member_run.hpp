@@ -64,6 +64,7 @@ class MemberRun final : public delivery::DeliveryTissue {
   double time_s() const override { return tissue_.sim().time_s(); }
   delivery::SkinState& skin() override { return skin_; }
   void set_top_cells(int species, int k_end, double value, Tally tally) override;
+  double amount_in_top_cells(int species, int k_end) override;
   void add_to(int species, const std::vector<std::size_t>& voxels, double per_volume) override;
   void empty(int species, const std::vector<std::size_t>& voxels) override;
   void add_source(int species, const std::vector<std::size_t>& voxels, double per_volume,
