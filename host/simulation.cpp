@@ -53,7 +53,7 @@ void Simulation<Real>::set_voxel_materials(const std::vector<std::uint8_t>& mate
 }
 
 template <class Real>
-void Simulation<Real>::set_materials(const MaterialTable& materials) {
+void Simulation<Real>::set_materials(const MaterialTable& materials, bool gradual) {
   graphs_.clear();  // their launches read what changes here
   if (materials.material_count() != problem_.materials.material_count() ||
       materials.species_count() != species_count())
@@ -65,7 +65,7 @@ void Simulation<Real>::set_materials(const MaterialTable& materials) {
   materials.validate();
   problem_.materials = materials;
   coefficients_.upload_coefficients(problem_, false);
-  mark_discontinuity();
+  if (!gradual) mark_discontinuity();
 }
 
 template <class Real>

@@ -69,7 +69,8 @@ class Simulation {
 
   // New coefficients (a film applied or wiped off, needle tracks closing) or boundaries: the
   // explicit limit is recomputed and the next steps start with the Rannacher start-up.
-  void set_materials(const MaterialTable& materials);
+  // gradual: a small step of a gradual change, taken without start-up smoothing.
+  void set_materials(const MaterialTable& materials, bool gradual = false);
   // New material ids per voxel (a needle inserted or withdrawn, tracks opened).
   void set_voxel_materials(const std::vector<std::uint8_t>& material);
   void set_boundaries(const Boundaries& boundaries);

@@ -79,9 +79,12 @@ TEST(FluidSpaces, ClosedPoresAndResorbedBlebsAreTheIntactLayer) {
   }
 }
 
-// Solid needles of 250, 500 and 1000 um, then the serum, at the route comparison's 50 um
-// lateral cells: the longer the needle, the deeper its pores (0.77 × length) and the more
-// reaches the dermis, strictly, and the deep dermis most (fixed 2 min steps keep it short).
+// Dissolving needles of 250, 500 and 1000 um (the route comparison's patch, at its 50 um
+// lateral cells): the longer the needle, the deeper it goes (0.77 × length) and the more of
+// its payload reaches the deep (reticular) dermis, strictly. The whole dermis's share is not
+// monotone (measured 0.070, 0.080, 0.076 ng at 1 h: the 770 um track releases past the
+// papillary dermis), and solid needles followed by a serum differ by under 1 % in the dermis at
+// 2 h: the stratum corneum's opening sets what enters, not the pore's depth.)
 TEST(FluidSpaces, LongerNeedlesDeliverMoreToTheDermis) {
   auto amount = [](const run::OutputRecord& r, std::initializer_list<const char*> names) {
     double sum = 0;
@@ -90,23 +93,22 @@ TEST(FluidSpaces, LongerNeedlesDeliverMoreToTheDermis) {
         if (layer.name == name) sum += layer.free + layer.bound + layer.internalised;
     return sum;
   };
-  std::vector<double> dermis, reticular;
+  std::vector<double> dermis, deep;
   for (const char* length : {"250 um", "500 um", "1000 um"}) {
-    const auto s = load("scenarios/topical_serum_after_microneedling.toml",
-                        {"tissue.dx=\"50 um\"", "run.duration=\"2 h\"", "run.dt=\"2 min\"", "run.precision=\"double\"",
-                         std::string("microneedle.0.length=\"") + length + "\""});
+    const std::string set = std::string("=\"") + length + "\"";
+    const auto s = load("scenarios/compare_routes/microneedle.toml",
+                        {"run.duration=\"1 h\"", "run.dt=\"2 min\"", "run.precision=\"double\"",
+                         "microneedle.0.length" + set, "microneedle.1.length" + set});
     const auto report = run(s, std::string("skinrd_test_needle_length_") + length);
-    const auto& last = report.records.at(0).back();
+    const auto& last = report.records.at(0).back();  // VEGF
     for (const auto& r : report.records.at(0)) EXPECT_LE(r.ledger.balance_residual(), 1e-9) << length;
     dermis.push_back(amount(last, {"papillary_dermis", "reticular_dermis"}));
-    reticular.push_back(amount(last, {"reticular_dermis", "hypodermis"}));
-    std::cout << length << " needles: in the dermis at 2 h " << dermis.back() * 1e-12
-              << " ng, below the papillary dermis " << reticular.back() * 1e-12 << " ng\n";
+    deep.push_back(amount(last, {"reticular_dermis", "hypodermis"}));
+    std::cout << length << " needles: VEGF in the dermis at 1 h " << dermis.back() * 1e-12
+              << " ng, below the papillary dermis " << deep.back() * 1e-12 << " ng\n";
   }
-  for (int n = 0; n < 2; ++n) {
-    EXPECT_GT(dermis[n + 1], dermis[n] * (1 + 1e-5));
-    EXPECT_GT(reticular[n + 1], reticular[n] * (1 + 1e-5));
-  }
+  for (int n = 0; n < 2; ++n) EXPECT_GT(deep[n + 1], deep[n] * 1.05);
+  EXPECT_GT(dermis[1], dermis[0] * 1.05);
 }
 
 // The bleb's fluid (0.01 uL, as voxelised) resorbs with its half-life, recorded at each

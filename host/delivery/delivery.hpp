@@ -98,8 +98,11 @@ class DeliveryTissue {
   virtual void set_voxel_materials(std::vector<std::uint8_t> material) = 0;
   // The top boundary and its reference-phase concentration per species.
   virtual void set_top(kernels::TopBoundary top, const std::vector<double>& concentration) = 0;
-  // The skin's state changed what the coefficients are: they are computed again.
-  virtual void coefficients_changed() = 0;
+  // The skin's state changed what the coefficients are: they are computed again. Gradual: one
+  // stretch of a gradual process (pores closing, a bleb's fluid resorbing, a film drying or its
+  // solid dissolving), whose small change of coefficients needs no start-up smoothing of the
+  // time stepping (those restarts cost float fields about 3e-6 of the dose each).
+  virtual void coefficients_changed(bool gradual = false) = 0;
 };
 
 class Delivery {

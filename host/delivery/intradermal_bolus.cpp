@@ -142,7 +142,7 @@ void IntradermalBoluses::apply(const Event& event, const scenario::Scenario& sce
   if (event.action == kResorb) {
     if (skin.bleb_entry != event.entry) return;  // a later injection's bleb holds the fluid now
     skin.bleb_fluid_fraction = event.value;
-    tissue.coefficients_changed();
+    tissue.coefficients_changed(true);
     return;
   }
   const auto& bolus = boluses[event.entry];

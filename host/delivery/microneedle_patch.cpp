@@ -214,7 +214,7 @@ void MicroneedlePatches::apply(const Event& event, const scenario::Scenario& sce
   if (event.action == kClose) {
     if (skin.pore_owner != this || event.entry != skin.pore_entry) return;  // replaced by later pores
     skin.pore_elapsed_s = event.value;
-    tissue.coefficients_changed();
+    tissue.coefficients_changed(true);
     return;
   }
   const auto& patch = patches[event.entry];

@@ -165,7 +165,7 @@ void TopicalFilms::apply(const Event& event, const scenario::Scenario& scenario,
   SkinState& skin = tissue.skin();
   if (event.action == kEvaporate || event.action == kSaturate) {
     update_saturation(scenario, tissue, event.time_s);
-    tissue.coefficients_changed();
+    tissue.coefficients_changed(true);
     return;
   }
   const TopicalDose& dose = doses[event.entry];

@@ -86,17 +86,19 @@ MemberRun<Real>::MemberRun(const scenario::Scenario& scenario, MemberOutput outp
       metrics_columns_(metrics_columns(tissue.grid().layers)) {}
 
 template <class Real>
-void MemberRun<Real>::refresh_materials() {
+void MemberRun<Real>::refresh_materials(bool gradual) {
   MaterialTable table = base_materials_;
   for (const auto& kind : scenario_.deliveries) kind->set_coefficients(table, scenario_, skin_, time_s());
-  tissue_.set_member_materials(first_lane_, delivery::materials_with_fluid_spaces(scenario_, table, skin_));
+  tissue_.set_member_materials(first_lane_, delivery::materials_with_fluid_spaces(scenario_, table, skin_),
+                                gradual);
 }
 
 template <class Real>
 void MemberRun<Real>::apply(const Event& event) {
   coefficients_changed_ = false;
+  gradual_change_ = true;
   event.delivery->apply(event, scenario_, *this);
-  if (coefficients_changed_) refresh_materials();
+  if (coefficients_changed_) refresh_materials(gradual_change_);
 }
 
 template <class Real>

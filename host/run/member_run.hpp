@@ -79,12 +79,15 @@ class MemberRun final : public delivery::DeliveryTissue {
   void set_top(kernels::TopBoundary top, const std::vector<double>& concentration) override {
     tissue_.set_member_top(first_lane_, top, concentration);
   }
-  void coefficients_changed() override { coefficients_changed_ = true; }
+  void coefficients_changed(bool gradual) override {
+    coefficients_changed_ = true;
+    gradual_change_ = gradual_change_ && gradual;
+  }
 
  private:
   int lane(int species) const { return first_lane_ + species; }
   Simulation<Real>& sim() { return tissue_.sim(); }
-  void refresh_materials();
+  void refresh_materials(bool gradual = false);
   // On the writer's thread: metrics, profiles, records and VTK of one snapshot.
   void write_record(double t_s, const FieldSnapshot<Real>& snapshot,
                     const std::vector<std::uint8_t>& material, const MaterialTable& materials,
@@ -103,7 +106,7 @@ class MemberRun final : public delivery::DeliveryTissue {
   // Coefficients now: the tissue's, as the deliveries and the skin's state set them.
   MaterialTable base_materials_;
   delivery::SkinState skin_;
-  bool coefficients_changed_ = false;
+  bool coefficients_changed_ = false, gradual_change_ = true;
   std::vector<MetricsColumn> metrics_columns_;
   std::vector<std::vector<OutputRecord>> records_;  // per species
   std::ofstream metrics_;

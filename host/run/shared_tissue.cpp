@@ -21,7 +21,9 @@ void SharedTissue<Real>::set_voxel_materials(std::vector<std::uint8_t> material)
 }
 
 template <class Real>
-void SharedTissue<Real>::set_member_materials(int first_lane, const MaterialTable& member_table) {
+void SharedTissue<Real>::set_member_materials(int first_lane, const MaterialTable& member_table,
+                                              bool gradual) {
+  materials_gradual_ = materials_gradual_ && gradual;
   for (int s = 0; s < member_table.species_count(); ++s)
     for (int m = 0; m < member_table.material_count(); ++m)
       materials_.at(m, first_lane + s) = member_table.at(m, s);
@@ -55,9 +57,10 @@ void SharedTissue<Real>::set_member_bottom(int first_lane,
 template <class Real>
 void SharedTissue<Real>::commit() {
   if (voxels_changed_) sim_.set_voxel_materials(voxel_materials_);
-  if (materials_changed_) sim_.set_materials(materials_);
+  if (materials_changed_) sim_.set_materials(materials_, materials_gradual_);
   if (boundaries_changed_) sim_.set_boundaries(boundaries_);
   voxels_changed_ = materials_changed_ = boundaries_changed_ = false;
+  materials_gradual_ = true;
 }
 
 template class SharedTissue<float>;

@@ -26,7 +26,9 @@ class SharedTissue {
   const std::vector<std::uint8_t>& original_voxel_materials() const { return original_; }
   void set_voxel_materials(std::vector<std::uint8_t> material);
   // The member's coefficients (a table of its own species) into its lanes' columns.
-  void set_member_materials(int first_lane, const MaterialTable& member_table);
+  // gradual: no start-up smoothing for it (Simulation::set_materials) unless another change of
+  // the same stop needs it.
+  void set_member_materials(int first_lane, const MaterialTable& member_table, bool gradual = false);
   void set_member_top(int first_lane, kernels::TopBoundary top,
                       const std::vector<double>& top_concentration);
   // The values beyond an open bottom of the member's lanes (its receptor's or plasma's).
@@ -40,6 +42,7 @@ class SharedTissue {
   std::vector<std::uint8_t> voxel_materials_;
   const std::vector<std::uint8_t> original_;
   bool materials_changed_ = false, boundaries_changed_ = false, voxels_changed_ = false;
+  bool materials_gradual_ = true;
 };
 
 }  // namespace skinrd::run
