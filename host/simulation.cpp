@@ -82,12 +82,8 @@ void Simulation<Real>::set_boundaries(const Boundaries& boundaries) {
 template <class Real>
 void Simulation<Real>::set_bottom_concentration(const std::vector<double>& bottom_concentration) {
   if (bottom_concentration == problem_.boundaries.bottom_concentration) return;
-  const auto species = static_cast<std::size_t>(problem_.materials.species_count());
-  if (bottom_concentration.size() != species)
-    throw ConfigError("boundaries.bottom_concentration", "needs one value per species");
-  for (double u : bottom_concentration)
-    if (!std::isfinite(u) || u < 0)
-      throw ConfigError("boundaries.bottom_concentration", "must be finite and >= 0");
+  check_species_values(bottom_concentration, problem_.materials,
+                       "boundaries.bottom_concentration", false);
   graphs_.clear();  // their launches read the lanes' bottom values
   problem_.boundaries.bottom_concentration = bottom_concentration;
 }

@@ -46,27 +46,25 @@ void validate_problem(const Problem& problem) {
                                              " but only " + std::to_string(materials) +
                                              " materials are defined");
   if (problem.boundaries.top == kernels::TopBoundary::fixed_concentration) {
-    const auto& top = problem.boundaries.top_concentration;
-    if (static_cast<int>(top.size()) != problem.materials.species_count())
-      throw ConfigError("boundaries.top_concentration",
-                        "needs one value per species (" +
-                            std::to_string(problem.materials.species_count()) + "), got " +
-                            std::to_string(top.size()));
-    for (std::size_t s = 0; s < top.size(); ++s)
-      if (!std::isfinite(top[s]) || top[s] < 0)
-        throw ConfigError("boundaries.top_concentration." + problem.materials.species_name(s),
-                          "must be >= 0, got " + std::to_string(top[s]));
+    check_species_values(problem.boundaries.top_concentration, problem.materials,
+                         "boundaries.top_concentration", false);
   }
-  const auto& bottom = problem.boundaries.bottom_concentration;
-  if (!bottom.empty() && static_cast<int>(bottom.size()) != problem.materials.species_count())
-    throw ConfigError("boundaries.bottom_concentration",
-                      "needs one value per species (" +
-                          std::to_string(problem.materials.species_count()) + ") or none, got " +
-                          std::to_string(bottom.size()));
-  for (std::size_t s = 0; s < bottom.size(); ++s)
-    if (!std::isfinite(bottom[s]) || bottom[s] < 0)
-      throw ConfigError("boundaries.bottom_concentration." + problem.materials.species_name(s),
-                        "must be >= 0, got " + std::to_string(bottom[s]));
+  check_species_values(problem.boundaries.bottom_concentration, problem.materials,
+                       "boundaries.bottom_concentration", true);
+}
+
+void check_species_values(const std::vector<double>& values, const MaterialTable& materials,
+                          const std::string& key, bool may_be_empty) {
+  if (may_be_empty && values.empty()) return;
+  if (static_cast<int>(values.size()) != materials.species_count())
+    throw ConfigError(key, "needs one value per species (" +
+                               std::to_string(materials.species_count()) + ")" +
+                               (may_be_empty ? " or none" : "") + ", got " +
+                               std::to_string(values.size()));
+  for (std::size_t s = 0; s < values.size(); ++s)
+    if (!std::isfinite(values[s]) || values[s] < 0)
+      throw ConfigError(key + "." + materials.species_name(s),
+                        "must be >= 0, got " + std::to_string(values[s]));
 }
 
 int top_slab_cells(const Grid& grid) {

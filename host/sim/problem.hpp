@@ -3,6 +3,7 @@
 // scheme and the options of the launches and of the step controller.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +36,11 @@ std::vector<std::uint8_t> transposed_materials(const Grid& grid);
 // The top slab of a fixed top (BoundaryView::top_slab_cells): the leading cell layers that hold
 // one material throughout (a film) above a layer that does not; 1 for a grid of one material.
 int top_slab_cells(const Grid& grid);
+
+// Values given per species (a boundary's concentrations) are one per species, finite and >= 0;
+// ConfigError names `key` (and the species) otherwise.
+void check_species_values(const std::vector<double>& values, const MaterialTable& materials,
+                          const std::string& key, bool may_be_empty);
 
 // The explicit scheme's stability limit for `problem` in double precision, computed on the host
 // without allocating a Simulation (`skinrd check` of domains too large to hold twice).
