@@ -50,6 +50,17 @@ class BackendUnavailable : public Error {
   using Error::Error;
 };
 
+// A run stopped before its end by a signal or by --stop-after, with a checkpoint written to
+// resume from; exit_code: 130 (SIGINT), 143 (SIGTERM) or 0 (a planned stop).
+class RunInterrupted : public Error {
+ public:
+  RunInterrupted(const std::string& message, int exit_code) : Error(message), exit_code_(exit_code) {}
+  int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
+};
+
 class IoError : public Error {
  public:
   IoError(const std::string& path, const std::string& message)

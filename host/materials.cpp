@@ -67,4 +67,11 @@ std::vector<kernels::MaterialCoeffs<Real>> MaterialTable::species_coeffs(int spe
 template std::vector<kernels::MaterialCoeffs<float>> MaterialTable::species_coeffs(int) const;
 template std::vector<kernels::MaterialCoeffs<double>> MaterialTable::species_coeffs(int) const;
 
+void MaterialTable::set_all_coefficients(std::vector<SpeciesCoefficients> coeffs) {
+  if (coeffs.size() != coeffs_.size())
+    throw Error("MaterialTable::set_all_coefficients: " + std::to_string(coeffs.size()) +
+                " values for a table of " + std::to_string(coeffs_.size()));
+  coeffs_ = std::move(coeffs);
+}
+
 }  // namespace skinrd

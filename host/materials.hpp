@@ -30,6 +30,10 @@ class MaterialTable {
   // Whether any material gives the species a reaction (binding, release, bound decay, uptake).
   bool species_reacts(int species) const;
 
+  // Every coefficient, [material][species]: what a checkpoint saves and restores.
+  const std::vector<SpeciesCoefficients>& all_coefficients() const { return coeffs_; }
+  void set_all_coefficients(std::vector<SpeciesCoefficients> coeffs);
+
   // One species' coefficients for every material, as the kernels read them.
   template <class Real>
   std::vector<kernels::MaterialCoeffs<Real>> species_coeffs(int species) const;

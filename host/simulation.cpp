@@ -179,7 +179,7 @@ bool Simulation<Real>::graph_step(double dt_s) {
 }
 
 template <class Real>
-void Simulation<Real>::advance_to(double t_end_s, double dt_s) {
+bool Simulation<Real>::advance_to(double t_end_s, double dt_s, const Pause& pause) {
   if (dt_s <= 0) dt_s = 0.9 * explicit_dt_limit_s();
   double& time_s = state_.clock.time_s;
   while (time_s < t_end_s) {
@@ -188,8 +188,10 @@ void Simulation<Real>::advance_to(double t_end_s, double dt_s) {
     if (remaining <= 1e-9 * dt_s) break;
     step(std::min(dt_s, remaining));
     if (remaining <= dt_s) break;
+    if (pause && t_end_s - time_s > 1e-9 * dt_s && pause()) return false;
   }
   time_s = std::max(time_s, t_end_s);
+  return true;
 }
 
 // The step controller's view: a batch stepped alone is the stepper's step with the plan
@@ -235,7 +237,8 @@ class Simulation<Real>::Controlled final : public sim::Controlled<Real> {
 };
 
 template <class Real>
-AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const AdaptiveOptions& options) {
+AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const AdaptiveOptions& options,
+                                                  const Pause& pause) {
   if (!(options.relative_tolerance > 0) || !(options.dt_min_s > 0) ||
       options.dt_max_s < options.dt_min_s)
     throw ConfigError("run.adaptive", "needs tolerance > 0 and 0 < dt_min <= dt_max");
@@ -244,8 +247,68 @@ AdaptiveReport Simulation<Real>::advance_adaptive(double t_end_s, const Adaptive
                             ? std::min(options.dt_max_s, 0.9 * explicit_dt_limit_s())
                             : options.dt_max_s;
   Controlled controlled(*this);
-  return controller_.advance(controlled, t_end_s, options, order, dt_cap,
-                             10 * explicit_dt_limit_s());
+  const AdaptiveReport report = controller_.advance(controlled, t_end_s, options, order, dt_cap,
+                                                    10 * explicit_dt_limit_s(), pause);
+  rejected_steps_ += report.rejected;
+  return report;
+}
+
+template <class Real>
+sim::SimulationState<Real> Simulation<Real>::save_state() const {
+  synchronize();
+  sim::SimulationState<Real> state;
+  for (int s = 0; s < species_count(); ++s) {
+    state.free.push_back(state_.field[s].download());
+    state.bound.push_back(state_.bound[s].download());
+    state.internalised.push_back(state_.internalised[s].download());
+  }
+  state.tallies = state_.tallies.download();
+  state.dosed = state_.dosed;
+  state.removed = state_.removed;
+  state.clock = state_.clock;
+  state.controller_next_dt_s = controller_.next_dt_s();
+  state.coefficients = problem_.materials.all_coefficients();
+  state.voxel_materials = problem_.grid.material;
+  state.boundaries = problem_.boundaries;
+  return state;
+}
+
+template <class Real>
+void Simulation<Real>::restore_state(const sim::SimulationState<Real>& state) {
+  const auto n = static_cast<std::size_t>(species_count());
+  if (state.free.size() != n || state.bound.size() != n || state.internalised.size() != n ||
+      state.dosed.size() != n || state.removed.size() != n ||
+      state.tallies.size() != state_.tallies.size() ||
+      state.voxel_materials.size() != problem_.grid.voxel_count())
+    throw Error("the saved state does not have this simulation's shape");
+  MaterialTable materials = problem_.materials;
+  materials.set_all_coefficients(state.coefficients);
+  Problem check{problem_.grid, materials, state.boundaries};
+  check.grid.material = state.voxel_materials;
+  validate_problem(check);
+  graphs_.clear();
+  problem_.materials = std::move(materials);
+  problem_.grid.material = state.voxel_materials;
+  problem_.boundaries = state.boundaries;
+  coefficients_.set_boundaries(problem_.boundaries);
+  coefficients_.upload_materials(problem_.grid);
+  coefficients_.upload_coefficients(problem_, true);
+  for (std::size_t s = 0; s < n; ++s) {
+    // A field is restored only into a buffer of its size (a reacting species' bound fields).
+    auto restore = [&](DeviceBuffer<Real>& field, const std::vector<Real>& values) {
+      if (values.size() != field.size()) throw Error("the saved state's fields do not fit this simulation");
+      if (!values.empty()) field.upload(values);
+    };
+    restore(state_.field[s], state.free[s]);
+    restore(state_.bound[s], state.bound[s]);
+    restore(state_.internalised[s], state.internalised[s]);
+  }
+  state_.tallies.upload(state.tallies);
+  state_.dosed = state.dosed;
+  state_.removed = state.removed;
+  state_.clock = state.clock;
+  controller_.set_next_dt_s(state.controller_next_dt_s);
+  synchronize();
 }
 
 template <class Real>

@@ -19,6 +19,7 @@
 #include "host/sim/lanes.hpp"
 #include "host/sim/problem.hpp"
 #include "host/sim/schemes.hpp"
+#include "host/sim/simulation_state.hpp"
 #include "host/sim/sources.hpp"
 #include "host/sim/species_state.hpp"
 #include "host/sim/step_controller.hpp"
@@ -102,10 +103,25 @@ class Simulation {
   // One step of the scheme (with reactions Strang-split around it); the explicit scheme
   // refuses a step above its stability limit.
   void step(double dt_s);
+  // Asked after each step (each accepted step of the controller) whether to return there,
+  // before t_end_s; calling again with the same t_end_s goes on exactly as without the pause.
+  using Pause = std::function<bool()>;
   // Steps of dt_s (0: 0.9 × the explicit limit), the last one shortened to land on t_end_s.
-  void advance_to(double t_end_s, double dt_s = 0);
-  // Steps chosen by the accuracy controller, landing exactly on t_end_s.
-  AdaptiveReport advance_adaptive(double t_end_s, const AdaptiveOptions& options);
+  // False when `pause` stopped it short of t_end_s.
+  bool advance_to(double t_end_s, double dt_s = 0, const Pause& pause = {});
+  // Steps chosen by the accuracy controller, landing exactly on t_end_s (report.paused: short
+  // of it, stopped by `pause`).
+  AdaptiveReport advance_adaptive(double t_end_s, const AdaptiveOptions& options,
+                                  const Pause& pause = {});
+  // The step the controller proposes next (0 before its first step, or without it).
+  double proposed_dt_s() const { return controller_.next_dt_s(); }
+  // Steps the controller rejected so far.
+  long long rejected_steps() const { return rejected_steps_; }
+
+  // The whole state (fields, tallies, clock, the controller's step, coefficients, voxel
+  // materials, boundaries) to the host, and back into a Simulation of the same problem shape.
+  sim::SimulationState<Real> save_state() const;
+  void restore_state(const sim::SimulationState<Real>& state);
 
   SpeciesLedger ledger(int species) const;
   // Host copies of these species' fields and ledger now, for output: on CUDA copied into pinned
@@ -148,6 +164,7 @@ class Simulation {
   StepGraphs graphs_;
   sim::StepController<Real> controller_;
   bool use_step_graphs_;
+  long long rejected_steps_ = 0;
 };
 
 }  // namespace skinrd

@@ -52,11 +52,21 @@ class BodyCoupling {
   std::vector<double> replacement_times(double duration_s) const;
   BodyRecord record(int species) const;
 
+  // The pools' state, for a checkpoint (cereal).
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(replace_every_s_, next_replace_s_, last_t_s_, species_);
+  }
+
  private:
   struct Species {
     bool systemic = false;
     WellStirredPool plasma, receptor;
     double cleared = 0, lost_bottom = 0;  // the ledger's at the last call
+    template <class Archive>
+    void serialize(Archive& archive) {
+      archive(systemic, plasma, receptor, cleared, lost_bottom);
+    }
   };
   scenario::BottomKind bottom_;
   double scale_ = 1;  // patient amount per simulated amount

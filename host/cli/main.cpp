@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "host/run/runner.hpp"
 #include "host/scenario/library.hpp"
 #include "host/scenario/scenario.hpp"
+#include "host/scenario/units.hpp"
 #include "host/validation/suite.hpp"
 
 namespace {
@@ -106,7 +108,12 @@ struct ScenarioOptions {
   std::string path, library, out_dir, backend = "auto", ensemble;
   std::vector<std::string> overrides;
   bool force = false;
+  std::string resume_dir, stop_after, checkpoint_interval = "10 min";
 };
+
+std::string absolute(const std::string& path) {
+  return path.empty() ? path : std::filesystem::absolute(path).lexically_normal().string();
+}
 
 scenario::Scenario load(const ScenarioOptions& options) {
   const scenario::Library library =
@@ -195,7 +202,15 @@ int main(int argc, char** argv) {
                       "scenario file (TOML); with --ensemble, if the ensemble file names none");
   run_cmd->add_option("--ensemble", run_options.ensemble,
                       "run the members of this ensemble file together (one run directory each)");
-  run_cmd->add_option("--out", run_options.out_dir, "output directory")->required();
+  CLI::Option* out_option = run_cmd->add_option("--out", run_options.out_dir, "output directory");
+  run_cmd->add_option("--resume", run_options.resume_dir,
+                      "continue the interrupted run in this directory from its checkpoint")
+      ->excludes(out_option);
+  run_cmd->add_option("--stop-after", run_options.stop_after,
+                      "stop with a checkpoint once the simulated time reaches this (e.g. \"12 h\")");
+  run_cmd->add_option("--checkpoint-interval", run_options.checkpoint_interval,
+                      "wall time between checkpoints (\"0 s\": only when stopped)")
+      ->capture_default_str();
   run_cmd->add_flag("--force", run_options.force, "write into a non-empty output directory");
   run_cmd->add_option("--set", run_options.overrides, "override a value: key.path=value (repeatable)");
   run_cmd->add_option("--library", run_options.library, "species and site library directory");
@@ -275,8 +290,32 @@ int main(int argc, char** argv) {
     }
     if (*run_cmd) {
       run::RunOptions options;
+      if (!run_options.resume_dir.empty()) {
+        // The run goes on from what it was started with, as its checkpoint recorded.
+        const run::RunInputs inputs = run::read_checkpoint_header(run_options.resume_dir).inputs;
+        if (!run_options.path.empty() || !run_options.ensemble.empty() || !run_options.overrides.empty())
+          throw ConfigError("--resume", "takes the scenario, ensemble and --set of the checkpoint; give none");
+        run_options.path = inputs.scenario_path;
+        run_options.ensemble = inputs.ensemble_path;
+        run_options.library = inputs.library;
+        run_options.overrides = inputs.overrides;
+        if (run_options.backend == "auto") run_options.backend = inputs.backend;
+        run_options.out_dir = run_options.resume_dir;
+        options.resume = true;
+      }
+      if (run_options.out_dir.empty()) throw ConfigError("--out", "give the output directory (or --resume DIR)");
       options.out_dir = run_options.out_dir;
       options.force = run_options.force;
+      options.inputs = {absolute(run_options.path), absolute(run_options.ensemble),
+                        absolute(run_options.library), run_options.overrides, run_options.backend};
+      options.checkpoint_interval_s =
+          scenario::parse_quantity(run_options.checkpoint_interval, scenario::Dimension::time,
+                                   "--checkpoint-interval", 0);
+      if (!run_options.stop_after.empty()) {
+        const double stop_s = scenario::parse_quantity(run_options.stop_after, scenario::Dimension::time,
+                                                       "--stop-after", 0);
+        options.stop_when = [stop_s](const run::RunProgress& p) { return p.time_s >= stop_s; };
+      }
       for (int a = 0; a < argc; ++a) options.command_line += (a ? " " : "") + std::string(argv[a]);
       if (!run_options.ensemble.empty()) {
         const auto spec = scenario::load_ensemble(run_options.ensemble, run_options.path);
@@ -292,6 +331,9 @@ int main(int argc, char** argv) {
       run::run_scenario(scenario, options, std::cerr);
       return 0;
     }
+  } catch (const skinrd::RunInterrupted& stop) {
+    std::cerr << "skinrd: " << stop.what() << '\n';
+    return stop.exit_code();
   } catch (const skinrd::Error& error) {
     std::cerr << "skinrd: error: " << error.what() << '\n';
     return 2;

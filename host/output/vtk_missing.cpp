@@ -13,5 +13,8 @@ VtkSeries::VtkSeries(std::string, std::string, const Grid&) {
 }
 VtkSeries::~VtkSeries() = default;
 void VtkSeries::write(double, const std::vector<CellArray>&) {}
+std::vector<std::pair<double, std::string>> VtkSeries::entries() const { return {}; }
+void VtkSeries::resume_after(const std::vector<std::pair<double, std::string>>&) {}
+void VtkSeries::write_collection() const {}
 
 }  // namespace skinrd::output

@@ -4,6 +4,7 @@
 #include <vtkDoubleArray.h>
 #include <vtkFieldData.h>
 #include <vtkFloatArray.h>
+#include <vtkInformation.h>
 #include <vtkNew.h>
 #include <vtkRectilinearGrid.h>
 #include <vtkUnsignedCharArray.h>
@@ -72,6 +73,11 @@ void VtkSeries::write(double time_s, const std::vector<CellArray>& arrays) {
     for (std::size_t v = 0; v < a.values.size(); ++v) array->SetValue(static_cast<vtkIdType>(v), a.values[v]);
     grid->GetCellData()->AddArray(array);  // replaces the array of the same name
   }
+  // What VTK cached of the arrays kept from one file to the next changes how it writes them;
+  // without it every file is written as the first one was (a resumed run's too).
+  for (int a = 0; a < grid->GetCellData()->GetNumberOfArrays(); ++a)
+    if (vtkAbstractArray* array = grid->GetCellData()->GetAbstractArray(a); array && array->HasInformation())
+      array->GetInformation()->Clear();
   vtkNew<vtkDoubleArray> time;
   time->SetName("TimeValue");
   time->InsertNextValue(time_s);
@@ -89,7 +95,25 @@ void VtkSeries::write(double time_s, const std::vector<CellArray>& arrays) {
   writer->SetHeaderTypeToUInt64();
   if (writer->Write() != 1) throw IoError((fs::path(impl_->dir) / file).string(), "VTK could not write the file");
   impl_->entries.emplace_back(time_s, file);
+  write_collection();
+}
 
+std::vector<std::pair<double, std::string>> VtkSeries::entries() const { return impl_->entries; }
+
+void VtkSeries::resume_after(const std::vector<std::pair<double, std::string>>& entries) {
+  namespace fs = std::filesystem;
+  impl_->entries = entries;
+  for (std::size_t n = entries.size();; ++n) {
+    char name[64];
+    std::snprintf(name, sizeof name, "_%04zu.vtr", n);
+    std::error_code error;
+    if (!fs::remove(fs::path(impl_->dir) / (impl_->basename + name), error)) break;
+  }
+  write_collection();
+}
+
+void VtkSeries::write_collection() const {
+  namespace fs = std::filesystem;
   // The collection, rewritten whole and renamed into place: a reader never sees half of it.
   std::ostringstream pvd;
   pvd << "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"1.0\" "

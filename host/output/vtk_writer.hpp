@@ -5,6 +5,7 @@
 // each file. The only part of skinrd that includes VTK; without VTK it reports NotCompiled.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/grid.hpp"
@@ -28,7 +29,13 @@ class VtkSeries {
 
   void write(double time_s, const std::vector<CellArray>& arrays);
 
+  // The files written so far (time, file name), and a resumed run's: the series goes on after
+  // these entries; files of later entries (written after the checkpoint) are removed.
+  std::vector<std::pair<double, std::string>> entries() const;
+  void resume_after(const std::vector<std::pair<double, std::string>>& entries);
+
  private:
+  void write_collection() const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

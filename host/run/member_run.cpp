@@ -26,13 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using output::write_atomically;
 
-std::string hash_hex(const std::string& text) {  // FNV-1a, 64 bit: identifies the scenario
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  std::ostringstream out;
-  out << std::hex << std::setw(16) << std::setfill('0') << h;
-  return out.str();
-}
 
 // The library values of a run's species tagged E (estimate) or U (unverified): what a user
 // should know the result leans on. "diffusion.dermis" → coefficient diffusion, layer dermis.
@@ -64,6 +57,14 @@ nlohmann::ordered_json estimate_list(const std::vector<scenario::SpeciesEntry>& 
 }
 
 }  // namespace
+
+std::string scenario_hash(const scenario::Scenario& scenario) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : scenario.resolved_toml) h = (h ^ c) * 1099511628211ull;
+  std::ostringstream out;
+  out << std::hex << std::setw(16) << std::setfill('0') << h;
+  return out.str();
+}
 
 std::vector<Event> schedule(const scenario::Scenario& scenario) {
   std::vector<Event> events;
@@ -186,6 +187,66 @@ void MemberRun<Real>::open_outputs() {
   if (!profiles_) throw IoError((dir / "profiles.csv").string(), "cannot open for writing");
   profiles_ << "time_s,time_h,species,concentration_unit,k,depth_um,dz_um,layer,"
                "mean_free_conc,mean_bound_conc,mean_internalised_conc\n";
+}
+
+namespace {
+// The index of a kind among the scenario's deliveries (-1: none), and back.
+int kind_index(const scenario::Scenario& scenario, const delivery::Delivery* kind) {
+  for (std::size_t i = 0; i < scenario.deliveries.size(); ++i)
+    if (&scenario.deliveries[i] == kind) return static_cast<int>(i);
+  return -1;
+}
+const delivery::Delivery* kind_at(const scenario::Scenario& scenario, int index) {
+  if (index < 0) return nullptr;
+  if (index >= static_cast<int>(scenario.deliveries.size()))
+    throw Error("the checkpoint names a delivery kind this scenario does not have");
+  return &scenario.deliveries[index];
+}
+}  // namespace
+
+template <class Real>
+MemberCheckpoint MemberRun<Real>::save_checkpoint() {
+  MemberCheckpoint c;
+  c.skin = skin_;
+  c.film_owner_kind = kind_index(scenario_, skin_.film_owner);
+  c.pore_owner_kind = kind_index(scenario_, skin_.pore_owner);
+  c.body = serialize_to_string(body_);
+  c.records = records_;
+  metrics_.flush();
+  profiles_.flush();
+  c.metrics_bytes = static_cast<std::uint64_t>(metrics_.tellp());
+  c.profiles_bytes = static_cast<std::uint64_t>(profiles_.tellp());
+  if (vtk_) c.vtk_entries = vtk_->entries();
+  return c;
+}
+
+template <class Real>
+void MemberRun<Real>::resume_outputs(const MemberCheckpoint& c) {
+  const fs::path dir(output_.out_dir);
+  skin_ = c.skin;
+  skin_.film_owner = kind_at(scenario_, c.film_owner_kind);
+  skin_.pore_owner = kind_at(scenario_, c.pore_owner_kind);
+  deserialize_from_string(c.body, body_);
+  records_ = c.records;
+  // Rows written after the checkpoint are written again.
+  auto reopen = [&](std::ofstream& file, const char* name, std::uint64_t bytes) {
+    const fs::path path = dir / name;
+    std::error_code error;
+    if (fs::file_size(path, error) < bytes || error)
+      throw IoError(path.string(), "shorter than the checkpoint says it was; the run directory was changed");
+    fs::resize_file(path, bytes);
+    file.open(path, std::ios::app);
+    if (!file) throw IoError(path.string(), "cannot open for writing");
+  };
+  reopen(metrics_, "metrics.csv", c.metrics_bytes);
+  reopen(profiles_, "profiles.csv", c.profiles_bytes);
+  if (output_.write_vtk && output::vtk_compiled()) {
+    if (scenario_.vtk_downsample > 1)
+      downsampler_ = std::make_unique<output::Downsampler>(tissue_.grid(), scenario_.vtk_downsample);
+    vtk_ = std::make_unique<output::VtkSeries>(
+        dir.string(), "fields", downsampler_ ? downsampler_->coarse() : tissue_.grid());
+    vtk_->resume_after(c.vtk_entries);
+  }
 }
 
 // Lateral means per cell layer k: the depth profile a user plots. depth_um is the cell centre
@@ -324,7 +385,7 @@ void MemberRun<Real>::write_summary(double wall_s, long long steps) {
       {"skinrd_version", SKINRD_VERSION},
       {"git_revision", SKINRD_GIT_REVISION},
       {"scenario", scenario_.path},
-      {"scenario_hash_fnv1a64", hash_hex(scenario_.resolved_toml)},
+      {"scenario_hash_fnv1a64", scenario_hash(scenario_)},
       {"backend", output_.backend_description},
       {"precision", std::is_same_v<Real, double> ? "double" : "float"},
       {"scheme", to_string(scenario_.run.scheme)},

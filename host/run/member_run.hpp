@@ -15,6 +15,7 @@
 #include "host/output/background_writer.hpp"
 #include "host/output/downsample.hpp"
 #include "host/output/vtk_writer.hpp"
+#include "host/run/checkpoint.hpp"
 #include "host/run/metrics.hpp"
 #include "host/run/record_columns.hpp"
 #include "host/run/shared_tissue.hpp"
@@ -26,6 +27,9 @@ using delivery::Event;
 
 // The scenario's delivery events in time order; at one time, in the order of their phases.
 std::vector<Event> schedule(const scenario::Scenario& scenario);
+
+// FNV-1a (64 bit) of the resolved scenario, in hex: identifies it in provenance and checkpoints.
+std::string scenario_hash(const scenario::Scenario& scenario);
 
 struct MemberOutput {
   std::string out_dir;
@@ -46,6 +50,11 @@ class MemberRun final : public delivery::DeliveryTissue {
   const std::vector<std::vector<OutputRecord>>& records() const { return records_; }
 
   void open_outputs();  // IoError when the directory is not empty (without force)
+  // Its part of a checkpoint, after the writer has finished: what it recorded and wrote so far.
+  MemberCheckpoint save_checkpoint();
+  // A resumed run: the state and records back, the outputs cut to what the checkpoint had
+  // written and reopened to go on.
+  void resume_outputs(const MemberCheckpoint& checkpoint);
   void add_sources();
   void apply(const Event& event);
   // After the tissue's changes at t_s are committed: snapshots the fields; the outputs are

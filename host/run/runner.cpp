@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
+#include <optional>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,8 +21,16 @@
 #include "host/run/ensemble.hpp"
 #include "host/run/member_run.hpp"
 #include "host/run/memory_budget.hpp"
+#include "host/run/interrupt.hpp"
 #include "host/run/problem_builder.hpp"
 #include "host/run/record_columns.hpp"
+
+#ifndef SKINRD_VERSION
+#define SKINRD_VERSION "unknown"
+#endif
+#ifndef SKINRD_GIT_REVISION
+#define SKINRD_GIT_REVISION "unknown"
+#endif
 
 namespace skinrd::run {
 namespace {
@@ -30,7 +40,8 @@ using Clock = std::chrono::steady_clock;
 
 std::string format_duration(double s) {
   char text[64];
-  if (s < 120) std::snprintf(text, sizeof text, "%.1f s", s);
+  if (s < 1) std::snprintf(text, sizeof text, "%.3g s", s);
+  else if (s < 120) std::snprintf(text, sizeof text, "%.1f s", s);
   else if (s < 7200) std::snprintf(text, sizeof text, "%.1f min", s / 60);
   else std::snprintf(text, sizeof text, "%.2f h", s / 3600);
   return text;
@@ -45,7 +56,9 @@ struct MemberPlan {
 
 // Steps one Simulation (every member's species as its lanes) through the union of the
 // members' stops: each member's events at a stop are applied, their shared changes committed
-// once, then every member records its outputs.
+// once, then every member records its outputs. Between steps it reports progress, writes
+// checkpoints and stops where asked (signals, stop_when), so a run resumed from a checkpoint
+// goes on as if it had never stopped.
 template <class Real>
 class Driver {
  public:
@@ -64,7 +77,9 @@ class Driver {
   }
 
   void run();
-  double wall_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  double wall_s() const {
+    return earlier_wall_s_ + std::chrono::duration<double>(Clock::now() - start_).count();
+  }
   long long steps() const { return tissue_.sim().steps_taken(); }
   std::vector<std::vector<std::vector<OutputRecord>>> records() const {
     std::vector<std::vector<std::vector<OutputRecord>>> all;
@@ -73,8 +88,16 @@ class Driver {
   }
 
  private:
+  enum class Pause { none, checkpoint, signal, stop };
   void advance(double t_end_s);
   void report_progress(bool final);
+  // Between steps: a progress line when due, and whether to pause (a checkpoint is due, a
+  // signal came, stop_when holds).
+  Pause pause_due();
+  // Writes a checkpoint of where the run is; a signal or a stop then ends the run.
+  void pause(Pause why);
+  void write_checkpoint_now();
+  void resume(const Checkpoint<Real>& checkpoint);
 
   std::vector<MemberPlan> plans_;
   const RunOptions& options_;
@@ -86,7 +109,10 @@ class Driver {
   std::vector<std::unique_ptr<MemberRun<Real>>> members_;
   // Computes and writes the members' outputs (metrics, profiles, .vtr) while the run goes on.
   output::BackgroundWriter writer_;
-  Clock::time_point start_ = Clock::now(), last_report_ = Clock::now();
+  DriverPosition position_;
+  double earlier_wall_s_ = 0;  // of the sessions before a resume
+  Clock::time_point start_ = Clock::now(), last_report_ = Clock::now(),
+                    last_checkpoint_ = Clock::now();
   bool terminal_ = isatty(fileno(stderr));
 };
 
@@ -94,43 +120,124 @@ template <class Real>
 void Driver<Real>::report_progress(bool final) {
   const auto now = Clock::now();
   const double since_report = std::chrono::duration<double>(now - last_report_).count();
-  if (!final && since_report < (terminal_ ? 0.2 : 10.0)) return;
+  if (!final && since_report < (terminal_ ? 0.2 : options_.progress_interval_s)) return;
   last_report_ = now;
   const double wall = wall_s();
   const Simulation<Real>& sim = tissue_.sim();
   const double fraction = sim.time_s() / run_.duration_s;
   const double steps_per_s = wall > 0 ? sim.steps_taken() / wall : 0;
   const double eta = fraction > 0 ? wall * (1 - fraction) / fraction : 0;
-  char line[256];
-  std::snprintf(line, sizeof line, "t = %s of %s (%5.1f %%), %lld steps, %.1f steps/s, ETA %s",
+  const double dt_s = run_.dt_s > 0 ? run_.dt_s : sim.proposed_dt_s();
+  char line[320];
+  std::snprintf(line, sizeof line,
+                "t = %s of %s (%5.1f %%), %lld steps, dt %s, %.1f steps/s, ETA %s",
                 format_duration(sim.time_s()).c_str(), format_duration(run_.duration_s).c_str(),
-                100 * fraction, sim.steps_taken(), steps_per_s, format_duration(eta).c_str());
+                100 * fraction, sim.steps_taken(), format_duration(dt_s).c_str(), steps_per_s,
+                format_duration(eta).c_str());
   if (terminal_) progress_ << '\r' << line << "   " << (final ? "\n" : "") << std::flush;
   else progress_ << line << '\n' << std::flush;
 }
 
 template <class Real>
+typename Driver<Real>::Pause Driver<Real>::pause_due() {
+  report_progress(false);
+  if (pending_signal() != 0) return Pause::signal;
+  const Simulation<Real>& sim = tissue_.sim();
+  if (options_.stop_when && options_.stop_when({sim.time_s(), sim.steps_taken(), sim.rejected_steps()}))
+    return Pause::stop;
+  if (options_.checkpoint_interval_s > 0 &&
+      std::chrono::duration<double>(Clock::now() - last_checkpoint_).count() >= options_.checkpoint_interval_s)
+    return Pause::checkpoint;
+  return Pause::none;
+}
+
+template <class Real>
+void Driver<Real>::write_checkpoint_now() {
+  writer_.finish();  // the outputs up to now complete on disk: the checkpoint matches them
+  Checkpoint<Real> c;
+  CheckpointHeader& h = c.header;
+  h.skinrd_version = SKINRD_VERSION;
+  h.git_revision = SKINRD_GIT_REVISION;
+  h.precision = std::is_same_v<Real, double> ? "double" : "float";
+  h.backend = options_.backend.description;
+  for (const auto& member : members_) h.scenario_hashes.push_back(scenario_hash(member->scenario()));
+  h.inputs = options_.inputs;
+  h.time_s = tissue_.sim().time_s();
+  h.steps = tissue_.sim().steps_taken();
+  h.wall_s = wall_s();
+  c.simulation = tissue_.save_state();
+  c.position = position_;
+  for (auto& member : members_) c.members.push_back(member->save_checkpoint());
+  write_checkpoint(options_.out_dir, c);
+  last_checkpoint_ = Clock::now();
+}
+
+template <class Real>
+void Driver<Real>::pause(Pause why) {
+  if (why == Pause::none) return;
+  write_checkpoint_now();
+  if (why == Pause::checkpoint) return;
+  const int signal = pending_signal();
+  report_progress(true);
+  const std::string where = "stopped at t = " + format_duration(tissue_.sim().time_s()) +
+                            " with a checkpoint; go on with: skinrd run --resume " + options_.out_dir;
+  if (why == Pause::stop) throw RunInterrupted(where, 0);
+  throw RunInterrupted(std::string(signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": " + where,
+                       128 + signal);
+}
+
+template <class Real>
 void Driver<Real>::advance(double t_end_s) {
-  // Steps of the fixed dt (or the controller's) in chunks, so progress is reported.
+  // Steps of the fixed dt (or the controller's) in chunks of about 0.5 % of the run, after each
+  // of which the body is coupled; with a fixed step a whole number of steps, so the chunks do
+  // not cut them. A pause inside a chunk returns to it: the chunk's end stays what it was.
   Simulation<Real>& sim = tissue_.sim();
+  const auto pause_check = [this] { return pause_due() != Pause::none; };
   while (sim.time_s() < t_end_s - 1e-9 * std::max(1.0, t_end_s)) {
-    // Chunks of about 0.5 % of the run; with a fixed step a whole number of steps, so the
-    // chunks do not cut them.
-    const double chunk_s = run_.dt_s > 0
-                               ? run_.dt_s * std::max(1.0, std::floor(run_.duration_s / 200 / run_.dt_s))
-                               : run_.duration_s / 200;
-    const double chunk_end = std::min(t_end_s, sim.time_s() + chunk_s);
-    if (run_.dt_s > 0) sim.advance_to(chunk_end, run_.dt_s);
-    else sim.advance_adaptive(chunk_end, adaptive_);
+    if (!position_.in_chunk) {
+      const double chunk_s = run_.dt_s > 0
+                                 ? run_.dt_s * std::max(1.0, std::floor(run_.duration_s / 200 / run_.dt_s))
+                                 : run_.duration_s / 200;
+      position_.chunk_end_s = std::min(t_end_s, sim.time_s() + chunk_s);
+      position_.in_chunk = true;
+    }
+    const bool reached = run_.dt_s > 0
+                             ? sim.advance_to(position_.chunk_end_s, run_.dt_s, pause_check)
+                             : !sim.advance_adaptive(position_.chunk_end_s, adaptive_, pause_check).paused;
+    if (!reached) {
+      pause(pause_due());
+      continue;
+    }
+    position_.in_chunk = false;
     for (auto& member : members_) member->couple_body(sim.time_s());
-    report_progress(false);
+    pause(pause_due());
   }
 }
 
 template <class Real>
+void Driver<Real>::resume(const Checkpoint<Real>& c) {
+  if (c.members.size() != members_.size() || c.position.next_event.size() != members_.size())
+    throw IoError(options_.out_dir, "the checkpoint holds another number of members");
+  for (std::size_t m = 0; m < members_.size(); ++m) members_[m]->resume_outputs(c.members[m]);
+  tissue_.restore_state(c.simulation);
+  position_ = c.position;
+  earlier_wall_s_ = c.header.wall_s;
+}
+
+template <class Real>
 void Driver<Real>::run() {
-  for (auto& member : members_) member->open_outputs();
+  InterruptHandlers handlers;
+  std::optional<Checkpoint<Real>> checkpoint;
+  if (options_.resume) checkpoint = read_checkpoint<Real>(options_.out_dir);
+  if (!checkpoint)
+    for (auto& member : members_) member->open_outputs();
   for (auto& member : members_) member->add_sources();
+  if (checkpoint) {
+    resume(*checkpoint);
+    checkpoint.reset();  // its fields are in the simulation now
+  } else {
+    position_.next_event.assign(members_.size(), 0);
+  }
   std::vector<double> stops = run_.output_times_s;
   for (const auto& member : members_)
     for (const Event& e : member->events()) stops.push_back(e.time_s);
@@ -138,13 +245,13 @@ void Driver<Real>::run() {
     for (double t : member->body_stops()) stops.push_back(t);
   std::sort(stops.begin(), stops.end());
   stops.erase(std::unique(stops.begin(), stops.end()), stops.end());
-  std::vector<std::size_t> next_event(members_.size(), 0);
-  for (double t : stops) {
+  for (; position_.stop_index < stops.size(); ++position_.stop_index) {
+    const double t = stops[position_.stop_index];
     advance(t);
     for (std::size_t m = 0; m < members_.size(); ++m) {
       const auto& events = members_[m]->events();
-      while (next_event[m] < events.size() && events[next_event[m]].time_s <= t + 1e-9)
-        members_[m]->apply(events[next_event[m]++]);
+      auto& next = position_.next_event[m];
+      while (next < events.size() && events[next].time_s <= t + 1e-9) members_[m]->apply(events[next++]);
     }
     tissue_.commit();
     if (std::binary_search(run_.output_times_s.begin(), run_.output_times_s.end(), t))
@@ -153,6 +260,8 @@ void Driver<Real>::run() {
   report_progress(true);
   writer_.finish();
   for (auto& member : members_) member->write_summary(wall_s(), steps());
+  std::error_code ignored;  // a finished run has no use for it
+  fs::remove(fs::path(options_.out_dir) / kCheckpointFile, ignored);
 }
 
 MemberOutput member_output(const RunOptions& options, const std::string& dir, bool write_vtk) {
@@ -212,6 +321,34 @@ std::string csv_quoted(const std::string& text) {
   return quoted + "\"";
 }
 
+// A checkpoint continues only the run it came from: the same build, precision and scenarios.
+void check_resumable(const std::vector<const scenario::Scenario*>& members, const RunOptions& options,
+                     std::ostream& progress) {
+  const CheckpointHeader h = read_checkpoint_header(options.out_dir);
+  const std::string path = (fs::path(options.out_dir) / kCheckpointFile).string();
+  if (h.skinrd_version != SKINRD_VERSION || h.git_revision != SKINRD_GIT_REVISION)
+    throw IoError(path, "written by skinrd " + h.skinrd_version + " (" + h.git_revision + "), this is " +
+                            SKINRD_VERSION + " (" + SKINRD_GIT_REVISION +
+                            "): a checkpoint resumes only in the build that wrote it");
+  const std::string precision = members.front()->run.double_precision ? "double" : "float";
+  if (h.precision != precision)
+    throw IoError(path, "the checkpoint holds " + h.precision + " fields, the scenario asks for " + precision);
+  if (h.scenario_hashes.size() != members.size())
+    throw IoError(path, "the checkpoint has " + std::to_string(h.scenario_hashes.size()) +
+                            " members, the run " + std::to_string(members.size()));
+  for (std::size_t m = 0; m < members.size(); ++m)
+    if (h.scenario_hashes[m] != scenario_hash(*members[m]))
+      throw IoError(path, "the scenario " + members[m]->path + " is not the one the checkpoint ran (resolved " +
+                              "scenario hash " + scenario_hash(*members[m]) + ", the checkpoint's " +
+                              h.scenario_hashes[m] + "): it was changed since");
+  if (h.backend != options.backend.description)
+    progress << "note: the checkpoint was written on " << h.backend << ", this run is on "
+             << options.backend.description << ": the rest of the run is not bit-identical to an "
+                "uninterrupted one\n";
+  progress << "resuming " << options.out_dir << " at t = " << format_duration(h.time_s) << " (step "
+           << h.steps << ")\n";
+}
+
 }  // namespace
 
 RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
@@ -222,6 +359,7 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
   if (scenario.write_vtk && !output::vtk_compiled())
     progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
                 "metrics only\n";
+  if (options.resume) check_resumable({&scenario}, options, progress);
   std::vector<MemberPlan> plans{{&scenario, scenario.name,
                                  member_output(options, options.out_dir, scenario.write_vtk)}};
   bool lean_controller = false;
@@ -248,8 +386,13 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   for (const auto& member : spec.members) names.push_back(member.name);
   check_members_compatible(members, names);
   const fs::path dir(options.out_dir);
-  if (fs::exists(dir) && !fs::is_empty(dir) && !options.force)
+  if (options.resume) {
+    std::vector<const scenario::Scenario*> list;
+    for (const auto& member : members) list.push_back(&member);
+    check_resumable(list, options, progress);
+  } else if (fs::exists(dir) && !fs::is_empty(dir) && !options.force) {
     throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
+  }
   Problem problem = build_ensemble_problem(members, names);
   const BackendKind backend = options.backend.kind;
   const std::size_t available = available_memory_bytes(backend);

@@ -1,21 +1,39 @@
 #pragma once
 // `skinrd run` and `skinrd check`: a scenario stepped through its delivery events, with
 // outputs written into a run directory.
+#include <functional>
 #include <iosfwd>
 #include <string>
 
 #include "host/backend.hpp"
+#include "host/run/checkpoint.hpp"
 #include "host/run/metrics.hpp"
 #include "host/scenario/ensemble.hpp"
 #include "host/scenario/scenario.hpp"
 
 namespace skinrd::run {
 
+// Where a run is, as a stop condition sees it.
+struct RunProgress {
+  double time_s = 0;
+  long long steps = 0, rejected_steps = 0;
+};
+
 struct RunOptions {
   std::string out_dir;
   bool force = false;  // write into a non-empty directory
   BackendChoice backend{BackendKind::cpu, "cpu"};
   std::string command_line;
+  RunInputs inputs;  // what `run --resume` loads again
+  // Continue the run in out_dir from its checkpoint (the scenario must be the one it ran).
+  bool resume = false;
+  // Wall-clock seconds between checkpoints (<= 0: only when stopped by a signal or stop_when).
+  double checkpoint_interval_s = 600;
+  // Asked at every step: true stops the run there with a checkpoint (RunInterrupted, exit 0);
+  // `run --stop-after` and the tests' way to interrupt a run at a chosen point.
+  std::function<bool(const RunProgress&)> stop_when;
+  // Seconds of wall time between progress lines when stderr is not a terminal.
+  double progress_interval_s = 5;
 };
 
 // What was recorded at each output time, per species (the rows of metrics.csv).

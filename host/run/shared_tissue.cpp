@@ -63,6 +63,16 @@ void SharedTissue<Real>::commit() {
   materials_gradual_ = true;
 }
 
+template <class Real>
+void SharedTissue<Real>::restore_state(const sim::SimulationState<Real>& state) {
+  sim_.restore_state(state);
+  materials_ = sim_.problem().materials;
+  boundaries_ = sim_.problem().boundaries;
+  voxel_materials_ = sim_.problem().grid.material;
+  voxels_changed_ = materials_changed_ = boundaries_changed_ = false;
+  materials_gradual_ = true;
+}
+
 template class SharedTissue<float>;
 template class SharedTissue<double>;
 

@@ -34,6 +34,9 @@ class SharedTissue {
   // The values beyond an open bottom of the member's lanes (its receptor's or plasma's).
   void set_member_bottom(int first_lane, const std::vector<double>& bottom_concentration);
   void commit();
+  // A checkpoint's state, taken after a commit; the pending values become the restored ones.
+  sim::SimulationState<Real> save_state() const { return sim_.save_state(); }
+  void restore_state(const sim::SimulationState<Real>& state);
 
  private:
   Simulation<Real> sim_;

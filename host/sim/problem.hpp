@@ -77,6 +77,7 @@ struct AdaptiveOptions {
 struct AdaptiveReport {
   long long accepted = 0, rejected = 0;
   double last_dt_s = 0;
+  bool paused = false;  // returned short of t_end at a pause
 };
 
 // How a Simulation launches its kernels.

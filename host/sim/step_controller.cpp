@@ -31,7 +31,8 @@ double StepController<Real>::lean_error(Controlled<Real>& system, double h_s,
 template <class Real>
 AdaptiveReport StepController<Real>::advance(Controlled<Real>& system, double t_end_s,
                                              const AdaptiveOptions& options, double order,
-                                             double dt_cap_s, double dt_default_s) {
+                                             double dt_cap_s, double dt_default_s,
+                                             const std::function<bool()>& pause) {
   // The step the controller last proposed carries over from the previous call, so a run
   // advanced in chunks (to report progress, to land on outputs) keeps its step size.
   double dt = next_dt_s_ > 0             ? next_dt_s_
@@ -72,6 +73,11 @@ AdaptiveReport StepController<Real>::advance(Controlled<Real>& system, double t_
       // A step shortened to land on t_end says little about the step size beyond it.
       // (no 5× cap on growth from it; a smaller proposal is kept).
       dt = last && h < dt ? std::min(dt, h * std::max(0.9 * factor, 0.2)) : proposed;
+      if (!last && pause && pause()) {
+        next_dt_s_ = dt;
+        report.paused = true;
+        return report;
+      }
     } else {
       ++report.rejected;
       if (!options.lean_memory) system.restore(start, -1, false);

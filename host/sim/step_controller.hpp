@@ -3,6 +3,8 @@
 // compared, the step accepted or retried shorter. It drives the simulation only through
 // Controlled: step, save, restore and error, of every species at once (full) or of one batch
 // at a time (lean: AdaptiveOptions::lean_memory).
+#include <functional>
+
 #include "host/sim/problem.hpp"
 #include "host/sim/species_state.hpp"
 
@@ -29,8 +31,13 @@ template <class Real>
 class StepController {
  public:
   // Steps landing exactly on t_end_s; `order` of the scheme, dt_cap_s the largest step.
+  // pause: asked after each accepted step short of t_end_s; true returns there (report.paused),
+  // and the next call goes on as if uninterrupted.
   AdaptiveReport advance(Controlled<Real>& system, double t_end_s, const AdaptiveOptions& options,
-                         double order, double dt_cap_s, double dt_default_s);
+                         double order, double dt_cap_s, double dt_default_s,
+                         const std::function<bool()>& pause = {});
+  double next_dt_s() const { return next_dt_s_; }
+  void set_next_dt_s(double dt_s) { next_dt_s_ = dt_s; }
 
  private:
   // The lean error estimate of a step h, batch by batch; the state is back at the step's
