@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -146,11 +147,12 @@ struct CompareOptions {
   std::string out_dir = "comparison";
   std::vector<double> profile_times_h;
   bool figures = true;
+  bool allow_incomplete = false;
 };
 
 int run_compare(const CompareOptions& options) {
   std::vector<compare::RunData> runs;
-  for (const auto& dir : options.run_dirs) runs.push_back(compare::load_run(dir));
+  for (const auto& dir : options.run_dirs) runs.push_back(compare::load_run(dir, options.allow_incomplete));
   const compare::Comparison comparison = compare::compare_runs(runs);
   compare::print_tables(comparison, std::cout);
   compare::write_tables(comparison, options.out_dir);
@@ -231,6 +233,8 @@ int main(int argc, char** argv) {
                           "times of the depth profiles, in hours (comma-separated)")
       ->delimiter(',');
   compare_cmd->add_flag("!--no-figures", compare_options.figures, "only the tables");
+  compare_cmd->add_flag("--allow-incomplete", compare_options.allow_incomplete,
+                        "also compare runs whose run.json does not say completed");
 
   bench::BenchOptions bench_options;
   std::string bench_size = "128", bench_precision = "float";
@@ -251,7 +255,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bench_cmd->add_option("--csv", bench_options.csv_path, "also write the rows as CSV");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version exit 0 as CLI11 prints them; every usage error is a user error: 2.
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(error);
+    std::cerr << "skinrd: error: " << error.what() << " (skinrd --help lists the commands and options)\n";
+    return 2;
+  }
   try {
     if (*validate_cmd) return run_validate(validate);
     if (*species_cmd) return run_species(species_library);
@@ -294,6 +305,9 @@ int main(int argc, char** argv) {
     }
   } catch (const skinrd::Error& error) {
     std::cerr << "skinrd: error: " << error.what() << '\n';
+    return 2;
+  } catch (const std::filesystem::filesystem_error& error) {  // the user's files, not a bug
+    std::cerr << "skinrd: error: " << error.path1().string() << ": " << error.code().message() << '\n';
     return 2;
   } catch (const std::exception& error) {
     std::cerr << "skinrd: internal error: " << error.what() << '\n';

@@ -28,8 +28,7 @@ using delivery::Event;
 std::vector<Event> schedule(const scenario::Scenario& scenario);
 
 struct MemberOutput {
-  std::string out_dir;
-  bool force = false;  // write into a non-empty directory
+  std::string out_dir;  // locked and cleared by output::RunDirectory before the run
   bool write_vtk = true;
   std::string backend_description, command_line;
   std::vector<std::pair<std::string, std::string>> provenance;  // extra entries (ensemble, member)
@@ -45,7 +44,7 @@ class MemberRun final : public delivery::DeliveryTissue {
   const std::vector<Event>& events() const { return events_; }
   const std::vector<std::vector<OutputRecord>>& records() const { return records_; }
 
-  void open_outputs();  // IoError when the directory is not empty (without force)
+  void open_outputs();  // IoError with the reason when a file cannot be made
   void add_sources();
   void apply(const Event& event);
   // After the tissue's changes at t_s are committed: snapshots the fields; the outputs are
