@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--ensemble", run_options.ensemble,
                       "run the members of this ensemble file together (one run directory each)");
   run_cmd->add_option("--out", run_options.out_dir, "output directory")->required();
-  run_cmd->add_flag("--force", run_options.force, "write into a non-empty output directory");
+  run_cmd->add_flag("--force", run_options.force, "replace the outputs of a previous run in --out (other files stay)");
   run_cmd->add_option("--set", run_options.overrides, "override a value: key.path=value (repeatable)");
   run_cmd->add_option("--library", run_options.library, "species and site library directory");
   run_cmd->add_option("--backend", run_options.backend, "auto, cpu or cuda")

@@ -137,6 +137,16 @@ std::string refusal(const fs::path& dir) {
          "other files are kept)";
 }
 
+// Who held the directory and died: the lock file's owner, or a run.json still "running"
+// (the lock file goes with a refused attempt; run.json stays). "" when nobody.
+std::string dead_holder(const fs::path& dir, const std::string& lock_text) {
+  const std::string holder = holder_of(lock_text);
+  if (!holder.empty()) return holder;
+  const Json record = Json::parse(read_text(dir / kRecordName), nullptr, false);
+  return record.is_object() && record.value("status", std::string()) == "running" ? holder_of(record.dump())
+                                                                                   : "";
+}
+
 bool empty_but_lock(const fs::path& dir) {
   std::error_code error;
   for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error))
@@ -212,7 +222,7 @@ RunDirectory RunDirectory::create(const std::string& dir, bool force, const std:
   std::string previous;
   RunDirectory run(dir, acquire_lock(dir, previous));
   const std::string started = now_iso();
-  const std::string stale = holder_of(previous);
+  const std::string stale = dead_holder(dir, previous);
   if (!stale.empty())
     run.notes_.push_back("took over the lock of skinrd " + stale + " in " + dir + ": that process is gone");
   write_lock_owner(run.lock_fd_, fs::path(dir) / kLockName, started);
@@ -245,9 +255,8 @@ RunDirectory RunDirectory::reopen(const std::string& dir, const std::string& com
     throw ConfigError("--resume", dir + ": the run completed; a completed run cannot be resumed "
                                         "(--force runs it again)");
   if (status == "running")  // we hold the lock, so whoever wrote this is gone
-    run.notes_.push_back("the run in " + dir + " was killed without recording it (run.json still says "
-                         "running" + (holder_of(previous).empty() ? "" : ", skinrd " + holder_of(previous)) +
-                         "): resuming from its last checkpoint");
+    run.notes_.push_back("the run in " + dir + " (skinrd " + dead_holder(dir, previous) +
+                         ") was killed before it could record that: resuming from its last checkpoint");
   else if (status != "interrupted" && status != "failed")
     throw IoError((fs::path(dir) / kRecordName).string(), "unknown status '" + status + "'");
   for (const char* stale : {"finished", "error", "reason", "checkpoint_written"}) record.erase(stale);

@@ -5,6 +5,7 @@
 #include <vtkCommand.h>
 #include <vtkDoubleArray.h>
 #include <vtkErrorCode.h>
+#include <vtkExecutive.h>
 #include <vtkFieldData.h>
 #include <vtkFloatArray.h>
 #include <vtkNew.h>
@@ -50,18 +51,17 @@ struct WriteErrors {
     auto& errors = *static_cast<WriteErrors*>(self);
     std::string message = text ? static_cast<const char*>(text) : "";
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    message = message.substr(message.rfind('\n') + 1);  // the text, not VTK's "ERROR: In file, line"
     errors.messages += (errors.messages.empty() ? "" : "; ") + message;
   }
 };
 
 // Why a write failed, as the user can act on it.
 std::string write_failure(unsigned long code, const WriteErrors& errors, int system_error) {
-  std::string why = code == vtkErrorCode::OutOfDiskSpaceError ? std::strerror(ENOSPC)
-                    : system_error != 0                      ? std::strerror(system_error)
-                    : code != vtkErrorCode::NoError ? "VTK error code " + std::to_string(code)
-                                                    : "VTK reported an error";
-  if (!errors.messages.empty()) why += " (VTK: " + errors.messages + ")";
-  return why;
+  if (code == vtkErrorCode::OutOfDiskSpaceError) return std::strerror(ENOSPC);
+  if (system_error != 0) return std::strerror(system_error);
+  if (!errors.messages.empty()) return "VTK: " + errors.messages;
+  return "VTK error code " + std::to_string(code);
 }
 
 }  // namespace
@@ -120,6 +120,7 @@ void VtkSeries::write(double time_s, const std::vector<CellArray>& arrays) {
   observer->SetCallback(&WriteErrors::collect);
   observer->SetClientData(&errors);
   writer->AddObserver(vtkCommand::ErrorEvent, observer);
+  writer->GetExecutive()->AddObserver(vtkCommand::ErrorEvent, observer);  // "returned failure"
   errno = 0;
   const int written = writer->Write();
   const int system_error = errno;
