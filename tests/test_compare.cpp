@@ -3,7 +3,10 @@
 // window); runs that cannot be compared are refused with the reason; the figures are valid
 // PNGs of the size the scripts promise; report.html embeds everything it shows and renders
 // in headless Chromium.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -36,7 +39,15 @@ std::vector<std::string> small_overrides(const std::string& route) {
 }
 
 // The runs are made once per build of this test (each test runs in its own process).
+// ctest runs several of these processes at once: one makes the runs while the others wait
+// (each run directory admits one run at a time).
 void ensure_runs() {
+  fs::create_directories(kRuns);
+  struct Lock {
+    int fd = ::open((kRuns / "making.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    Lock() { ::flock(fd, LOCK_EX); }
+    ~Lock() { ::close(fd); }
+  } lock;
   const fs::path marker = kRuns / "made_by";
   const std::string stamp = std::to_string(fs::last_write_time("/proc/self/exe").time_since_epoch().count());
   {

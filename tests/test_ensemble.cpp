@@ -15,6 +15,7 @@
 
 #include "host/delivery/microneedle_patch.hpp"
 #include "host/error.hpp"
+#include "host/output/run_directory.hpp"
 #include "host/run/ensemble.hpp"
 #include "host/run/runner.hpp"
 #include "host/scenario/ensemble.hpp"
@@ -272,6 +273,15 @@ TEST(Ensemble, EachMemberHasItsOwnRunDirectoryAndTheTableListsThem) {
   const auto summary = nlohmann::json::parse(in);
   EXPECT_EQ(summary["members"].size(), 6u);
   EXPECT_EQ(summary["lanes"], 12);
+  // One lock and one run.json for the ensemble, listing the member folders, which --force
+  // removes with the rest of the run's outputs (issue 16, finding 3).
+  EXPECT_EQ(output::run_status(dir.string()), "completed");
+  std::ifstream record_in(dir / "run.json");
+  EXPECT_EQ(nlohmann::json::parse(record_in)["members"].size(), 6u);
+  EXPECT_FALSE(fs::exists(dir / ran.spec.members[0].name / "run.json"));
+  output::RunDirectory::create(dir.string(), true, "again").completed();
+  for (const auto& member : ran.spec.members) EXPECT_FALSE(fs::exists(dir / member.name)) << member.name;
+  EXPECT_FALSE(fs::exists(dir / "ensemble.csv"));
 }
 
 TEST(Ensemble, TheSweepIsEveryCombinationFirstKeySlowest) {

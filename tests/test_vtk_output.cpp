@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/output/vtk_writer.hpp"
 #include "host/run/runner.hpp"
 
 namespace {
@@ -134,6 +135,28 @@ TEST(VtkOutputDownsampled, AFactorThatDoesNotDivideTheCellsIsRefused) {
               std::string::npos)
         << error.what();
   }
+}
+
+// A full disk (issue 16, finding 9): VTK's writer reports it only through an error event and
+// its error code, Write() still succeeding; the series must throw with the reason and leave
+// neither the truncated .vtr nor a .pvd naming it.
+TEST(VtkOutputFailure, FullDiskIsAnIoErrorWithTheReason) {
+  const fs::path dir = fs::temp_directory_path() / "skinrd_test_vtk_full";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const Grid grid = make_grid(4, 4, 10, {{"dermis", 100, 10}});
+  output::VtkSeries series(dir.string(), "fields", grid);
+  fs::create_symlink("/dev/full", dir / "fields_0000.vtr");
+  const std::vector<output::CellArray> arrays{{"VEGF free [ng/mL]", std::vector<float>(grid.voxel_count(), 1.0f)}};
+  try {
+    series.write(0, arrays);
+    ADD_FAILURE() << "a write to a full disk passed";
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find("No space left on device"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "fields.pvd"));
+  EXPECT_FALSE(fs::exists(dir / "fields.pvd.tmp"));
+  fs::remove_all(dir);
 }
 
 }  // namespace

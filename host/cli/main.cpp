@@ -14,6 +14,7 @@
 #include "host/compare/figures.hpp"
 #include "host/compare/tables.hpp"
 #include "host/error.hpp"
+#include "host/output/run_directory.hpp"
 #include "host/run/runner.hpp"
 #include "host/scenario/library.hpp"
 #include "host/scenario/scenario.hpp"
@@ -153,11 +154,12 @@ struct CompareOptions {
   std::string out_dir = "comparison";
   std::vector<double> profile_times_h;
   bool figures = true;
+  bool allow_incomplete = false;
 };
 
 int run_compare(const CompareOptions& options) {
   std::vector<compare::RunData> runs;
-  for (const auto& dir : options.run_dirs) runs.push_back(compare::load_run(dir));
+  for (const auto& dir : options.run_dirs) runs.push_back(compare::load_run(dir, options.allow_incomplete));
   const compare::Comparison comparison = compare::compare_runs(runs);
   compare::print_tables(comparison, std::cout);
   compare::write_tables(comparison, options.out_dir);
@@ -211,7 +213,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--checkpoint-interval", run_options.checkpoint_interval,
                       "wall time between checkpoints (\"0 s\": only when stopped)")
       ->capture_default_str();
-  run_cmd->add_flag("--force", run_options.force, "write into a non-empty output directory");
+  run_cmd->add_flag("--force", run_options.force, "replace the outputs of a previous run in --out (other files stay)");
   run_cmd->add_option("--set", run_options.overrides, "override a value: key.path=value (repeatable)");
   run_cmd->add_option("--library", run_options.library, "species and site library directory");
   run_cmd->add_option("--backend", run_options.backend, "auto, cpu or cuda")
@@ -246,6 +248,8 @@ int main(int argc, char** argv) {
                           "times of the depth profiles, in hours (comma-separated)")
       ->delimiter(',');
   compare_cmd->add_flag("!--no-figures", compare_options.figures, "only the tables");
+  compare_cmd->add_flag("--allow-incomplete", compare_options.allow_incomplete,
+                        "also compare runs whose run.json does not say completed");
 
   bench::BenchOptions bench_options;
   std::string bench_size = "128", bench_precision = "float";
@@ -266,7 +270,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bench_cmd->add_option("--csv", bench_options.csv_path, "also write the rows as CSV");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version exit 0 as CLI11 prints them; every usage error is a user error: 2.
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(error);
+    std::cerr << "skinrd: error: " << error.what() << " (skinrd --help lists the commands and options)\n";
+    return 2;
+  }
   try {
     if (*validate_cmd) return run_validate(validate);
     if (*species_cmd) return run_species(species_library);
@@ -292,6 +303,8 @@ int main(int argc, char** argv) {
       run::RunOptions options;
       if (!run_options.resume_dir.empty()) {
         // The run goes on from what it was started with, as its checkpoint recorded.
+        if (output::run_status(run_options.resume_dir) == "completed")
+          throw ConfigError("--resume", run_options.resume_dir + " holds a completed run: nothing to resume");
         const run::RunInputs inputs = run::read_checkpoint_header(run_options.resume_dir).inputs;
         if (!run_options.path.empty() || !run_options.ensemble.empty() || !run_options.overrides.empty())
           throw ConfigError("--resume", "takes the scenario, ensemble and --set of the checkpoint; give none");
@@ -336,6 +349,9 @@ int main(int argc, char** argv) {
     return stop.exit_code();
   } catch (const skinrd::Error& error) {
     std::cerr << "skinrd: error: " << error.what() << '\n';
+    return 2;
+  } catch (const std::filesystem::filesystem_error& error) {  // the user's files, not a bug
+    std::cerr << "skinrd: error: " << error.path1().string() << ": " << error.code().message() << '\n';
     return 2;
   } catch (const std::exception& error) {
     std::cerr << "skinrd: internal error: " << error.what() << '\n';

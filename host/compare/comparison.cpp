@@ -152,6 +152,7 @@ Comparison compare_runs(const std::vector<RunData>& runs) {
   result.labels = unique_labels(runs);
   for (const auto& run : runs) result.run_dirs.push_back(run.dir);
   result.layer_names = runs.front().layer_names;
+  for (const auto& run : runs) result.notes.insert(result.notes.end(), run.notes.begin(), run.notes.end());
   check_tissue(runs, result.labels, result.notes);
   result.species = common_species(runs, result.labels, result.notes);
 

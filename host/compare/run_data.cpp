@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/output/run_directory.hpp"
 
 namespace skinrd::compare {
 namespace {
@@ -148,11 +149,23 @@ const RunSpecies* RunData::find(const std::string& key) const {
   return nullptr;
 }
 
-RunData load_run(const std::string& dir) {
+RunData load_run(const std::string& dir, bool allow_incomplete) {
   const fs::path root(dir);
   if (!fs::is_directory(root)) throw IoError(dir, "not a directory");
   RunData run;
   run.dir = dir;
+  const std::string status = output::run_status(dir);
+  if (status.empty())
+    run.notes.push_back(dir + " has no run.json (written before skinrd recorded a run's status): "
+                              "read as a completed run");
+  else if (status != "completed") {
+    const std::string why = "the run is not complete (run.json: " + status +
+                            (status == "running" ? ", still in progress or killed" : "") + ")";
+    if (!allow_incomplete)
+      throw IoError(dir, why + "; its files may be partial or mixed with an earlier run's "
+                               "(--allow-incomplete compares it anyway)");
+    run.notes.push_back(dir + ": " + why + ", compared as asked (--allow-incomplete)");
+  }
   const nlohmann::json summary = read_json(root / "summary.json");
   const std::string summary_path = (root / "summary.json").string();
   try {

@@ -21,11 +21,15 @@ struct RunData {
   std::vector<std::string> layer_names;        // skin layers top to bottom (no film)
   std::map<std::string, std::string> tissue;   // resolved tissue: "tissue.bottom" → "sink", ...
   std::vector<RunSpecies> species;
+  std::vector<std::string> notes;              // how it was read (no run.json: assumed complete)
   double end_time_s() const;                   // last output time
   const RunSpecies* find(const std::string& key) const;
 };
 
-// Throws IoError naming the file (and line for metrics.csv) when something is missing or malformed.
-RunData load_run(const std::string& dir);
+// Throws IoError naming the file (and line for metrics.csv) when something is missing or
+// malformed, and when run.json's status is not "completed" (a run in progress, killed, failed or
+// interrupted) unless allow_incomplete. A run without run.json (written before skinrd kept
+// one) is read with a note.
+RunData load_run(const std::string& dir, bool allow_incomplete = false);
 
 }  // namespace skinrd::compare

@@ -1,7 +1,11 @@
 #include "host/output/vtk_writer.hpp"
 
+#include <vtkCallbackCommand.h>
 #include <vtkCellData.h>
+#include <vtkCommand.h>
 #include <vtkDoubleArray.h>
+#include <vtkErrorCode.h>
+#include <vtkExecutive.h>
 #include <vtkFieldData.h>
 #include <vtkFloatArray.h>
 #include <vtkInformation.h>
@@ -10,7 +14,9 @@
 #include <vtkUnsignedCharArray.h>
 #include <vtkXMLRectilinearGridWriter.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -35,6 +41,28 @@ vtkNew<vtkDoubleArray> coordinates(const char* name, const std::vector<double>& 
   array->SetName(name);  // named, so files are reproducible and readable
   for (double f : faces) array->InsertNextValue(f);
   return array;
+}
+
+// VTK reports a failed write (a full disk among them) as an ErrorEvent and an error code,
+// while Write() may still return success; this observer keeps the event's text instead of
+// letting VTK print it to stderr.
+struct WriteErrors {
+  std::string messages;
+  static void collect(vtkObject*, unsigned long, void* self, void* text) {
+    auto& errors = *static_cast<WriteErrors*>(self);
+    std::string message = text ? static_cast<const char*>(text) : "";
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    message = message.substr(message.rfind('\n') + 1);  // the text, not VTK's "ERROR: In file, line"
+    errors.messages += (errors.messages.empty() ? "" : "; ") + message;
+  }
+};
+
+// Why a write failed, as the user can act on it.
+std::string write_failure(unsigned long code, const WriteErrors& errors, int system_error) {
+  if (code == vtkErrorCode::OutOfDiskSpaceError) return std::strerror(ENOSPC);
+  if (system_error != 0) return std::strerror(system_error);
+  if (!errors.messages.empty()) return "VTK: " + errors.messages;
+  return "VTK error code " + std::to_string(code);
 }
 
 }  // namespace
@@ -93,7 +121,22 @@ void VtkSeries::write(double time_s, const std::vector<CellArray>& arrays) {
   writer->SetDataModeToAppended();
   writer->EncodeAppendedDataOff();
   writer->SetHeaderTypeToUInt64();
-  if (writer->Write() != 1) throw IoError((fs::path(impl_->dir) / file).string(), "VTK could not write the file");
+  WriteErrors errors;
+  vtkNew<vtkCallbackCommand> observer;
+  observer->SetCallback(&WriteErrors::collect);
+  observer->SetClientData(&errors);
+  writer->AddObserver(vtkCommand::ErrorEvent, observer);
+  writer->GetExecutive()->AddObserver(vtkCommand::ErrorEvent, observer);  // "returned failure"
+  errno = 0;
+  const int written = writer->Write();
+  const int system_error = errno;
+  const unsigned long code = writer->GetErrorCode();
+  if (written != 1 || code != vtkErrorCode::NoError || !errors.messages.empty()) {
+    std::error_code ignored;
+    fs::remove(fs::path(impl_->dir) / file, ignored);  // never a truncated file beside the .pvd
+    throw IoError((fs::path(impl_->dir) / file).string(),
+                  "VTK could not write the file: " + write_failure(code, errors, system_error));
+  }
   impl_->entries.emplace_back(time_s, file);
   write_collection();
 }

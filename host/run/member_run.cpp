@@ -1,7 +1,9 @@
 #include "host/run/member_run.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <iomanip>
 #include <nlohmann/json.hpp>
@@ -9,6 +11,7 @@
 
 #include "host/error.hpp"
 #include "host/output/atomic_file.hpp"
+#include "host/output/run_directory.hpp"
 #include "host/delivery/fluid_spaces.hpp"
 #include "host/run/problem_builder.hpp"
 #include "host/run/records.hpp"
@@ -168,10 +171,10 @@ void MemberRun<Real>::add_source(int species, const std::vector<std::size_t>& vo
 
 template <class Real>
 void MemberRun<Real>::open_outputs() {
+  // The run directory (or the ensemble's) is locked and emptied of an earlier run's outputs
+  // by output::RunDirectory before this; an ensemble member's folder is made here.
   const fs::path dir(output_.out_dir);
-  if (fs::exists(dir) && !fs::is_empty(dir) && !output_.force)
-    throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
-  fs::create_directories(dir);
+  output::make_directory(dir.string());
   write_atomically(dir / "scenario.toml", scenario_.resolved_toml);
   if (output_.write_vtk && output::vtk_compiled()) {
     if (scenario_.vtk_downsample > 1)
@@ -180,11 +183,11 @@ void MemberRun<Real>::open_outputs() {
         dir.string(), "fields", downsampler_ ? downsampler_->coarse() : tissue_.grid());
   }
   metrics_.open(dir / "metrics.csv");
-  if (!metrics_) throw IoError((dir / "metrics.csv").string(), "cannot open for writing");
+  if (!metrics_) throw IoError((dir / "metrics.csv").string(), "cannot open for writing: " + std::string(std::strerror(errno)));
   const Grid& grid = tissue_.grid();
   write_csv_header(metrics_, metrics_columns_);
   profiles_.open(dir / "profiles.csv");
-  if (!profiles_) throw IoError((dir / "profiles.csv").string(), "cannot open for writing");
+  if (!profiles_) throw IoError((dir / "profiles.csv").string(), "cannot open for writing: " + std::string(std::strerror(errno)));
   profiles_ << "time_s,time_h,species,concentration_unit,k,depth_um,dz_um,layer,"
                "mean_free_conc,mean_bound_conc,mean_internalised_conc\n";
 }
@@ -338,10 +341,8 @@ void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapsh
     record_profiles(t_s, s, c, bound, internalised);
     records_[s].push_back(std::move(r));
   }
-  metrics_.flush();
-  if (!metrics_) throw IoError(output_.out_dir + "/metrics.csv", "write failed");
-  profiles_.flush();
-  if (!profiles_) throw IoError(output_.out_dir + "/profiles.csv", "write failed");
+  output::flush_or_throw(metrics_, output_.out_dir + "/metrics.csv");
+  output::flush_or_throw(profiles_, output_.out_dir + "/profiles.csv");
   if (vtk_) {
     if (downsampler_)  // block means
       for (output::CellArray& array : arrays) array.values = downsampler_->mean(array.values);

@@ -32,8 +32,7 @@ std::vector<Event> schedule(const scenario::Scenario& scenario);
 std::string scenario_hash(const scenario::Scenario& scenario);
 
 struct MemberOutput {
-  std::string out_dir;
-  bool force = false;  // write into a non-empty directory
+  std::string out_dir;  // locked and cleared by output::RunDirectory before the run
   bool write_vtk = true;
   std::string backend_description, command_line;
   std::vector<std::pair<std::string, std::string>> provenance;  // extra entries (ensemble, member)
@@ -49,7 +48,7 @@ class MemberRun final : public delivery::DeliveryTissue {
   const std::vector<Event>& events() const { return events_; }
   const std::vector<std::vector<OutputRecord>>& records() const { return records_; }
 
-  void open_outputs();  // IoError when the directory is not empty (without force)
+  void open_outputs();  // IoError with the reason when a file cannot be made
   // Its part of a checkpoint, after the writer has finished: what it recorded and wrote so far.
   MemberCheckpoint save_checkpoint();
   // A resumed run: the state and records back, the outputs cut to what the checkpoint had

@@ -18,6 +18,7 @@
 #include "host/error.hpp"
 #include "host/output/atomic_file.hpp"
 #include "host/output/downsample.hpp"
+#include "host/output/run_directory.hpp"
 #include "host/run/ensemble.hpp"
 #include "host/run/member_run.hpp"
 #include "host/run/memory_budget.hpp"
@@ -267,7 +268,6 @@ void Driver<Real>::run() {
 MemberOutput member_output(const RunOptions& options, const std::string& dir, bool write_vtk) {
   MemberOutput output;
   output.out_dir = dir;
-  output.force = options.force;
   output.write_vtk = write_vtk;
   output.backend_description = options.backend.description;
   output.command_line = options.command_line;
@@ -315,10 +315,35 @@ std::pair<BackendKind, std::size_t> check_target(const std::string& backend, std
   return {kind, available_memory_bytes(kind)};
 }
 
+// Runs body in the locked directory; an error that ends the run is recorded in run.json
+// (status failed) before it goes on to main.
+template <class Body>
+auto recorded(output::RunDirectory& directory, std::ostream& progress, Body body) {
+  for (const std::string& note : directory.notes()) progress << "note: " << note << "\n";
+  try {
+    return body();
+  } catch (const RunInterrupted& stop) {  // a checkpoint was written: it can go on
+    directory.interrupted(stop.what(), true);
+    throw;
+  } catch (const std::exception& error) {
+    try {
+      directory.failed(error.what());
+    } catch (const std::exception&) {  // the run's own error is the one to report
+    }
+    throw;
+  }
+}
+
 std::string csv_quoted(const std::string& text) {
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
+}
+
+// The run's directory, locked: made (and with force cleared) for a new run, reopened to resume.
+output::RunDirectory open_directory(const RunOptions& options) {
+  return options.resume ? output::RunDirectory::reopen(options.out_dir, options.command_line)
+                        : output::RunDirectory::create(options.out_dir, options.force, options.command_line);
 }
 
 // A checkpoint continues only the run it came from: the same build, precision and scenarios.
@@ -349,86 +374,14 @@ void check_resumable(const std::vector<const scenario::Scenario*>& members, cons
            << h.steps << ")\n";
 }
 
-}  // namespace
-
-RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
-                       std::ostream& progress) {
-  progress << "skinrd run " << scenario.path << ": backend " << options.backend.description
-           << ", scheme " << to_string(scenario.run.scheme)
-           << (scenario.run.double_precision ? ", double" : ", float") << " fields\n";
-  if (scenario.write_vtk && !output::vtk_compiled())
-    progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
-                "metrics only\n";
-  if (options.resume) check_resumable({&scenario}, options, progress);
-  std::vector<MemberPlan> plans{{&scenario, scenario.name,
-                                 member_output(options, options.out_dir, scenario.write_vtk)}};
-  bool lean_controller = false;
-  Problem problem = build_fitting_problem(scenario, options.backend.kind, &lean_controller);
-  for (const std::string& warning : resolution_warnings(scenario, problem.grid))
-    progress << "warning: " << warning << "\n";
-  if (lean_controller)
-    progress << "note: the step controller keeps one species' copies at a time (lean), the only "
-                "way the run fits; it solves 5/3 as many steps\n";
-  RunReport report;
-  report.records = run_plans(std::move(plans), std::move(problem), options, SimulationOptions{},
-                             lean_controller, progress)
-                       .front();
-  progress << "wrote " << options.out_dir << "/{metrics.csv, profiles.csv, summary.json, scenario.toml, provenance.json"
-           << (scenario.write_vtk && output::vtk_compiled() ? ", fields.pvd + fields_*.vtr" : "")
-           << "}\n";
-  return report;
-}
-
-EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
-                            const std::vector<scenario::Scenario>& members,
-                            const RunOptions& options, std::ostream& progress) {
-  std::vector<std::string> names;
-  for (const auto& member : spec.members) names.push_back(member.name);
-  check_members_compatible(members, names);
+// ensemble.json: what each member is; ensemble.csv: each member's route metrics.
+void write_ensemble_tables(const scenario::EnsembleSpec& spec,
+                           const std::vector<scenario::Scenario>& members,
+                           const std::vector<std::string>& names, const EnsembleReport& report,
+                           const RunOptions& options, const SimulationOptions& simulation,
+                           double wall_s, long long steps) {
   const fs::path dir(options.out_dir);
-  if (options.resume) {
-    std::vector<const scenario::Scenario*> list;
-    for (const auto& member : members) list.push_back(&member);
-    check_resumable(list, options, progress);
-  } else if (fs::exists(dir) && !fs::is_empty(dir) && !options.force) {
-    throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
-  }
-  Problem problem = build_ensemble_problem(members, names);
-  const BackendKind backend = options.backend.kind;
-  const std::size_t available = available_memory_bytes(backend);
-  const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
-  require_fits(ensemble_footprint(members, problem, backend, simulation), backend, available);
   const scenario::RunSettings& run = members.front().run;
-  const Grid& grid = problem.grid;
-  progress << "skinrd run --ensemble " << spec.path << ": " << members.size() << " members of "
-           << spec.scenario_path << ", " << problem.materials.species_count() << " lanes on "
-           << grid.nx << " x " << grid.ny << " x " << grid.nz << " voxels; backend "
-           << options.backend.description << ", scheme " << to_string(run.scheme)
-           << (run.double_precision ? ", double" : ", float") << " fields, "
-           << simulation.species_per_batch << " lanes per launch\n";
-  if (spec.write_vtk && !output::vtk_compiled())
-    progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
-                "metrics only\n";
-  std::vector<MemberPlan> plans;
-  for (std::size_t m = 0; m < members.size(); ++m) {
-    MemberPlan plan{&members[m], names[m],
-                    member_output(options, (dir / names[m]).string(), spec.write_vtk)};
-    plan.output.provenance = {{"ensemble", spec.path}, {"member", names[m]}};
-    plans.push_back(std::move(plan));
-  }
-  if (spec.write_vtk)  // a factor that does not divide the cells, refused before any output
-    for (const auto& member : members)
-      if (member.vtk_downsample > 1) output::Downsampler(problem.grid, member.vtk_downsample);
-  fs::create_directories(dir);
-  EnsembleReport report;
-  report.names = names;
-  double wall_s = 0;
-  long long steps = 0;
-  report.records =
-      run_plans(std::move(plans), std::move(problem), options, simulation, false, progress,
-                &wall_s, &steps);
-
-  // ensemble.json: what each member is; ensemble.csv: each member's route metrics.
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   std::ostringstream csv;
   csv << "member,";
@@ -464,10 +417,102 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
       {"members", list}};
   output::write_atomically(dir / "ensemble.json", summary.dump(2) + "\n");
   output::write_atomically(dir / "ensemble.csv", csv.str());
-  progress << "wrote " << options.out_dir << "/{ensemble.json, ensemble.csv} and a run directory per member ("
+}
+
+}  // namespace
+
+RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
+                       std::ostream& progress) {
+  progress << "skinrd run " << scenario.path << ": backend " << options.backend.description
+           << ", scheme " << to_string(scenario.run.scheme)
+           << (scenario.run.double_precision ? ", double" : ", float") << " fields\n";
+  if (scenario.write_vtk && !output::vtk_compiled())
+    progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
+                "metrics only\n";
+  std::vector<MemberPlan> plans{{&scenario, scenario.name,
+                                 member_output(options, options.out_dir, scenario.write_vtk)}};
+  bool lean_controller = false;
+  Problem problem = build_fitting_problem(scenario, options.backend.kind, &lean_controller);
+  for (const std::string& warning : resolution_warnings(scenario, problem.grid))
+    progress << "warning: " << warning << "\n";
+  if (lean_controller)
+    progress << "note: the step controller keeps one species' copies at a time (lean), the only "
+                "way the run fits; it solves 5/3 as many steps\n";
+  output::RunDirectory directory = open_directory(options);
+  if (options.resume) check_resumable({&scenario}, options, progress);
+  RunReport report;
+  report.records = recorded(directory, progress, [&] {
+    return run_plans(std::move(plans), std::move(problem), options, SimulationOptions{},
+                     lean_controller, progress)
+        .front();
+  });
+  directory.completed();
+  progress << "wrote " << options.out_dir << "/{run.json, metrics.csv, profiles.csv, summary.json, scenario.toml, provenance.json"
+           << (scenario.write_vtk && output::vtk_compiled() ? ", fields.pvd + fields_*.vtr" : "")
+           << "}\n";
+  return report;
+}
+
+EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
+                            const std::vector<scenario::Scenario>& members,
+                            const RunOptions& options, std::ostream& progress) {
+  std::vector<std::string> names;
+  for (const auto& member : spec.members) names.push_back(member.name);
+  check_members_compatible(members, names);
+  const fs::path dir(options.out_dir);
+  Problem problem = build_ensemble_problem(members, names);
+  const BackendKind backend = options.backend.kind;
+  const std::size_t available = available_memory_bytes(backend);
+  const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
+  require_fits(ensemble_footprint(members, problem, backend, simulation), backend, available);
+  const scenario::RunSettings& run = members.front().run;
+  const Grid& grid = problem.grid;
+  progress << "skinrd run --ensemble " << spec.path << ": " << members.size() << " members of "
+           << spec.scenario_path << ", " << problem.materials.species_count() << " lanes on "
+           << grid.nx << " x " << grid.ny << " x " << grid.nz << " voxels; backend "
+           << options.backend.description << ", scheme " << to_string(run.scheme)
+           << (run.double_precision ? ", double" : ", float") << " fields, "
+           << simulation.species_per_batch << " lanes per launch\n";
+  if (spec.write_vtk && !output::vtk_compiled())
+    progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
+                "metrics only\n";
+  std::vector<MemberPlan> plans;
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    MemberPlan plan{&members[m], names[m],
+                    member_output(options, (dir / names[m]).string(), spec.write_vtk)};
+    plan.output.provenance = {{"ensemble", spec.path}, {"member", names[m]}};
+    plans.push_back(std::move(plan));
+  }
+  if (spec.write_vtk)  // a factor that does not divide the cells, refused before any output
+    for (const auto& member : members)
+      if (member.vtk_downsample > 1) output::Downsampler(problem.grid, member.vtk_downsample);
+  // One lock and one run.json for the ensemble; the members' folders are written inside it.
+  output::RunDirectory directory = open_directory(options);
+  if (options.resume) {
+    std::vector<const scenario::Scenario*> list;
+    for (const auto& member : members) list.push_back(&member);
+    check_resumable(list, options, progress);
+  }
+  directory.set_members(names);  // so that --force finds them even after a kill
+  EnsembleReport report;
+  report.names = names;
+  double wall_s = 0;
+  long long steps = 0;
+  recorded(directory, progress, [&] {
+    if (options.force && !options.resume)  // folders of the same name from a run that did not list them
+      for (const std::string& name : names)
+        if (fs::is_directory(dir / name)) output::remove_run_outputs((dir / name).string());
+    report.records =
+        run_plans(std::move(plans), std::move(problem), options, simulation, false, progress,
+                  &wall_s, &steps);
+    write_ensemble_tables(spec, members, names, report, options, simulation, wall_s, steps);
+  });
+  directory.completed();
+  progress << "wrote " << options.out_dir << "/{run.json, ensemble.json, ensemble.csv} and a run directory per member ("
            << members.size() << ")\n";
   return report;
 }
+
 
 namespace {
 // check_scenario for a backend already chosen (its free memory: 0 when unknown).

@@ -21,7 +21,7 @@ struct RunProgress {
 
 struct RunOptions {
   std::string out_dir;
-  bool force = false;  // write into a non-empty directory
+  bool force = false;  // replace a previous run's outputs (output::RunDirectory)
   BackendChoice backend{BackendKind::cpu, "cpu"};
   std::string command_line;
   RunInputs inputs;  // what `run --resume` loads again
