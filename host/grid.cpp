@@ -23,6 +23,12 @@ void require_positive(const std::string& key, double value, const char* unit) {
 }  // namespace
 
 Grid make_grid(int nx, int ny, double dx_um, const std::vector<LayerSpec>& layers) {
+  Grid grid = make_grid_shape(nx, ny, dx_um, layers);
+  fill_materials(grid);
+  return grid;
+}
+
+Grid make_grid_shape(int nx, int ny, double dx_um, const std::vector<LayerSpec>& layers) {
   if (nx < 1) throw ConfigError("grid.nx", "needs at least 1 cell, got " + std::to_string(nx));
   if (ny < 1) throw ConfigError("grid.ny", "needs at least 1 cell, got " + std::to_string(ny));
   require_positive("grid.dx_um", dx_um, "um");
@@ -53,12 +59,22 @@ Grid make_grid(int nx, int ny, double dx_um, const std::vector<LayerSpec>& layer
     grid.nz += n;
     grid.layers.push_back(range);
   }
+  // In double: nx·ny·nz can pass 2^64 (and wrap) before it is refused.
+  const double voxels = double(nx) * ny * grid.nz;
+  if (voxels > double(kMaxVoxels))
+    throw ConfigError("grid.nx", std::to_string(nx) + " x " + std::to_string(ny) + " x " +
+                                     std::to_string(grid.nz) + " = " + number(voxels) +
+                                     " voxels, more than the limit of " +
+                                     number(double(kMaxVoxels)));
+  return grid;
+}
+
+void fill_materials(Grid& grid) {
   grid.material.resize(grid.voxel_count());
-  const std::size_t plane = static_cast<std::size_t>(nx) * ny;
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
   for (const LayerRange& range : grid.layers)
     std::fill(grid.material.begin() + plane * range.k_begin,
               grid.material.begin() + plane * range.k_end, range.material);
-  return grid;
 }
 
 }  // namespace skinrd

@@ -39,8 +39,18 @@ struct Grid {
   double depth_um() const { return z_faces_um.back(); }
 };
 
+// The most voxels a grid may have: 2^46 (7e13, hundreds of TB per field, beyond any machine),
+// so that counts and byte totals computed from it stay far inside 64 bits.
+constexpr std::uint64_t kMaxVoxels = std::uint64_t(1) << 46;
+
 // Builds the grid; throws ConfigError naming the layer and value for a non-positive or
-// non-finite thickness or spacing, an empty stack, or a lateral size below one cell.
+// non-finite thickness or spacing, an empty stack, a lateral size below one cell, or more
+// than kMaxVoxels voxels.
 Grid make_grid(int nx, int ny, double dx_um, const std::vector<LayerSpec>& layers);
+
+// The grid without its per-voxel material ids (empty `material`): its sizes, faces and
+// layers, for sizing a run before anything per voxel is allocated. fill_materials completes it.
+Grid make_grid_shape(int nx, int ny, double dx_um, const std::vector<LayerSpec>& layers);
+void fill_materials(Grid& grid);
 
 }  // namespace skinrd

@@ -26,9 +26,14 @@ bool same_run(const scenario::RunSettings& a, const scenario::RunSettings& b) {
          a.adaptive.dt_initial_s == b.adaptive.dt_initial_s;
 }
 
+// Shapes (no voxels): the layers' cell ranges and materials say what the material ids would.
 bool same_grid(const Grid& a, const Grid& b) {
+  auto same_layer = [](const LayerRange& x, const LayerRange& y) {
+    return x.k_begin == y.k_begin && x.k_end == y.k_end && x.material == y.material;
+  };
   return a.nx == b.nx && a.ny == b.ny && a.nz == b.nz && a.dx_um == b.dx_um &&
-         a.dz_um == b.dz_um && a.material == b.material;
+         a.dz_um == b.dz_um &&
+         std::equal(a.layers.begin(), a.layers.end(), b.layers.begin(), b.layers.end(), same_layer);
 }
 
 bool fixes_top(const scenario::Scenario& s) {
@@ -43,7 +48,7 @@ void check_members_compatible(const std::vector<scenario::Scenario>& members,
                               const std::vector<std::string>& names) {
   if (members.empty()) throw ConfigError("ensemble", "has no members");
   const scenario::Scenario& first = members.front();
-  const Problem first_problem = build_problem(first);
+  const Problem first_problem = build_problem_shape(first);
   const bool any_fixed_top = std::any_of(members.begin(), members.end(), fixes_top);
   for (std::size_t m = 1; m < members.size(); ++m) {
     const scenario::Scenario& s = members[m];
@@ -53,7 +58,7 @@ void check_members_compatible(const std::vector<scenario::Scenario>& members,
     for (const auto& e : s.species) keys.push_back(e.key);
     for (const auto& e : first.species) first_keys.push_back(e.key);
     if (keys != first_keys) refuse(names, m, "[species] use");
-    const Problem problem = build_problem(s);
+    const Problem problem = build_problem_shape(s);
     if (!same_grid(problem.grid, first_problem.grid) ||
         problem.boundaries.periodic_lateral != first_problem.boundaries.periodic_lateral ||
         problem.boundaries.bottom != first_problem.boundaries.bottom)
@@ -67,7 +72,7 @@ void check_members_compatible(const std::vector<scenario::Scenario>& members,
 
 Problem build_ensemble_problem(const std::vector<scenario::Scenario>& members,
                                const std::vector<std::string>& names) {
-  Problem problem = build_problem(members.front());
+  Problem problem = build_problem_shape(members.front());
   const MaterialTable& first = problem.materials;
   std::vector<std::string> materials, lanes;
   for (int a = 0; a < first.material_count(); ++a) materials.push_back(first.material_name(a));

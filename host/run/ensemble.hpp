@@ -19,7 +19,8 @@ void check_members_compatible(const std::vector<scenario::Scenario>& members,
                               const std::vector<std::string>& names);
 
 // The members' problem: the first member's grid and boundaries, a coefficient column per
-// lane named "SPECIES@member".
+// lane named "SPECIES@member". Its grid is a shape (build_problem_shape): sized, then
+// fill_materials before it is run.
 Problem build_ensemble_problem(const std::vector<scenario::Scenario>& members,
                                const std::vector<std::string>& names);
 

@@ -9,19 +9,13 @@
 #include "host/error.hpp"
 #include "host/executor/executor.hpp"
 #include "host/run/problem_builder.hpp"
+#include "host/run/size_estimates.hpp"
 #include "kernels/launchers.hpp"
 
 namespace skinrd::run {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-
-std::string format_bytes(double bytes) {
-  char text[32];
-  if (bytes >= kGiB) std::snprintf(text, sizeof text, "%.2f GiB", bytes / kGiB);
-  else std::snprintf(text, sizeof text, "%.1f MiB", bytes / (1024.0 * 1024.0));
-  return text;
-}
 
 std::string per_voxel(const MemoryFootprint& f, std::size_t bytes,
                       const char* format = "%6.2f B/voxel") {
@@ -58,7 +52,7 @@ void require_fits(const MemoryFootprint& footprint, BackendKind backend,
   if (available_bytes == 0 || footprint.total() <= available_bytes) return;
   char message[512];
   std::snprintf(message, sizeof message,
-                "the run needs %.2f GiB of %s but only %.2f GiB is available; use a coarser "
+                "does not fit: the run needs %.2f GiB of %s but only %.2f GiB is available; use a coarser "
                 "grid (doubling tissue.dx divides the voxels by 4; coarser layer dz divides "
                 "them further)%s",
                 footprint.total() / kGiB,
@@ -70,14 +64,21 @@ void require_fits(const MemoryFootprint& footprint, BackendKind backend,
   throw ConfigError("tissue.dx", message);
 }
 
+MemoryFootprint fitting_footprint(const scenario::Scenario& scenario, const Problem& problem,
+                                  BackendKind backend, std::size_t available_bytes,
+                                  bool* lean_controller) {
+  MemoryFootprint full = scenario_footprint(scenario, problem, backend);
+  *lean_controller = available_bytes > 0 && full.controller > 0 && full.total() > available_bytes;
+  return *lean_controller ? scenario_footprint(scenario, problem, backend, true) : full;
+}
+
 Problem build_fitting_problem(const scenario::Scenario& scenario, BackendKind backend,
                               bool* lean_controller) {
-  Problem problem = build_problem(scenario);
+  Problem problem = build_problem_shape(scenario);
   const std::size_t available = available_memory_bytes(backend);
-  const MemoryFootprint full = scenario_footprint(scenario, problem, backend);
-  *lean_controller = available > 0 && full.controller > 0 && full.total() > available;
-  require_fits(*lean_controller ? scenario_footprint(scenario, problem, backend, true) : full,
-               backend, available);
+  require_fits(fitting_footprint(scenario, problem, backend, available, lean_controller), backend,
+               available);
+  fill_materials(problem.grid);
   return problem;
 }
 

@@ -31,7 +31,15 @@ std::size_t available_memory_bytes(BackendKind backend);
 void require_fits(const MemoryFootprint& footprint, BackendKind backend,
                   std::size_t available_bytes);
 
-// The scenario's problem (build_problem), refused by require_fits before the run allocates.
+// The footprint a run of `problem` uses on `backend` with `available_bytes` free (0: unknown):
+// the full step controller's, or the lean one's (*lean_controller true) when only that fits.
+// `run` and `check` both size the run with it; the problem may be build_problem_shape's.
+MemoryFootprint fitting_footprint(const scenario::Scenario& scenario, const Problem& problem,
+                                  BackendKind backend, std::size_t available_bytes,
+                                  bool* lean_controller);
+
+// The scenario's problem (build_problem), refused by require_fits before the run allocates:
+// the footprint comes from the sizes alone (build_problem_shape), the voxels are filled after.
 // *lean_controller: whether the run must use the lean step controller, because the full one's
 // copies would not fit and the lean one's do.
 Problem build_fitting_problem(const scenario::Scenario& scenario, BackendKind backend,

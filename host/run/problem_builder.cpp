@@ -1,8 +1,11 @@
 #include "host/run/problem_builder.hpp"
 
+#include <climits>
 #include <cmath>
+#include <cstdio>
 
 #include "host/body/body_coupling.hpp"
+#include "host/error.hpp"
 #include "host/delivery/delivery.hpp"
 #include "host/tissue_materials.hpp"
 
@@ -28,19 +31,53 @@ MaterialTable build_materials(const scenario::Scenario& scenario) {
   return table;
 }
 
-Problem build_problem(const scenario::Scenario& scenario) {
+namespace {
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", value);
+  return text;
+}
+
+// The cells across (x and y), counted in double: an int or a product of them would wrap.
+int lateral_cells(const scenario::TissueSettings& tissue, int nz) {
+  const double n = std::max(1.0, std::round(tissue.lateral_um / tissue.dx_um));
+  const std::string sizes = "tissue.lateral_size " + number(tissue.lateral_um) + " um at tissue.dx " +
+                            number(tissue.dx_um) + " um gives ";
+  if (n > INT_MAX)
+    throw ConfigError("tissue.lateral_size", sizes + number(n) + " cells across, more than " +
+                                                 std::to_string(INT_MAX) + "; use a larger dx");
+  const double voxels = n * n * nz;
+  if (voxels > double(kMaxVoxels))
+    throw ConfigError("tissue.dx", sizes + number(n) + " x " + number(n) + " x " +
+                                       std::to_string(nz) + " = " + number(voxels) +
+                                       " voxels, more than the limit of " +
+                                       number(double(kMaxVoxels)) +
+                                       ": it does not fit in any machine's memory; use a larger dx");
+  return static_cast<int>(n);
+}
+
+}  // namespace
+
+Problem build_problem_shape(const scenario::Scenario& scenario) {
   const TissueMaterials materials = scenario.tissue.materials();
   std::vector<LayerSpec> layers;
   if (const auto film = scenario.surface_layer())
     layers.push_back({"vehicle", film->thickness_um, film->dz_um, TissueMaterials::vehicle});
   for (const auto& layer : scenario.tissue.layers)
     layers.push_back({layer.material, layer.thickness_um, layer.dz_um, *materials.layer_named(layer.material)});
-  const int n = static_cast<int>(std::lround(scenario.tissue.lateral_um / scenario.tissue.dx_um));
+  const int nz = make_grid_shape(1, 1, scenario.tissue.dx_um, layers).nz;
+  const int n = lateral_cells(scenario.tissue, nz);
   Boundaries boundaries{scenario.tissue.periodic, kernels::TopBoundary::zero_flux,
                         std::vector<double>(scenario.species.size(), 0.0), scenario.tissue.bottom};
-  return {make_grid(std::max(n, 1), std::max(n, 1), scenario.tissue.lateral_um / std::max(n, 1),
-                    layers),
-          build_materials(scenario), boundaries};
+  return {make_grid_shape(n, n, scenario.tissue.lateral_um / n, layers), build_materials(scenario),
+          boundaries};
+}
+
+Problem build_problem(const scenario::Scenario& scenario) {
+  Problem problem = build_problem_shape(scenario);
+  fill_materials(problem.grid);
+  return problem;
 }
 
 int first_tissue_k(const Grid& grid, const scenario::Scenario& scenario) {

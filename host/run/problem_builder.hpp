@@ -12,6 +12,10 @@
 namespace skinrd::run {
 
 Problem build_problem(const scenario::Scenario& scenario);
+// The problem without its voxels' material ids (make_grid_shape): what sizing a run needs, so
+// that a run too large for the machine is refused before anything per voxel is allocated.
+// Throws ConfigError (tissue.lateral_size, tissue.dx) when the cell counts pass the limits.
+Problem build_problem_shape(const scenario::Scenario& scenario);
 // The problem's coefficient table alone (no film on the skin, pores closed).
 MaterialTable build_materials(const scenario::Scenario& scenario);
 

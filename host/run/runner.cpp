@@ -25,6 +25,7 @@
 #include "host/run/interrupt.hpp"
 #include "host/run/problem_builder.hpp"
 #include "host/run/record_columns.hpp"
+#include "host/run/size_estimates.hpp"
 
 #ifndef SKINRD_VERSION
 #define SKINRD_VERSION "unknown"
@@ -39,14 +40,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string format_duration(double s) {
-  char text[64];
-  if (s < 1) std::snprintf(text, sizeof text, "%.3g s", s);
-  else if (s < 120) std::snprintf(text, sizeof text, "%.1f s", s);
-  else if (s < 7200) std::snprintf(text, sizeof text, "%.1f min", s / 60);
-  else std::snprintf(text, sizeof text, "%.2f h", s / 3600);
-  return text;
-}
 
 // One member's scenario, name and output folder.
 struct MemberPlan {
@@ -132,9 +125,9 @@ void Driver<Real>::report_progress(bool final) {
   char line[320];
   std::snprintf(line, sizeof line,
                 "t = %s of %s (%5.1f %%), %lld steps, dt %s, %.1f steps/s, ETA %s",
-                format_duration(sim.time_s()).c_str(), format_duration(run_.duration_s).c_str(),
-                100 * fraction, sim.steps_taken(), format_duration(dt_s).c_str(), steps_per_s,
-                format_duration(eta).c_str());
+                format_time(sim.time_s()).c_str(), format_time(run_.duration_s).c_str(),
+                100 * fraction, sim.steps_taken(), format_time(dt_s).c_str(), steps_per_s,
+                format_time(eta).c_str());
   if (terminal_) progress_ << '\r' << line << "   " << (final ? "\n" : "") << std::flush;
   else progress_ << line << '\n' << std::flush;
 }
@@ -180,7 +173,7 @@ void Driver<Real>::pause(Pause why) {
   if (why == Pause::checkpoint) return;
   const int signal = pending_signal();
   report_progress(true);
-  const std::string where = "stopped at t = " + format_duration(tissue_.sim().time_s()) +
+  const std::string where = "stopped at t = " + format_time(tissue_.sim().time_s()) +
                             " with a checkpoint; go on with: skinrd run --resume " + options_.out_dir;
   if (why == Pause::stop) throw RunInterrupted(where, 0);
   throw RunInterrupted(std::string(signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": " + where,
@@ -370,7 +363,7 @@ void check_resumable(const std::vector<const scenario::Scenario*>& members, cons
     progress << "note: the checkpoint was written on " << h.backend << ", this run is on "
              << options.backend.description << ": the rest of the run is not bit-identical to an "
                 "uninterrupted one\n";
-  progress << "resuming " << options.out_dir << " at t = " << format_duration(h.time_s) << " (step "
+  progress << "resuming " << options.out_dir << " at t = " << format_time(h.time_s) << " (step "
            << h.steps << ")\n";
 }
 
@@ -433,6 +426,9 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
                                  member_output(options, options.out_dir, scenario.write_vtk)}};
   bool lean_controller = false;
   Problem problem = build_fitting_problem(scenario, options.backend.kind, &lean_controller);
+  require_countable_steps(scenario, scenario.run.scheme == Scheme::explicit_euler
+                                        ? explicit_dt_limit_s(problem)
+                                        : 0.0);  // the limit caps only explicit steps
   for (const std::string& warning : resolution_warnings(scenario, problem.grid))
     progress << "warning: " << warning << "\n";
   if (lean_controller)
@@ -465,7 +461,11 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   const std::size_t available = available_memory_bytes(backend);
   const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
   require_fits(ensemble_footprint(members, problem, backend, simulation), backend, available);
+  fill_materials(problem.grid);
   const scenario::RunSettings& run = members.front().run;
+  require_countable_steps(members.front(), run.scheme == Scheme::explicit_euler
+                                               ? explicit_dt_limit_s(problem)
+                                               : 0.0);
   const Grid& grid = problem.grid;
   progress << "skinrd run --ensemble " << spec.path << ": " << members.size() << " members of "
            << spec.scenario_path << ", " << problem.materials.species_count() << " lanes on "
@@ -550,7 +550,9 @@ void check_ensemble(const scenario::EnsembleSpec& spec,
   if (available > 0)
     out << ", " << available / (1024.0 * 1024.0 * 1024.0) << " GiB available"
         << (f.total() > available ? " -- does NOT fit" : "");
-  out << "\nper member, as run alone:\n";
+  out << "\n";
+  require_fits(f, backend, available);  // "does not fit": exit 2
+  out << "per member, as run alone:\n";
   check_scenario_on(members.front(), out, backend, available);
 }
 
@@ -563,53 +565,58 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out,
 namespace {
 void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, BackendKind backend,
                        std::size_t available) {
-  const Problem problem = build_problem(scenario);
-  validate_problem(problem);
-  const double dt_limit_s = explicit_dt_limit_s(problem);
+  // Sized from the shape first, so a run too large for the machine is refused before its
+  // voxels are allocated, with the numbers `run` refuses it with.
+  Problem problem = build_problem_shape(scenario);
   const Grid& grid = problem.grid;
   const std::size_t voxels = grid.voxel_count();
   const int species = static_cast<int>(scenario.species.size());
-  out << "scenario " << scenario.name << " (" << scenario.path << "): valid\n"
+  out << "scenario " << scenario.name << " (" << scenario.path << ")\n"
       << "grid " << grid.nx << " x " << grid.ny << " x " << grid.nz << " = " << voxels
       << " voxels, dx = " << grid.dx_um << " um, depth " << grid.depth_um() << " um\n";
   for (const auto& layer : grid.layers)
     out << "  " << std::setw(18) << std::left << layer.name << std::right << " z " << std::setw(7)
         << layer.z_top_um << " - " << std::setw(7) << layer.z_bottom_um << " um, "
         << layer.k_end - layer.k_begin << " cells\n";
+  std::size_t vtk_voxels = scenario.write_vtk ? voxels : 0;
   if (scenario.write_vtk && scenario.vtk_downsample > 1) {
     const output::Downsampler downsampler(grid, scenario.vtk_downsample);
     const Grid& coarse = downsampler.coarse();
+    vtk_voxels = coarse.voxel_count();
     out << "VTK fields downsampled " << scenario.vtk_downsample << "x: " << coarse.nx << " x "
         << coarse.ny << " x " << coarse.nz << " cells\n";
   }
   out << "species " << species << "\n";
-  for (const std::string& warning : resolution_warnings(scenario, grid))
-    out << "warning: " << warning << "\n";
   const MemoryFootprint footprint = scenario_footprint(scenario, problem, backend);
   print_footprint(footprint, backend, scenario.run.scheme, scenario.run.double_precision,
                   available, out);
   if (footprint.controller > 0)
     print_lean_footprint(scenario_footprint(scenario, problem, backend, true), out);
-  out << "explicit stability limit " << dt_limit_s << " s\n";
-  const double duration = scenario.run.duration_s;
-  double steps;
-  if (scenario.run.scheme == Scheme::explicit_euler) {
-    steps = (scenario.run.dt_s > 0 ? 1 : 3) * duration / (0.9 * dt_limit_s);
-    out << "scheme explicit: about " << steps << " step solves"
-        << (scenario.run.dt_s > 0 ? "" : " (3 per step with the controller)") << "\n";
-  } else if (scenario.run.dt_s > 0) {
-    steps = duration / scenario.run.dt_s;
-    out << "scheme " << to_string(scenario.run.scheme) << ", dt " << scenario.run.dt_s << " s: "
-        << steps << " steps\n";
-  } else {
-    // The controller's steps depend on the solution; dt_max bounds them from below (3 solves
-    // each). In the shipped scenarios it took 2 to 55 times that many.
-    steps = 3 * duration / scenario.run.adaptive.dt_max_s;
-    out << "scheme " << to_string(scenario.run.scheme) << " with the accuracy controller (tolerance "
-        << scenario.run.adaptive.relative_tolerance << ", dt_max " << scenario.run.adaptive.dt_max_s
-        << " s): at least " << steps << " step solves; the shipped scenarios took 2 to 55 times "
-        << "that many (events and doses may shorten the steps)\n";
-  }
+  bool lean = false;
+  const MemoryFootprint used = fitting_footprint(scenario, problem, backend, available, &lean);
+  print_output_sizes(estimate_output_sizes(scenario, problem, vtk_voxels), out);
+  require_fits(used, backend, available);  // "does not fit": exit 2
+  if (lean) out << "fits only with the lean step controller, which the run then uses\n";
+
+  fill_materials(problem.grid);
+  validate_problem(problem);
+  out << "valid\n";
+  for (const std::string& warning : resolution_warnings(scenario, grid))
+    out << "warning: " << warning << "\n";
+  const double dt_limit_s = explicit_dt_limit_s(problem);
+  out << "explicit stability limit " << format_time(dt_limit_s) << "\n";
+  require_countable_steps(scenario, dt_limit_s);
+  const StepEstimate steps = estimate_steps(scenario, dt_limit_s);
+  char count[160];
+  std::snprintf(count, sizeof count, "%.3g steps of %s (%s)", steps.steps,
+                format_time(steps.dt_s).c_str(), steps.how.c_str());
+  out << "scheme " << to_string(scenario.run.scheme) << ": " << (steps.controller ? "at least " : "")
+      << count;
+  if (steps.controller)
+    out << ", 3 step solves each; the accuracy controller (tolerance "
+        << scenario.run.adaptive.relative_tolerance << ") took 2 to 55 times that many in the "
+        << "shipped scenarios (events and doses may shorten the steps)";
+  out << "\n";
   // Measured on the CPU backend of a 2-core machine: about 1.2e7 voxel-updates/s for an ADI
   // step, 4e7 for an explicit one (bench/RESULTS.md).
   // Exact per-voxel reactions (binding, uptake) cut that about 4-fold (measured on the
@@ -617,11 +624,15 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
   bool reacts = false;
   for (int s = 0; s < species; ++s) reacts |= problem.materials.species_reacts(s);
   const double rate = (scenario.run.scheme == Scheme::explicit_euler ? 4e7 : 1.2e7) / (reacts ? 4 : 1);
-  const double estimate_s = steps * voxels * species / rate;
-  out << "estimated run time on 2 CPU cores: " << format_duration(estimate_s);
-  if (scenario.run.scheme != Scheme::explicit_euler && scenario.run.dt_s <= 0)
-    out << " to " << format_duration(55 * estimate_s) << " (with the controller)";
+  const double estimate_s = steps.solves * double(voxels) * species / rate;
+  const bool range = scenario.run.scheme != Scheme::explicit_euler && steps.controller;
+  out << "estimated run time on 2 CPU cores: " << format_time(estimate_s);
+  if (range) out << " to " << format_time(55 * estimate_s) << " (with the controller)";
   out << "\n";
+  if ((range ? 55 : 1) * estimate_s > 86400)
+    out << "warning: the run may take more than a day on this machine ("
+        << format_time((range ? 55 : 1) * estimate_s)
+        << "): a coarser grid, a larger run.dt or the GPU backend is faster\n";
 }
 
 }  // namespace

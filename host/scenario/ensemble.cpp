@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "host/error.hpp"
@@ -100,6 +101,22 @@ EnsembleSpec load_ensemble(const std::string& path, const std::string& scenario_
       axes.emplace_back(key, std::move(texts));
     }
   }
+  // Counted in double before any member is made: 6 keys of 40 values are 4.1e9 members.
+  double count = static_cast<double>(listed.size());
+  std::string sizes, keys;
+  for (const auto& axis : axes) {
+    count *= static_cast<double>(axis.second.size());
+    sizes += " x " + std::to_string(axis.second.size());
+    keys += (keys.empty() ? "" : ", ") + axis.first;
+  }
+  if (count > kMaxMembers) {
+    std::ostringstream message;
+    message << std::to_string(listed.size()) << " member" << (listed.size() > 1 ? "s" : "")
+            << sizes << " values (" << keys << ") make " << count
+            << " members, more than the limit of " << kMaxMembers
+            << ": sweep fewer keys or values, or split the ensemble";
+    root.fail(axes.empty() ? "member" : "sweep", message.str());
+  }
   std::size_t combinations = 1;
   for (const auto& axis : axes) combinations *= axis.second.size();
   const int digits = static_cast<int>(std::to_string(combinations - 1).size());
@@ -120,10 +137,10 @@ EnsembleSpec load_ensemble(const std::string& path, const std::string& scenario_
       }
       spec.members.push_back(std::move(m));
     }
-  for (std::size_t a = 0; a < spec.members.size(); ++a)
-    for (std::size_t b = 0; b < a; ++b)
-      if (spec.members[a].name == spec.members[b].name)
-        root.fail("member", "two members are named \"" + spec.members[a].name + "\"");
+  std::set<std::string> names;
+  for (const EnsembleMember& member : spec.members)
+    if (!names.insert(member.name).second)
+      root.fail("member", "two members are named \"" + member.name + "\"");
   root.finish();
   return spec;
 }

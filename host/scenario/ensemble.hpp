@@ -13,6 +13,10 @@ struct EnsembleMember {
   std::vector<std::string> overrides;  // key.path=value, after the command line's --set
 };
 
+// The most members an ensemble may have (its members times its sweep's combinations): each is
+// a scenario read and a run directory written.
+constexpr double kMaxMembers = 1e5;
+
 struct EnsembleSpec {
   std::string path, name;
   std::string scenario_path;  // the base scenario, resolved against the ensemble file's folder

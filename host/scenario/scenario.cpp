@@ -18,6 +18,15 @@ void read_run(TomlSection run, Scenario& scenario) {
   if (!(r.duration_s > 0)) run.fail("duration", "must be > 0");
   const double interval_s = run.quantity("output_interval", Dimension::time, r.duration_s / 10);
   if (!(interval_s > 0)) run.fail("output_interval", "must be > 0");
+  // Counted before the list is built: a short interval over a long run would fill memory.
+  const double outputs = std::ceil(r.duration_s * (1 - 1e-12) / interval_s) + 1;
+  if (outputs > kMaxOutputs) {
+    std::ostringstream message;
+    message << "gives " << outputs << " output times over run.duration " << r.duration_s
+            << " s (every " << interval_s << " s), more than the limit of " << kMaxOutputs
+            << "; use a longer interval";
+    run.fail("output_interval", message.str());
+  }
   for (double t = 0; t < r.duration_s * (1 - 1e-12); t += interval_s) r.output_times_s.push_back(t);
   r.output_times_s.push_back(r.duration_s);
   r.scheme = parse_scheme(run.text("scheme", "adi", {"explicit", "adi", "lod"}));

@@ -13,6 +13,10 @@
 
 namespace skinrd::scenario {
 
+// The most output times a run may have (run.duration / run.output_interval): a record per
+// species and time is kept in memory and written to disk.
+constexpr double kMaxOutputs = 1e6;
+
 struct RunSettings {
   double duration_s = 0;
   std::vector<double> output_times_s;  // ascending, from 0 to duration

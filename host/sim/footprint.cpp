@@ -1,6 +1,7 @@
 #include "host/sim/footprint.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "host/error.hpp"
@@ -86,8 +87,22 @@ MemoryFootprint memory_footprint(const Problem& problem, BackendKind backend, Sc
                                  const SimulationOptions& simulation) {
   const int batch_size =
       resolved_batch_size(problem.materials.species_count(), simulation);
-  const Layout l = layout(problem, backend, scheme, batch_size);
   constexpr std::size_t real = sizeof(Real);
+  // Each lane holds at most 12 arrays per voxel besides its sources: a bound checked in double,
+  // so that no byte count below wraps (an ensemble multiplies the lanes).
+  double arrays = 12.0 * problem.materials.species_count() + 2;
+  for (int n : options.sources_per_species) arrays += n;
+  const double bound_bytes = arrays * real * static_cast<double>(problem.grid.voxel_count());
+  if (bound_bytes > 0x1p62) {
+    char message[200];
+    std::snprintf(message, sizeof message,
+                  "the run needs about %.3g bytes of memory (%.3g voxels, %d lanes), more than "
+                  "any machine has; use a coarser grid or fewer members",
+                  bound_bytes, static_cast<double>(problem.grid.voxel_count()),
+                  problem.materials.species_count());
+    throw ConfigError("tissue.dx", message);
+  }
+  const Layout l = layout(problem, backend, scheme, batch_size);
   MemoryFootprint f;
   f.voxels = problem.grid.voxel_count();
   std::vector<bool> combines(batch_size, false);  // per species of a batch
