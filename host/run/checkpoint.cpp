@@ -108,20 +108,53 @@ namespace fs = std::filesystem;
 
 std::string path_of(const std::string& dir) { return (fs::path(dir) / kCheckpointFile).string(); }
 
-// Opens the checkpoint and reads its header, refusing what is not a checkpoint of this format.
+// The file: 8 bytes of magic, the payload's length and FNV-1a hash (8 bytes each, little
+// endian), then the payload (cereal): a truncated or damaged file is refused before cereal
+// reads a length from it.
+constexpr char kMagic[8] = {'S', 'K', 'R', 'D', 'C', 'K', 'P', 'T'};
+
+std::uint64_t fnv1a(const std::string& bytes) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+void put_u64(std::string& out, std::uint64_t value) {
+  for (int b = 0; b < 8; ++b) out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
+}
+
+std::uint64_t get_u64(const std::string& in, std::size_t at) {
+  std::uint64_t value = 0;
+  for (int b = 0; b < 8; ++b) value |= std::uint64_t(static_cast<unsigned char>(in[at + b])) << (8 * b);
+  return value;
+}
+
+// The payload of the checkpoint file, checked; IoError with the reason otherwise.
+std::string read_payload(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path, "no checkpoint to resume from");
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string file = text.str();
+  if (file.size() < 24 || file.compare(0, 8, kMagic, 8) != 0) throw IoError(path, "not a skinrd checkpoint");
+  const std::uint64_t size = get_u64(file, 8), hash = get_u64(file, 16);
+  std::string payload = file.substr(24);
+  if (payload.size() != size || fnv1a(payload) != hash)
+    throw IoError(path, "the checkpoint is truncated or damaged (" + std::to_string(payload.size()) + " of " +
+                            std::to_string(size) + " bytes, or their hash differs)");
+  return payload;
+}
+
+// Reads the header from a checked payload, refusing another format version.
 CheckpointHeader read_header(std::istream& in, const std::string& path) {
   CheckpointHeader header;
   try {
     cereal::PortableBinaryInputArchive archive(in);
-    std::string format;
-    archive(format);
-    if (format != "skinrd-checkpoint") throw IoError(path, "not a skinrd checkpoint");
-    in.seekg(0);
-    cereal::PortableBinaryInputArchive again(in);
-    again(header);
+    archive(header);
   } catch (const cereal::Exception& error) {
     throw IoError(path, std::string("not a readable skinrd checkpoint (") + error.what() + ")");
   }
+  if (header.format != "skinrd-checkpoint") throw IoError(path, "not a skinrd checkpoint");
   if (header.version != kCheckpointVersion)
     throw IoError(path, "checkpoint format version " + std::to_string(header.version) +
                             "; this skinrd reads version " + std::to_string(kCheckpointVersion));
@@ -158,21 +191,23 @@ void write_checkpoint(const std::string& dir, const Checkpoint<Real>& checkpoint
     auto& c = const_cast<Checkpoint<Real>&>(checkpoint);  // cereal's serialize is not const
     archive(c.header, c.simulation, c.position, c.members);
   }
-  output::write_atomically(path_of(dir), out.str());
+  const std::string payload = out.str();
+  std::string file(kMagic, sizeof kMagic);
+  put_u64(file, payload.size());
+  put_u64(file, fnv1a(payload));
+  output::write_atomically(path_of(dir), file + payload);
 }
 
 CheckpointHeader read_checkpoint_header(const std::string& dir) {
   const std::string path = path_of(dir);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path, "no checkpoint to resume from");
+  std::istringstream in(read_payload(path), std::ios::binary);
   return read_header(in, path);
 }
 
 template <class Real>
 Checkpoint<Real> read_checkpoint(const std::string& dir) {
   const std::string path = path_of(dir);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path, "no checkpoint to resume from");
+  std::istringstream in(read_payload(path), std::ios::binary);
   Checkpoint<Real> checkpoint;
   checkpoint.header = read_header(in, path);
   const char* precision = sizeof(Real) == sizeof(double) ? "double" : "float";
