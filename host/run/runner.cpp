@@ -17,6 +17,7 @@
 #include "host/output/atomic_file.hpp"
 #include "host/output/downsample.hpp"
 #include "host/run/ensemble.hpp"
+#include "host/run/finite_check.hpp"
 #include "host/run/member_run.hpp"
 #include "host/run/memory_budget.hpp"
 #include "host/run/problem_builder.hpp"
@@ -123,6 +124,7 @@ void Driver<Real>::advance(double t_end_s) {
     if (run_.dt_s > 0) sim.advance_to(chunk_end, run_.dt_s);
     else sim.advance_adaptive(chunk_end, adaptive_);
     for (auto& member : members_) member->couple_body(sim.time_s());
+    require_finite(sim, run_);
     report_progress(false);
   }
 }
@@ -226,6 +228,7 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
                                  member_output(options, options.out_dir, scenario.write_vtk)}};
   bool lean_controller = false;
   Problem problem = build_fitting_problem(scenario, options.backend.kind, &lean_controller);
+  require_float_limits(scenario, problem);
   for (const std::string& warning : resolution_warnings(scenario, problem.grid))
     progress << "warning: " << warning << "\n";
   if (lean_controller)
@@ -251,6 +254,7 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   if (fs::exists(dir) && !fs::is_empty(dir) && !options.force)
     throw IoError(dir.string(), "the output directory is not empty (use --force to overwrite)");
   Problem problem = build_ensemble_problem(members, names);
+  for (const auto& member : members) require_float_limits(member, build_problem(member));
   const BackendKind backend = options.backend.kind;
   const std::size_t available = available_memory_bytes(backend);
   const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
@@ -377,6 +381,7 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
                        std::size_t available) {
   const Problem problem = build_problem(scenario);
   validate_problem(problem);
+  require_float_limits(scenario, problem);  // `check` calls nothing valid that float cannot hold
   const double dt_limit_s = explicit_dt_limit_s(problem);
   const Grid& grid = problem.grid;
   const std::size_t voxels = grid.voxel_count();
