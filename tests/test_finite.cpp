@@ -175,6 +175,32 @@ TEST(Finite, NonFiniteFieldsStopWithNumericalErrorNamingSpeciesLayerAndCause) {
   }
 }
 
+// The run itself stops: D = 1e200 um^2/s overflows even double's sweeps. The run throws
+// NumericalError (exit 2) after the first chunk; the t = 0 outputs stay, no summary is written.
+TEST(Finite, ARunThatTurnsNonFiniteStopsAndKeepsItsOutputs) {
+  const Scenario s = load_scenario(
+      kIntradermal,
+      quick({"species.exosome.papillary_dermis.diffusion=\"1e200 um^2/s\"", "run.precision=\"double\"",
+             "output.vtk=false"}),
+      library());
+  const fs::path dir = fs::temp_directory_path() / "skinrd_finite_stops";
+  try {
+    test_support::run_in_temp(s, "skinrd_finite_stops");
+    FAIL() << "the run finished";
+  } catch (const NumericalError& error) {
+    const std::string what = error.what();
+    EXPECT_NE(what.find("exosome"), std::string::npos) << what;
+    EXPECT_NE(what.find("D*dt/dx^2 is 6e+199 in papillary_dermis"), std::string::npos) << what;
+  }
+  std::ifstream metrics(dir / "metrics.csv");
+  std::string header, first, more;
+  std::getline(metrics, header);
+  std::getline(metrics, first);
+  EXPECT_EQ(first.substr(0, 2), "0,") << first;
+  EXPECT_FALSE(std::getline(metrics, more)) << more;
+  EXPECT_FALSE(fs::exists(dir / "summary.json"));
+}
+
 run::OutputRecord record(double t_s, double residual, double mean_concentration) {
   run::OutputRecord r;
   r.time_s = t_s;

@@ -193,9 +193,10 @@ void require_finite(const Simulation<Real>& sim, const scenario::RunSettings& ru
     if (single && largest > kFloatMaxConcentration)
       cause = "the dose exceeds what float holds (max 3.4e38 per voxel; " + number_text(largest) +
               " reached); use precision = \"double\"";
-    else if (run.scheme != Scheme::explicit_euler && single && a.value > kFloatMaxDiffusionNumber)
+    else if (run.scheme != Scheme::explicit_euler &&
+             a.value > (single ? kFloatMaxDiffusionNumber : kDoubleMaxDiffusionNumber))
       cause = "D*dt/dx^2 is " + number_text(a.value) + " in " + a.layer +
-              "; use precision = \"double\" or a smaller D";
+              (single ? "; use precision = \"double\" or a smaller D" : "; use a smaller D or dt");
     else
       cause = "D*dt/dx^2 is at most " + number_text(a.value) + " (in " + a.layer +
               "), the largest finite value " + number_text(largest) +

@@ -16,6 +16,8 @@ constexpr double kFloatMaxConcentration = 1e30;
 // Largest D·dt/h² float fields keep: the implicit sweeps' pivots (1 + 2a − a·c') lose every
 // digit once a·eps_float ≳ 0.1 (measured: a = 1.8e6 is 2 % off double, 6e7 gives NaN).
 constexpr double kFloatMaxDiffusionNumber = 1e6;
+// The same for double fields (eps_double = 2.2e-16); a diagnosis only, double runs are not refused.
+constexpr double kDoubleMaxDiffusionNumber = 1e14;
 
 // Why float fields cannot run `scenario` on `problem` (empty for double precision or when they
 // can): each line names the species, the layer or delivery and the value. The doses are found
