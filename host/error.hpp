@@ -61,6 +61,14 @@ class RunInterrupted : public Error {
   int exit_code_;
 };
 
+// A run whose fields or ledger became non-finite (NaN or inf): the inputs asked for more than
+// the field precision holds. A user-input problem (exit 2); the message names the species,
+// layer, time and likely cause.
+class NumericalError : public Error {
+ public:
+  using Error::Error;
+};
+
 class IoError : public Error {
  public:
   IoError(const std::string& path, const std::string& message)

@@ -1,5 +1,6 @@
 #include "host/compare/tables.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -8,18 +9,22 @@
 #include <sstream>
 
 #include "host/output/atomic_file.hpp"
+#include "host/run/record_columns.hpp"
 
 namespace skinrd::compare {
 namespace {
 
 namespace fs = std::filesystem;
 
+// NaN is printed "nan" (printf may write "-nan"): a run gone wrong shows as one, never as 0.
 std::string fixed(double value, int decimals) {
+  if (std::isnan(value)) return "nan";
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, value);
   return text;
 }
 std::string general(double value) {
+  if (std::isnan(value)) return "nan";
   char text[64];
   std::snprintf(text, sizeof text, "%.3g", value);
   return text;
@@ -131,20 +136,21 @@ std::string csv_text(const Comparison& comparison) {
     for (const auto& info : comparison.species)
       if (info.key == row.species) s = &info;
     const run::SpeciesSummary& m = row.summary;
+    const auto n = [](double value) { return run::CsvNumber{value}; };  // NaN as "nan"
     csv << row.run_label << ',' << row.run_dir << ',' << row.species << ',' << s->amount_unit << ','
-        << s->concentration_unit << ',' << comparison.window_s / 3600 << ',' << m.dose << ','
-        << m.peak_fraction_viable_epidermis << ',' << m.peak_fraction_viable_epidermis_time_s / 3600
-        << ',' << m.peak_fraction_dermis << ',' << m.peak_fraction_dermis_time_s / 3600 << ','
-        << s->target_layer << ',' << s->effective_concentration << ','
-        << m.time_above_ec_target_s / 3600 << ',' << m.exposure_target_s / 3600 << ','
-        << m.max_penetration_depth_um << ',' << m.fraction_degraded << ',' << m.fraction_cleared
-        << ',' << m.fraction_internalised << ',' << m.fraction_removed << ','
-        << m.fraction_lost_bottom << ',' << m.max_ledger_residual << ',' << m.plasma_cmax << ','
-        << m.plasma_tmax_s / 3600 << ',' << m.plasma_auc_conc_s / 3600 << ','
-        << m.fraction_receptor;
+        << s->concentration_unit << ',' << n(comparison.window_s / 3600) << ',' << n(m.dose) << ','
+        << n(m.peak_fraction_viable_epidermis) << ',' << n(m.peak_fraction_viable_epidermis_time_s / 3600)
+        << ',' << n(m.peak_fraction_dermis) << ',' << n(m.peak_fraction_dermis_time_s / 3600) << ','
+        << s->target_layer << ',' << n(s->effective_concentration) << ','
+        << n(m.time_above_ec_target_s / 3600) << ',' << n(m.exposure_target_s / 3600) << ','
+        << n(m.max_penetration_depth_um) << ',' << n(m.fraction_degraded) << ',' << n(m.fraction_cleared)
+        << ',' << n(m.fraction_internalised) << ',' << n(m.fraction_removed) << ','
+        << n(m.fraction_lost_bottom) << ',' << n(m.max_ledger_residual) << ',' << n(m.plasma_cmax) << ','
+        << n(m.plasma_tmax_s / 3600) << ',' << n(m.plasma_auc_conc_s / 3600) << ','
+        << n(m.fraction_receptor);
     for (const auto& layer : m.layers)
-      csv << ',' << layer.peak_mean_concentration << ',' << layer.peak_time_s / 3600 << ','
-          << layer.auc_conc_s / 3600;
+      csv << ',' << n(layer.peak_mean_concentration) << ',' << n(layer.peak_time_s / 3600) << ','
+          << n(layer.auc_conc_s / 3600);
     csv << '\n';
   }
   return csv.str();

@@ -1,8 +1,20 @@
 #include "host/run/metrics.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace skinrd::run {
+namespace {
+
+// peak = max(peak, value), except that NaN sticks: a run gone wrong does not report the
+// finite values before it (std::max drops a NaN). True when peak took the value.
+bool raise_to(double& peak, double value) {
+  if (std::isnan(peak)) return false;
+  if (std::isnan(value) || value > peak) return peak = value, true;
+  return false;
+}
+
+}  // namespace
 
 SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::string& target_layer,
                          const std::string& amount_unit, const std::string& concentration_unit) {
@@ -16,9 +28,9 @@ SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::st
   for (std::size_t n = 0; n < records.size(); ++n) {
     const OutputRecord& r = records[n];
     const double dose = r.ledger.inputs();
-    summary.dose = std::max(summary.dose, dose);
-    summary.max_ledger_residual = std::max(summary.max_ledger_residual, r.ledger_residual);
-    summary.max_penetration_depth_um = std::max(summary.max_penetration_depth_um, r.penetration_depth_um);
+    raise_to(summary.dose, dose);
+    raise_to(summary.max_ledger_residual, r.ledger_residual);
+    raise_to(summary.max_penetration_depth_um, r.penetration_depth_um);
     double epidermis = 0, dermis = 0;
     for (std::size_t l = 0; l < r.layers.size(); ++l) {
       const LayerRecord& layer = r.layers[l];
@@ -26,8 +38,7 @@ SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::st
       if (layer.name == "viable_epidermis") epidermis += total;
       if (layer.name == "papillary_dermis" || layer.name == "reticular_dermis") dermis += total;
       auto& s = summary.layers[l];
-      if (layer.mean_free_concentration > s.peak_mean_concentration)
-        s.peak_mean_concentration = layer.mean_free_concentration, s.peak_time_s = r.time_s;
+      if (raise_to(s.peak_mean_concentration, layer.mean_free_concentration)) s.peak_time_s = r.time_s;
       if (n > 0) {  // trapezoids between output times
         const OutputRecord& previous = records[n - 1];
         const double dt = r.time_s - previous.time_s;
@@ -38,21 +49,21 @@ SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::st
           summary.exposure_target_s += 0.5 * dt * (f0 + f1);
           // Time with at least half the layer above EC, crossing times interpolated linearly.
           const bool a = f0 >= 0.5, b = f1 >= 0.5;
-          if (a && b) summary.time_above_ec_target_s += dt;
+          if (std::isnan(f0 + f1)) summary.time_above_ec_target_s += f0 + f1;  // NaN sticks
+          else if (a && b) summary.time_above_ec_target_s += dt;
           else if (a != b) summary.time_above_ec_target_s += dt * (a ? (f0 - 0.5) : (f1 - 0.5)) / std::abs(f1 - f0);
         }
       }
     }
-    if (dose > 0) {
-      if (epidermis / dose > summary.peak_fraction_viable_epidermis)
-        summary.peak_fraction_viable_epidermis = epidermis / dose,
+    if (dose > 0 || std::isnan(dose)) {
+      if (raise_to(summary.peak_fraction_viable_epidermis, epidermis / dose))
         summary.peak_fraction_viable_epidermis_time_s = r.time_s;
-      if (dermis / dose > summary.peak_fraction_dermis)
-        summary.peak_fraction_dermis = dermis / dose, summary.peak_fraction_dermis_time_s = r.time_s;
+      if (raise_to(summary.peak_fraction_dermis, dermis / dose))
+        summary.peak_fraction_dermis_time_s = r.time_s;
     }
   }
   const SpeciesLedger& last = records.back().ledger;
-  if (summary.dose > 0) {
+  if (summary.dose > 0 || std::isnan(summary.dose)) {
     summary.fraction_degraded = last.degraded / summary.dose;
     summary.fraction_cleared = last.cleared / summary.dose;
     summary.fraction_internalised = last.stored_internalised() / summary.dose;
@@ -63,7 +74,7 @@ SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::st
   summary.plasma_cmax = body.plasma_peak_concentration;
   summary.plasma_tmax_s = body.plasma_peak_time_s;
   summary.plasma_auc_conc_s = body.plasma_auc_conc_s;
-  if (summary.dose > 0)
+  if (summary.dose > 0 || std::isnan(summary.dose))
     summary.fraction_receptor = (body.receptor_amount + body.collected) / summary.dose;
   return summary;
 }

@@ -1,5 +1,6 @@
 #include "host/run/record_columns.hpp"
 
+#include <cmath>
 #include <iomanip>
 #include <ostream>
 #include <tuple>
@@ -11,11 +12,16 @@ const char* amount_unit(bool particles) { return particles ? "particles" : "ng";
 const char* concentration_unit(bool particles) { return particles ? "particles/mL" : "ng/mL"; }
 
 void write_cell(std::ostream& out, const Cell& cell) {
-  if (const double* number = std::get_if<double>(&cell)) out << *number;
+  if (const double* number = std::get_if<double>(&cell)) out << CsvNumber{*number};
   else out << std::get<std::string>(cell);
 }
 
 }  // namespace
+
+std::ostream& operator<<(std::ostream& out, CsvNumber number) {
+  if (std::isnan(number.value)) return out << "nan";
+  return out << number.value;
+}
 
 std::vector<MetricsColumn> metrics_columns(const std::vector<LayerRange>& layers) {
   using Row = const MetricsRow&;
@@ -173,7 +179,8 @@ void write_summary_csv_row(std::ostream& out, const SummaryRow& row) {
     first = false;
     const nlohmann::ordered_json value = field.value(row);
     if (value.is_string()) out << value.get<std::string>();
-    else out << value.get<double>();
+    else if (value.is_null()) out << "nan";  // json holds no NaN: a null is one
+    else out << CsvNumber{value.get<double>()};
   }
 }
 

@@ -16,6 +16,13 @@ namespace skinrd::run {
 
 using Cell = std::variant<double, std::string>;
 
+// A number as skinrd's CSV files write it: NaN as "nan" whatever its sign bit (iostreams print
+// "-nan" for some), so a run gone wrong reads the same in every file and table.
+struct CsvNumber {
+  double value;
+};
+std::ostream& operator<<(std::ostream& out, CsvNumber number);
+
 // One species' record at one output time, with what its units depend on.
 struct MetricsRow {
   const OutputRecord& record;

@@ -1,5 +1,8 @@
 #include "host/run/records.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "kernels/transport.hpp"
 
 namespace skinrd::run {
@@ -25,7 +28,8 @@ OutputRecord make_record(double t_s, int species, const RecordTissue& tissue,
       layer.volume_um3 += cell * plane;
       for (std::size_t v = plane * k; v < plane * (k + 1); ++v) {
         const double u = c[v] / materials.at(material[v], tissue.lane).partition;
-        if (ec > 0 && u >= ec) above += cell;
+        if (std::isnan(u)) above = u;  // a NaN field's fraction is NaN, not "below EC"
+        else if (ec > 0 && u >= ec) above += cell;
       }
     }
     layer.free = r.ledger.free_by_layer[l];
@@ -58,7 +62,9 @@ OutputRecord make_record(double t_s, int species, const RecordTissue& tissue,
     double mean = 0;
     for (std::size_t v = plane * k; v < plane * (k + 1); ++v) mean += c[v];
     mean /= plane;
-    if (ec > 0 && mean >= ec / 100)
+    if (std::isnan(mean) || std::isnan(r.penetration_depth_um))
+      r.penetration_depth_um = std::numeric_limits<double>::quiet_NaN();
+    else if (ec > 0 && mean >= ec / 100)
       r.penetration_depth_um = grid.z_center_um(k) - grid.z_faces_um[tissue.surface_k];
   }
   r.ledger_residual = r.ledger.balance_residual();

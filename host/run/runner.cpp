@@ -20,6 +20,7 @@
 #include "host/output/downsample.hpp"
 #include "host/output/run_directory.hpp"
 #include "host/run/ensemble.hpp"
+#include "host/run/finite_check.hpp"
 #include "host/run/member_run.hpp"
 #include "host/run/memory_budget.hpp"
 #include "host/run/interrupt.hpp"
@@ -204,6 +205,7 @@ void Driver<Real>::advance(double t_end_s) {
     }
     position_.in_chunk = false;
     for (auto& member : members_) member->couple_body(sim.time_s());
+    require_finite(sim, run_);
     pause(pause_due());
   }
 }
@@ -426,6 +428,7 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
                                  member_output(options, options.out_dir, scenario.write_vtk)}};
   bool lean_controller = false;
   Problem problem = build_fitting_problem(scenario, options.backend.kind, &lean_controller);
+  require_float_limits(scenario, problem);
   require_countable_steps(scenario, scenario.run.scheme == Scheme::explicit_euler
                                         ? explicit_dt_limit_s(problem)
                                         : 0.0);  // the limit caps only explicit steps
@@ -457,6 +460,7 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
   check_members_compatible(members, names);
   const fs::path dir(options.out_dir);
   Problem problem = build_ensemble_problem(members, names);
+  for (const auto& member : members) require_float_limits(member, build_problem(member));
   const BackendKind backend = options.backend.kind;
   const std::size_t available = available_memory_bytes(backend);
   const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
@@ -600,6 +604,7 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
 
   fill_materials(problem.grid);
   validate_problem(problem);
+  require_float_limits(scenario, problem);  // `check` calls nothing valid that float cannot hold
   out << "valid\n";
   for (const std::string& warning : resolution_warnings(scenario, grid))
     out << "warning: " << warning << "\n";

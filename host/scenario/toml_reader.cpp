@@ -1,6 +1,7 @@
 #include "host/scenario/toml_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "host/error.hpp"
@@ -62,16 +63,19 @@ double TomlSection::number(const std::string& key, std::optional<double> fallbac
     if (fallback) return *fallback;
     fail(key, "is required (a number)");
   }
-  if (auto v = n->value<double>()) return *v;
-  if (auto s = n->value<std::string>()) {  // dimensionless values may be written as strings
+  std::optional<double> value = n->value<double>();
+  if (auto s = n->value<std::string>(); !value && s) {  // dimensionless values may be written as strings
     try {
       std::size_t used = 0;
       const double v = std::stod(*s, &used);
-      if (used == s->size()) return v;
+      if (used == s->size()) value = v;
     } catch (const std::exception&) {
     }
   }
-  fail(key, "expected a number");
+  if (!value) fail(key, "expected a number");
+  // TOML has inf and nan literals; no setting means either.
+  if (!std::isfinite(*value)) fail(key, "must be a finite number, got " + std::string(std::isnan(*value) ? "nan" : "inf"));
+  return *value;
 }
 
 bool TomlSection::boolean(const std::string& key, std::optional<bool> fallback) {

@@ -147,6 +147,15 @@ std::vector<std::string> accepted_units(Dimension dimension, bool particles) {
   return names;
 }
 
+namespace {
+// A finite number whose conversion to the internal unit overflows ("1e308 L") is refused too.
+double finite_internal(double internal, const std::string& text, const std::string& key, int line) {
+  if (!std::isfinite(internal))
+    throw ConfigError(key, "\"" + text + "\" is too large to hold in skinrd's internal unit", line);
+  return internal;
+}
+}  // namespace
+
 double parse_quantity(std::string_view text, Dimension dimension, const std::string& key,
                       int line, const SpeciesBasis& basis) {
   const std::string s = trim(text);
@@ -192,10 +201,11 @@ double parse_quantity(std::string_view text, Dimension dimension, const std::str
                             line);
         per_molar = basis.molecular_weight_g_per_mol * 1e6;  // ng/mL per mol/L
       }
-      return dimension == Dimension::binding_rate ? value * unit.factor / per_molar
-                                                  : value * unit.factor * per_molar;
+      return finite_internal(dimension == Dimension::binding_rate ? value * unit.factor / per_molar
+                                                                  : value * unit.factor * per_molar,
+                             s, key, line);
     }
-    return value * unit.factor;
+    return finite_internal(value * unit.factor, s, key, line);
   }
   throw ConfigError(key, "unknown unit \"" + unit_name + "\" for " + to_string(dimension) +
                              "; use one of " + join(accepted_units(dimension, basis.particles)),
