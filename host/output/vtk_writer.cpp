@@ -114,9 +114,12 @@ void VtkSeries::write(double time_s, const std::vector<CellArray>& arrays) {
   char name[64];
   std::snprintf(name, sizeof name, "_%04zu.vtr", impl_->entries.size());
   const std::string file = impl_->basename + name;
+  // Written under a temporary name and renamed into place: a kill while writing leaves no
+  // truncated .vtr, only a .tmp that the next --force removes.
+  const fs::path path = fs::path(impl_->dir) / file, temporary = path.string() + ".tmp";
   vtkNew<vtkXMLRectilinearGridWriter> writer;
   writer->SetInputData(grid);
-  writer->SetFileName((fs::path(impl_->dir) / file).string().c_str());
+  writer->SetFileName(temporary.string().c_str());
   writer->SetCompressorTypeToZLib();
   writer->SetDataModeToAppended();
   writer->EncodeAppendedDataOff();
@@ -133,10 +136,12 @@ void VtkSeries::write(double time_s, const std::vector<CellArray>& arrays) {
   const unsigned long code = writer->GetErrorCode();
   if (written != 1 || code != vtkErrorCode::NoError || !errors.messages.empty()) {
     std::error_code ignored;
-    fs::remove(fs::path(impl_->dir) / file, ignored);  // never a truncated file beside the .pvd
-    throw IoError((fs::path(impl_->dir) / file).string(),
-                  "VTK could not write the file: " + write_failure(code, errors, system_error));
+    fs::remove(temporary, ignored);  // never a truncated file beside the .pvd
+    throw IoError(path.string(), "VTK could not write the file: " + write_failure(code, errors, system_error));
   }
+  std::error_code renamed;
+  fs::rename(temporary, path, renamed);
+  if (renamed) throw IoError(path.string(), "cannot move the written file into place: " + renamed.message());
   impl_->entries.emplace_back(time_s, file);
   write_collection();
 }
