@@ -53,7 +53,7 @@ TEST(TomlInput, RefusesWhatReachesTheUpstreamMarker) {
 }
 
 TEST(TomlInput, InvalidUtf8NamesLineAndColumn) {
-  expect_refused({"a = 1\nb = \"\xc3\xa9\xff\"\n", 2, "invalid UTF-8 (byte 0xFF): save the file as "
+  expect_refused({"a = 1\nb = \"\xc3\xa9\xff\"\n", 2, "invalid UTF-8 (byte 0xFF); TOML text must be "
                                                        "UTF-8 (column 7)"});
   expect_refused({"# \xc0\x80 overlong\n", 1, "invalid UTF-8 (byte 0xC0)"});
   expect_refused({"s = '\xed\xa0\x80'\n", 1, "invalid UTF-8 (byte 0xA0)"});  // a surrogate

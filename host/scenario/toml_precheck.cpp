@@ -166,7 +166,7 @@ void check_utf8(std::string_view text, const std::string& source) {
   if (bad == std::string_view::npos) return;
   char byte[8];
   std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
-  fail_at(text, bad, source, std::string("invalid UTF-8 (byte ") + byte + "): save the file as UTF-8");
+  fail_at(text, bad, source, std::string("invalid UTF-8 (byte ") + byte + "); TOML text must be UTF-8");
 }
 
 void check_toml_input(std::string_view text, const std::string& source) {
