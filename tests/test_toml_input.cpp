@@ -32,6 +32,10 @@ const std::vector<Refused> kUpstreamBug = {
     {"v = \xce\x9c\n", 1, "non-ASCII characters outside a string; quote the text (column 5)"},
     {"a = 1\xce\x9c\n", 1, "non-ASCII characters outside a string"},
     {"a = [1, \xce\x9c]\n", 1, "non-ASCII characters outside a string"},
+    // Found by fuzz_scenario in 20 s: toml++ reads past the quotes glued to the 8.
+    {"sdz = 8\"\"^\"\xc2\xa7\"\n", 1, "non-ASCII characters outside a string; quote the text (column 12)"},
+    {"a = [true'\xc2\xa7']\n", 1, "non-ASCII characters outside a string"},
+    {"v = 1al.x=\"\xce\xb2\"\n", 1, "non-ASCII characters outside a string"},  // fuzz_set, 1 s
     {"s = \"\"\"\\\n\xc2\xa7\"\"\"\n", 2, "right after a line-ending backslash"},
     {"s = \"\"\"\\  \n  \n   \xc2\xa7\"\"\"\n", 3, "cannot read it); write it as \\uXXXX (column 4)"},
     {"a = \"\"\"\\\xce\x9c\"\"\"\n", 1, "a backslash before a non-ASCII character"},

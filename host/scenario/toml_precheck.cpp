@@ -72,6 +72,7 @@ class Scanner {
       const char c = text_[i];
       if (c == '\n' && mode_ != Mode::ml_basic && mode_ != Mode::ml_literal) {
         mode_ = Mode::normal;  // a comment ends; an unclosed one-line string is toml++'s error
+        in_value_token_ = false;
         if (scopes_.empty()) expect_key_ = true;
         continue;
       }
@@ -98,7 +99,13 @@ class Scanner {
     if (static_cast<unsigned char>(c) >= 0x80)
       fail_at(text_, i, source_, expect_key_ ? "non-ASCII characters in a bare key; quote the key"
                                              : "non-ASCII characters outside a string; quote the text");
-    const bool triple = (c == '"' || c == '\'') && run_of(text_, i, c) >= 3;
+    // A quote glued to a value (`8""`) opens no string for toml++: it reads on to a value
+    // terminator (whitespace , ] } #) to report the bad value, testing each character.
+    const bool quote = c == '"' || c == '\'';
+    if (is_space(c) || c == ',' || c == ']' || c == '}' || c == '#') in_value_token_ = false;
+    else if (!expect_key_ && !quote && c != '[' && c != '{') in_value_token_ = true;
+    if (in_value_token_) return i;
+    const bool triple = quote && run_of(text_, i, c) >= 3;
     switch (c) {
       case '#': mode_ = Mode::comment; break;
       case '"': mode_ = triple ? Mode::ml_basic : Mode::basic; return triple ? i + 2 : i;
@@ -156,6 +163,7 @@ class Scanner {
   const std::string& source_;
   Mode mode_ = Mode::normal;
   bool expect_key_ = true;
+  bool in_value_token_ = false;  // inside a bare value (number, date, true, ...)
   std::vector<char> scopes_;  // '[' array, '{' inline table, 'H' table header
 };
 
