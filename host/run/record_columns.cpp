@@ -44,8 +44,9 @@ std::vector<MetricsColumn> metrics_columns(const std::vector<LayerRange>& layers
       {"internalised_total", [](const SpeciesLedger& g) { return g.internalised; }},
       {"stored", [](const SpeciesLedger& g) { return g.stored(); }},
   };
+  // Init-captures: clang before 16 cannot capture structured bindings (the fuzz build uses clang).
   for (const auto& [name, get] : ledger)
-    columns.push_back({name, "amount", [get, amount](Row r) -> Cell { return amount(get(r.record.ledger)); }});
+    columns.push_back({name, "amount", [get = get, amount](Row r) -> Cell { return amount(get(r.record.ledger)); }});
   // Per layer: amounts, mean free concentration, fraction at or above the effective one.
   const std::tuple<const char*, const char*, double LayerRecord::*, bool> per_layer[] = {
       {"_free", "amount", &LayerRecord::free, true},
@@ -56,7 +57,7 @@ std::vector<MetricsColumn> metrics_columns(const std::vector<LayerRange>& layers
   };
   for (std::size_t l = 0; l < layers.size(); ++l)
     for (const auto& [suffix, unit, field, is_amount] : per_layer)
-      columns.push_back({layers[l].name + suffix, unit, [l, field, is_amount, amount](Row r) -> Cell {
+      columns.push_back({layers[l].name + suffix, unit, [l, field = field, is_amount = is_amount, amount](Row r) -> Cell {
                            const double value = r.record.layers[l].*field;
                            return is_amount ? amount(value) : value;
                          }});
@@ -81,7 +82,7 @@ std::vector<MetricsColumn> metrics_columns(const std::vector<LayerRange>& layers
       {"body_residual", "1", &body::BodyRecord::residual, false},
   };
   for (const auto& [name, unit, field, is_amount] : outside)
-    columns.push_back({name, unit, [field, is_amount, amount](Row r) -> Cell {
+    columns.push_back({name, unit, [field = field, is_amount = is_amount, amount](Row r) -> Cell {
                          const double value = r.record.body.*field;
                          return is_amount ? amount(value) : value;
                        }});

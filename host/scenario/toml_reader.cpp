@@ -1,10 +1,14 @@
 #include "host/scenario/toml_reader.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/scenario/toml_precheck.hpp"
 
 namespace skinrd::scenario {
 
@@ -165,18 +169,35 @@ void TomlSection::finish() const {
     }
 }
 
-toml::table parse_toml_file(const std::string& path, const std::vector<std::string>& overrides) {
-  toml::table root;
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path, std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw IoError(path, std::string("read failed: ") + std::strerror(errno));
+  return text.str();
+}
+
+// toml::parse behind the pre-check (toml_precheck.hpp: inputs that reach toml++ 3.3.0's bug).
+toml::table parse_checked(const std::string& text, const std::string& source) {
+  check_toml_input(text, source);
   try {
-    root = toml::parse_file(path);
+    return toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     std::ostringstream message;
     message << e.description();
-    throw ConfigError(path, message.str(), static_cast<int>(e.source().begin.line));
-  } catch (const std::exception& e) {
-    throw IoError(path, e.what());
+    throw ConfigError(source, message.str(), static_cast<int>(e.source().begin.line));
   }
+}
+
+}  // namespace
+
+toml::table parse_toml_file(const std::string& path, const std::vector<std::string>& overrides) {
+  toml::table root = parse_checked(read_file(path), path);
   for (const std::string& assignment : overrides) {
+    check_utf8(assignment, "--set");
     const auto equals = assignment.find('=');
     if (equals == std::string::npos || equals == 0)
       throw ConfigError("--set", "expected key.path=value, got \"" + assignment + "\"");
@@ -184,8 +205,8 @@ toml::table parse_toml_file(const std::string& path, const std::vector<std::stri
     const std::string value = assignment.substr(equals + 1);
     toml::table parsed;
     try {
-      parsed = toml::parse("v = " + value);
-    } catch (const toml::parse_error&) {
+      parsed = parse_checked("v = " + value, "--set");
+    } catch (const ConfigError&) {
       parsed = toml::table{{"v", value}};  // not TOML: take the text as a string
     }
     // Walk (and create) the tables of the path, then set the last key. A number after an
