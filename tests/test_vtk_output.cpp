@@ -50,8 +50,10 @@ void check_snapshots(const char* file, const char* species, int downsample,
   const std::string particles = s.species.at(0).basis.particles ? "particles/mL" : "ng/mL";
   const std::string field_name = std::string(species) + " free [" + particles + "]";
   run::RunOptions options;
-  options.out_dir = (fs::temp_directory_path() / (std::string("skinrd_test_vtk_") +
-                                                   std::to_string(downsample) + "_" + file))
+  // Named by the test too: tests running at once must not share a run directory (its lock).
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name();
+  options.out_dir = (fs::temp_directory_path() / (std::string("skinrd_test_vtk_") + test.substr(test.find('/') + 1) +
+                                                   "_" + std::to_string(downsample) + "_" + file))
                         .string();
   options.force = true;
   std::ostringstream progress;
@@ -146,7 +148,7 @@ TEST(VtkOutputFailure, FullDiskIsAnIoErrorWithTheReason) {
   fs::create_directories(dir);
   const Grid grid = make_grid(4, 4, 10, {{"dermis", 100, 10}});
   output::VtkSeries series(dir.string(), "fields", grid);
-  fs::create_symlink("/dev/full", dir / "fields_0000.vtr");
+  fs::create_symlink("/dev/full", dir / "fields_0000.vtr.tmp");  // where the file is written first
   const std::vector<output::CellArray> arrays{{"VEGF free [ng/mL]", std::vector<float>(grid.voxel_count(), 1.0f)}};
   try {
     series.write(0, arrays);
@@ -156,6 +158,7 @@ TEST(VtkOutputFailure, FullDiskIsAnIoErrorWithTheReason) {
   }
   EXPECT_FALSE(fs::exists(dir / "fields.pvd"));
   EXPECT_FALSE(fs::exists(dir / "fields.pvd.tmp"));
+  EXPECT_FALSE(fs::exists(dir / "fields_0000.vtr"));
   fs::remove_all(dir);
 }
 
