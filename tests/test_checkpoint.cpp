@@ -195,3 +195,23 @@ TEST(Checkpoint, AnotherScenarioOrADamagedFileIsRefusedWithTheReason) {
 }
 
 }  // namespace
+
+namespace {
+
+// Progress comes between steps, not only between chunks (issue 16, finding 11): with a step of
+// 0.01 s a chunk of a 2 h run is 3600 steps, stopped here after 300, and lines still come, with dt.
+TEST(Progress, LinesComeWithinAChunkWithTheCurrentStep) {
+  const auto s = route("topical", coarse("2 h", "0.01 s"));
+  run::RunOptions options = options_for("progress");
+  options.progress_interval_s = 0;  // every step
+  options.stop_when = [](const run::RunProgress& p) { return p.steps >= 300; };
+  std::ostringstream progress;
+  EXPECT_THROW(run::run_scenario(s, options, progress), RunInterrupted);
+  const std::string text = progress.str();
+  std::size_t lines = 0;
+  for (std::size_t at = text.find("t = "); at != std::string::npos; at = text.find("t = ", at + 1)) ++lines;
+  EXPECT_GE(lines, 100u) << text.substr(0, 2000);
+  EXPECT_NE(text.find("dt 0.01 s"), std::string::npos) << text.substr(0, 2000);
+}
+
+}  // namespace
