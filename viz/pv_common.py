@@ -63,6 +63,8 @@ def argument_parser(description, default_png):
     parser.add_argument("--size", default="1400x1000", help="image size WxH in pixels")
     parser.add_argument("--max-depth", default="auto",
                         help="deepest depth shown below the skin surface: auto, full or um")
+    parser.add_argument("--allow-incomplete", action="store_true",
+                        help="show a run that is still running, failed or was interrupted")
     return parser
 
 
@@ -75,7 +77,7 @@ def add_log_decades(parser, default, scale):
 def open_run(args):
     """What every view starts from: image size, the run, the species and its array."""
     size_px = image_size_px(args.size)
-    run = Run(args.run_dir)
+    run = Run(args.run_dir, allow_incomplete=args.allow_incomplete)
     species = run.species(args.species)
     return size_px, run, species, run.array_name(species, args.field)
 
@@ -128,10 +130,17 @@ def parse_length_um(text):
 class Run:
     """One run directory: its files, species, units, layers and metrics."""
 
-    def __init__(self, run_dir):
+    def __init__(self, run_dir, allow_incomplete=False):
         self.dir = os.path.abspath(run_dir)
         if not os.path.isdir(self.dir):
             raise ViewError(f"run directory {run_dir!r} does not exist")
+        # run.json (written by skinrd run): only a completed run's files belong together.
+        record = self._read_json("run.json")
+        status = (record or {}).get("status", "completed")  # runs from before run.json
+        if status != "completed" and not allow_incomplete:
+            raise ViewError(f"{run_dir!r} holds a run that is {status}, not completed (its files may be "
+                            "partial); skinrd run --resume continues an interrupted one, or pass "
+                            "--allow-incomplete")
         self.pvd = os.path.join(self.dir, "fields.pvd")
         if not os.path.isfile(self.pvd):
             raise ViewError(f"{run_dir!r} has no fields.pvd: not a skinrd run directory, "
