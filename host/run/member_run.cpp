@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "host/build_info.hpp"
 #include "host/error.hpp"
 #include "host/output/atomic_file.hpp"
 #include "host/output/run_directory.hpp"
@@ -16,12 +17,6 @@
 #include "host/run/problem_builder.hpp"
 #include "host/run/records.hpp"
 
-#ifndef SKINRD_VERSION
-#define SKINRD_VERSION "unknown"
-#endif
-#ifndef SKINRD_GIT_REVISION
-#define SKINRD_GIT_REVISION "unknown"
-#endif
 
 namespace skinrd::run {
 namespace {

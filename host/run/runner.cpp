@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "host/build_info.hpp"
 #include "host/error.hpp"
 #include "host/output/atomic_file.hpp"
 #include "host/output/downsample.hpp"
@@ -28,12 +29,6 @@
 #include "host/run/record_columns.hpp"
 #include "host/run/size_estimates.hpp"
 
-#ifndef SKINRD_VERSION
-#define SKINRD_VERSION "unknown"
-#endif
-#ifndef SKINRD_GIT_REVISION
-#define SKINRD_GIT_REVISION "unknown"
-#endif
 
 namespace skinrd::run {
 namespace {
