@@ -22,12 +22,17 @@ struct SpeciesLedger {
   double lost_bottom = 0;      // into a perfect-sink bottom
   double bound_net = 0;        // free → bound (net), a transfer inside the tissue
   double internalised = 0;     // free → internalised, a transfer inside the tissue
+  // Outside the balance: what a device holds now that it has not released into the tissue (a
+  // patch's payload still in its needles; once the patch is off, what it took away). Set by
+  // the run at each record from its device sources, not tallied by the kernels.
+  double in_device = 0;
 
   double stored_free() const;
   double stored_bound() const;
   double stored_internalised() const;
   double stored() const { return stored_free() + stored_bound() + stored_internalised(); }
-  double inputs() const { return dosed + entered_top + added_by_source; }
+  double inputs() const { return dosed + entered_top + added_by_source; }  // delivered
+  double applied() const { return inputs() + in_device; }  // delivered + still in a device
   double outputs() const { return degraded + cleared + lost_bottom + removed; }
   // |inputs − outputs − stored| / max(|inputs|, |stored|): zero to rounding when every
   // amount is accounted for.

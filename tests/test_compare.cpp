@@ -14,10 +14,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "host/compare/comparison.hpp"
 #include "host/compare/figures.hpp"
+#include "host/compare/glossary.hpp"
+#include "host/compare/headline.hpp"
+#include <nlohmann/json.hpp>
 #include "host/compare/tables.hpp"
 #include "host/run/runner.hpp"
 
@@ -112,12 +116,14 @@ std::map<std::string, double> expected_from_metrics(const fs::path& run_dir, con
   auto stored = [&](const auto& row, const std::string& layer) {
     return num(row, layer + "_free") + num(row, layer + "_bound") + num(row, layer + "_internalised");
   };
-  double dose = 0, peak_ve = 0, peak_ve_t = 0, peak_dermis = 0, peak_dermis_t = 0, depth = 0, residual = 0;
+  double dose = 0, applied = 0, peak_ve = 0, peak_ve_t = 0, peak_dermis = 0, peak_dermis_t = 0, depth = 0, residual = 0;
   double above_h = 0, exposure_h = 0;
   for (std::size_t n = 0; n < rows.size(); ++n) {
     const auto& r = rows[n];
-    const double inputs = num(r, "dosed") + num(r, "entered_top") + num(r, "added_by_source");
-    dose = std::max(dose, inputs);
+    const double delivered = num(r, "dosed") + num(r, "entered_top") + num(r, "added_by_source");
+    dose = std::max(dose, delivered);
+    const double inputs = delivered + num(r, "in_device");  // shares are of the applied dose
+    applied = std::max(applied, inputs);
     const double t = num(r, "time_h");
     if (inputs > 0 && stored(r, "viable_epidermis") / inputs > peak_ve)
       peak_ve = stored(r, "viable_epidermis") / inputs, peak_ve_t = t;
@@ -156,11 +162,14 @@ std::map<std::string, double> expected_from_metrics(const fs::path& run_dir, con
   e["time_above_ec_target_h"] = above_h;
   e["exposure_target_h"] = exposure_h;
   e["max_penetration_depth_um"] = depth;
-  e["fraction_degraded"] = num(last, "degraded") / dose;
-  e["fraction_cleared"] = num(last, "cleared") / dose;
-  e["fraction_internalised"] = internalised / dose;
-  e["fraction_removed"] = num(last, "removed") / dose;
-  e["fraction_lost_bottom"] = num(last, "lost_bottom") / dose;
+  e["dose_applied"] = applied;
+  e["fraction_delivered"] = dose / applied;
+  e["fraction_degraded"] = num(last, "degraded") / applied;
+  e["fraction_cleared"] = num(last, "cleared") / applied;
+  e["fraction_internalised"] = internalised / applied;
+  e["fraction_removed"] = num(last, "removed") / applied;
+  e["fraction_left_in_device"] = (num(last, "removed") + num(last, "in_device")) / applied;
+  e["fraction_lost_bottom"] = num(last, "lost_bottom") / applied;
   e["max_ledger_residual"] = residual;
   e["window_h"] = window_h;
   return e;
@@ -295,6 +304,157 @@ TEST(Compare, NeedsTwoFinishedRuns) {
   } catch (const IoError& error) {
     EXPECT_NE(std::string(error.what()).find("summary.json"), std::string::npos) << error.what();
   }
+}
+
+// A dissolving patch releases 1 − exp(−wear/τ) of its payload; the rest leaves with the
+// patch. Applied (payload × needles, 0.1 ng and 1e7 particles) = delivered + left in the device,
+// to 1e-9 in a double-precision run, and compare's "left in device" column shows that share.
+TEST(Compare, MicroneedleAppliedDoseIsDeliveredPlusLeftInTheDevice) {
+  const auto library = scenario::load_library(kSource + "/scenarios/library");
+  auto overrides = small_overrides("microneedle");
+  overrides.push_back("run.duration=\"1 h\"");
+  overrides.push_back("run.precision=\"double\"");
+  const auto s = scenario::load_scenario(kSource + "/scenarios/compare_routes/microneedle.toml", overrides, library);
+  run::RunOptions options;
+  options.out_dir = (kRuns / "microneedle_double").string();
+  options.force = true;
+  std::ostringstream progress;
+  run::run_scenario(s, options, progress);
+  const auto run = compare::load_run(options.out_dir);
+  for (const auto& [key, applied] : std::map<std::string, double>{{"VEGF", 0.1}, {"exosome", 1e7}}) {
+    const auto& last = run.find(key)->records.back().ledger;
+    EXPECT_NEAR(last.added_by_source + last.in_device, applied, 1e-9 * applied) << key;
+    EXPECT_NEAR(last.in_device, applied * std::exp(-3.0), 1e-9 * applied) << key << ": exp(-30 min / 10 min) left";
+    EXPECT_LT(last.balance_residual(), 1e-9) << key << ": the tissue's ledger still balances";
+  }
+  const auto comparison = compare::compare_runs(load_all());
+  for (const auto& row : comparison.rows) {
+    const double left = row.run_label == "microneedle" ? std::exp(-3.0) : 0.0;
+    EXPECT_NEAR(row.summary.fraction_left_in_device, left, 1e-6) << row.run_label << " " << row.species;
+    EXPECT_NEAR(row.summary.fraction_delivered, 1 - left, 1e-6) << row.run_label << " " << row.species;
+  }
+  const fs::path out = fs::path(SKINRD_TEST_OUTPUT_DIR) / "compare_device";
+  compare::write_tables(comparison, out.string());
+  std::ifstream md(out / "compare.md");
+  const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("left in device [%]"), std::string::npos);
+  EXPECT_NE(text.find("| microneedle | 0.1 | 95.02 |"), std::string::npos) << "applied and delivered";
+}
+
+nlohmann::json compare_json(const compare::Comparison& comparison, const std::string& name) {
+  const fs::path out = fs::path(SKINRD_TEST_OUTPUT_DIR) / name;
+  compare::write_tables(comparison, out.string());
+  std::ifstream in(out / "compare.json");
+  return nlohmann::json::parse(in);
+}
+
+// The headline ranks the routes by exposure of the target layer (then time above EC), each
+// recomputed here from the runs' metrics.csv; and it comes first in compare.md and on the terminal.
+TEST(Compare, HeadlineRanksTheRoutesByTheTargetMetric) {
+  const auto runs = load_all();
+  const auto comparison = compare::compare_runs(runs);
+  for (const auto& s : comparison.species) {
+    std::vector<std::pair<double, std::string>> expected;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      const auto e = expected_from_metrics(runs[r].dir, s.key, 2.0, runs[r].layer_names, s.target_layer);
+      expected.push_back({e.at("exposure_target_h") + 1e-6 * e.at("time_above_ec_target_h"), kRoutes[r]});
+    }
+    std::sort(expected.rbegin(), expected.rend());
+    const compare::Headline h = compare::headline(comparison, s);
+    ASSERT_EQ(h.ranked.size(), 3u);
+    for (std::size_t n = 0; n < 3; ++n) EXPECT_EQ(comparison.rows[h.ranked[n]].run_label, expected[n].second) << s.key;
+    EXPECT_TRUE(h.sentence.starts_with(s.key + ": " + expected[0].second)) << h.sentence;
+  }
+  // The two runs of equal duration also agree with their own summary.json.
+  std::vector<std::pair<double, std::string>> by_summary;
+  for (const std::string route : {"topical", "intradermal"}) {
+    std::ifstream in(kRuns / route / "summary.json");
+    const auto summary = nlohmann::json::parse(in);
+    by_summary.push_back({summary["species"][0]["exposure_target_s"].get<double>(), route});
+  }
+  EXPECT_GT(by_summary[1].first, by_summary[0].first) << "intradermal above topical for VEGF";
+  std::ostringstream terminal;
+  compare::print_tables(comparison, terminal);
+  EXPECT_TRUE(terminal.str().starts_with("VEGF: intradermal")) << terminal.str().substr(0, 200);
+  const auto json = compare_json(comparison, "compare_headline");
+  EXPECT_EQ(json["report"]["headline"][0]["table"]["rows"][0][1], "intradermal");
+  std::ifstream md(fs::path(SKINRD_TEST_OUTPUT_DIR) / "compare_headline" / "compare.md");
+  std::string line;
+  for (int n = 0; n < 3; ++n) std::getline(md, line);  // the title, a blank line, then the headline
+  EXPECT_EQ(line, "## Headline");
+}
+
+// Two runs of one scenario that differ in needle length only: exactly that key differs; 600 and
+// 610 um go in to 460 and 468 um, one 25 um dermis cell layer: below the grid's resolution.
+TEST(Compare, SettingsThatDifferAndTheResolutionWarning) {
+  const auto all = load_all();
+  for (const auto& [length, unresolved] : std::map<std::string, bool>{{"610 um", true}, {"1000 um", false}}) {
+    std::vector<compare::RunData> runs = {all[2], all[2]};
+    runs[1].dir += "_longer";
+    runs[1].settings["microneedle.0.length"] = length;
+    runs[1].settings["microneedle.1.length"] = length;
+    const auto comparison = compare::compare_runs(runs);
+    std::vector<std::string> keys;
+    for (const auto& d : comparison.differing_settings) keys.push_back(d.key);
+    EXPECT_EQ(keys, (std::vector<std::string>{"microneedle.0.length", "microneedle.1.length"}));
+    EXPECT_EQ(comparison.differing_settings[0].values, (std::vector<std::string>{"600 um", length}));
+    EXPECT_EQ(comparison.unresolved.size(), unresolved ? 2u : 0u) << length;
+    for (const auto& w : comparison.unresolved) EXPECT_NE(w.find("same insertion depth"), std::string::npos) << w;
+  }
+  // The shipped set differs in its delivery entries, never in [run] or [tissue] (but the duration).
+  const auto comparison = compare::compare_runs(all);
+  for (const auto& d : comparison.differing_settings)
+    EXPECT_TRUE(d.key.starts_with("topical.") || d.key.starts_with("intradermal.") ||
+                d.key.starts_with("microneedle.") || d.key == "run.duration") << d.key;
+  EXPECT_TRUE(comparison.unresolved.empty());
+}
+
+// A metric that is 0 for every run is said once, not printed as a column of zeros.
+TEST(Compare, ZeroMetricsAreSaidNotPrinted) {
+  const auto all = load_all();
+  const auto shipped = compare_json(compare::compare_runs(all), "compare_zero_shipped");
+  std::vector<std::string> warnings = shipped["report"]["warnings"];
+  for (const auto& w : warnings) EXPECT_FALSE(w.starts_with("VEGF:")) << "VEGF reaches EC: " << w;
+  bool exosome_said = false;
+  for (const auto& w : warnings) exosome_said |= w.starts_with("exosome: time >= EC in target");
+  EXPECT_TRUE(exosome_said) << "no run has half the papillary dermis at EC for exosomes";
+  // Two topical runs: no route reached EC, nothing left in a device (no wipe-off within 2 h).
+  const auto topical = compare_json(compare::compare_runs({all[0], all[0]}), "compare_zero_topical");
+  std::string said;
+  for (const auto& w : topical["report"]["warnings"]) said += w.get<std::string>() + "\n";
+  EXPECT_NE(said.find("VEGF: "), std::string::npos) << said;
+  EXPECT_NE(said.find("exposure in target"), std::string::npos) << said;
+  EXPECT_NE(said.find("left in device"), std::string::npos) << said;
+  for (const auto& section : topical["report"]["sections"])
+    for (const auto& table : section["tables"])
+      for (const auto& header : table["header"]) {
+        EXPECT_NE(header, "exposure in target [h]");
+        EXPECT_NE(header, "left in device [%]");
+      }
+}
+
+// Every column header of every table in the report is defined in its glossary.
+TEST(Compare, GlossaryDefinesEveryColumn) {
+  const auto comparison = compare::compare_runs(load_all());
+  const auto json = compare_json(comparison, "compare_glossary");
+  std::set<std::string> terms;
+  for (const auto& entry : json["report"]["glossary"]) terms.insert(entry["term"].get<std::string>());
+  std::vector<nlohmann::json> tables = {json["report"]["settings"]};
+  for (const auto& h : json["report"]["headline"]) tables.push_back(h["table"]);
+  for (const auto& section : json["report"]["sections"])
+    for (const auto& table : section["tables"]) tables.push_back(table);
+  std::size_t headers = 0;
+  for (const auto& table : tables)
+    for (const auto& header : table["header"]) {
+      const std::string text = header.get<std::string>();
+      if (std::find(comparison.labels.begin(), comparison.labels.end(), text) != comparison.labels.end()) continue;
+      ++headers;
+      EXPECT_TRUE(terms.count(compare::glossary_term(text))) << "not in the glossary: " << text;
+    }
+  EXPECT_GT(headers, 30u);
+  // The layer tables: the target layer and the layers that matter, not every layer of every run.
+  for (const auto& section : json["report"]["sections"])
+    EXPECT_LT(section["tables"][1]["rows"].size(), 15u) << section["species"];
 }
 
 // Width and height from a PNG's IHDR chunk, or {0, 0} when it is not a PNG.

@@ -35,28 +35,6 @@ def table(header, rows):
     return f"<table><tr>{cells}</tr>{body}</table>"
 
 
-def route_rows(comparison, sp):
-    rows = []
-    for r in comparison["rows"]:
-        if r["species"] != sp["key"]:
-            continue
-        rows.append([r["run"], f"{r['dose']:.3g}",
-                     f"{100 * r['peak_fraction_viable_epidermis']:.2f}",
-                     f"{r['peak_fraction_viable_epidermis_time_s'] / 3600:.2f}",
-                     f"{100 * r['peak_fraction_dermis']:.2f}", f"{r['peak_fraction_dermis_time_s'] / 3600:.2f}",
-                     f"{r['time_above_ec_target_s'] / 3600:.2f}", f"{r['exposure_target_s'] / 3600:.2f}",
-                     f"{r['max_penetration_depth_um']:.0f}", f"{100 * r['fraction_degraded']:.2f}",
-                     f"{100 * r['fraction_cleared']:.2f}", f"{100 * r['fraction_internalised']:.2f}",
-                     f"{100 * r['fraction_removed']:.2f}", f"{r['max_ledger_residual']:.2g}"])
-    return rows
-
-
-def layer_rows(comparison, sp):
-    return [[r["run"], name, f"{v['peak_mean_concentration']:.3g}", f"{v['peak_time_s'] / 3600:.2f}",
-             f"{v['auc_conc_s'] / 3600:.3g}"]
-            for r in comparison["rows"] if r["species"] == sp["key"] for name, v in r["layers"].items()]
-
-
 def embedded_png(path):
     try:
         with open(path, "rb") as f:
@@ -66,37 +44,44 @@ def embedded_png(path):
 
 
 def report(comparison, compare_dir):
+    """The sections skinrd compare built (compare.json's "report"): headline first, then the
+    runs, the settings that differ, warnings, the per-species tables, figures and glossary."""
+    rep = comparison["report"]
     window_h = comparison["window_s"] / 3600
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<title>skinrd: comparison of delivery routes</title><style>{STYLE}</style></head><body>",
-             "<h1>Comparison of delivery routes</h1>",
-             f"<p>Common window: 0 to {window_h:g} h. Runs:</p><ul>"]
-    parts += [f"<li><b>{html.escape(r['label'])}</b>: <code>{html.escape(r['dir'])}</code></li>"
-              for r in comparison["runs"]]
-    parts.append("</ul>")
+             "<h1>Comparison of delivery routes</h1>", "<h2>Headline</h2>"]
+    for h in rep["headline"]:
+        parts.append(f"<p><b>{html.escape(h['sentence'])}</b></p>")
+        parts.append(table(h["table"]["header"], h["table"]["rows"]))
+    parts.append(f"<h2>Runs</h2><p>Common window: 0 to {window_h:g} h.</p><ul>")
+    for r in comparison["runs"]:
+        description = f": {html.escape(r['description'])}" if r.get("description") else ""
+        parts.append(f"<li><b>{html.escape(r['label'])}</b>{description} "
+                     f"(<code>{html.escape(r['dir'])}</code>)</li>")
+    parts.append("</ul><h2>Settings that differ</h2>")
+    settings = rep["settings"]
+    parts.append(table(settings["header"], settings["rows"]) if settings["rows"] else "<p>None.</p>")
+    if rep["warnings"]:
+        parts.append("<h2>Warnings</h2>")
+    parts += [f"<p class='note'>Warning: {html.escape(w)}</p>" for w in rep["warnings"]]
     parts += [f"<p class='note'>Note: {html.escape(n)}</p>" for n in comparison["notes"]]
-    for sp in comparison["species"]:
-        a, c = sp["amount_unit"], sp["concentration_unit"]
-        parts.append(f"<h2>{html.escape(sp['key'])}: {html.escape(sp['full_name'])}</h2>"
-                     f"<p>Amounts in {html.escape(a)}, concentrations in {html.escape(c)}; effective "
-                     f"concentration (EC) {sp['effective_concentration']:g} {html.escape(c)} in the "
-                     f"{html.escape(sp['target_layer'].replace('_', ' '))}.</p>")
-        parts.append(table(["run", f"dose [{a}]", "peak in VE [% dose]", "at [h]", "peak in dermis [% dose]",
-                            "at [h]", "time ≥ EC in target [h]", "exposure in target [h]", "depth [µm]",
-                            "degraded [%]", "cleared [%]", "internalised [%]", "removed [%]",
-                            "ledger residual"], route_rows(comparison, sp)))
-        parts.append(table(["run", "layer", f"peak mean free conc [{c}]", "at [h]", f"AUC [{c}·h]"],
-                           layer_rows(comparison, sp)))
+    for section in rep["sections"]:
+        parts.append(f"<h2>{html.escape(section['heading'])}</h2>")
+        for t in section["tables"]:
+            parts.append(f"<h3>{html.escape(t['title'])}</h3>" + table(t["header"], t["rows"]))
+        parts += [f"<p class='note'>{html.escape(n)}</p>" for n in section["notes"]]
     for name, title in FIGURES:
         path = os.path.join(compare_dir, name)
         if not os.path.exists(path):  # compare_plots.py said why (e.g. runs without profiles.csv)
             parts.append(f"<h2>{title}</h2><p class='note'>Not made: see compare_plots.py's message.</p>")
             continue
         parts.append(f"<h2>{title}</h2><img alt='{title}' src='{embedded_png(path)}'>")
-    parts.append("<p>Peaks, AUC and exposure are taken at the runs' output times. VE: viable epidermis; "
-                 "dermis: papillary + reticular. Time ≥ EC: time with at least half of the target layer's "
-                 "volume at or above the effective concentration; exposure: the integral of that volume "
-                 "fraction over time. The 3-D fields are in each run directory's fields.pvd (ParaView).</p>")
+    parts.append("<h2>Glossary</h2><dl>")
+    parts += [f"<dt><b>{html.escape(g['term'])}</b></dt><dd>{html.escape(g['definition'])}</dd>"
+              for g in rep["glossary"]]
+    parts.append("</dl><p>Peaks, AUC and exposure are taken at the runs' output times; shares are of the "
+                 "applied dose. The 3-D fields are in each run directory's fields.pvd (ParaView).</p>")
     parts.append("</body></html>\n")
     return "".join(parts)
 

@@ -151,6 +151,9 @@ Comparison compare_runs(const std::vector<RunData>& runs) {
   Comparison result;
   result.labels = unique_labels(runs);
   for (const auto& run : runs) result.run_dirs.push_back(run.dir);
+  for (const auto& run : runs) result.descriptions.push_back(run.description);
+  result.differing_settings = differing_settings(runs);
+  result.unresolved = unresolved_differences(runs, result.labels, result.differing_settings);
   result.layer_names = runs.front().layer_names;
   for (const auto& run : runs) result.notes.insert(result.notes.end(), run.notes.begin(), run.notes.end());
   check_tissue(runs, result.labels, result.notes);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "host/compare/run_data.hpp"
+#include "host/compare/settings_diff.hpp"
 #include "host/error.hpp"
 #include "host/run/metrics.hpp"
 
@@ -32,6 +33,9 @@ struct Comparison {
   bool window_cut = false;             // some run was longer and was cut to the window
   std::vector<std::string> labels;     // one per run, unique
   std::vector<std::string> run_dirs;
+  std::vector<std::string> descriptions;           // each run's scenario description
+  std::vector<SettingDifference> differing_settings;
+  std::vector<std::string> unresolved;             // differences the grid does not resolve
   std::vector<std::string> layer_names;
   std::vector<SpeciesInfo> species;    // compared: present in every run
   std::vector<ComparedRow> rows;       // species-major, then run order

@@ -8,6 +8,7 @@
 
 #include "host/error.hpp"
 #include "host/output/run_directory.hpp"
+#include "host/scenario/toml_reader.hpp"
 
 namespace skinrd::compare {
 namespace {
@@ -91,6 +92,7 @@ run::OutputRecord record_of(const MetricsTable& table, std::size_t row,
   g.cleared = table.number(row, "cleared");
   g.lost_bottom = table.number(row, "lost_bottom");
   g.removed = table.number(row, "removed");
+  if (table.has("in_device")) g.in_device = table.number(row, "in_device");  // older runs: none
   g.internalised = table.number(row, "internalised_total");
   for (const auto& name : layers) {
     run::LayerRecord layer;
@@ -122,6 +124,60 @@ run::OutputRecord record_of(const MetricsTable& table, std::size_t row,
   for (const auto& [name, field] : outside)
     if (table.has(name)) r.body.*field = table.number(row, name);
   return r;
+}
+
+// A TOML tree as dotted keys: tables by name, arrays of tables by index, values as written
+// (strings without quotes).
+void flatten(const toml::node& node, const std::string& key, std::map<std::string, std::string>& out) {
+  if (const toml::table* table = node.as_table()) {
+    for (const auto& [name, child] : *table)
+      flatten(child, key.empty() ? std::string(name.str()) : key + "." + std::string(name.str()), out);
+  } else if (const toml::array* array = node.as_array(); array && array->is_array_of_tables()) {
+    for (std::size_t i = 0; i < array->size(); ++i) flatten(*array->get(i), key + "." + std::to_string(i), out);
+  } else if (const auto* text = node.as_string()) {
+    out[key] = text->get();
+  } else {
+    std::ostringstream shown;
+    node.visit([&](const auto& value) { shown << value; });
+    out[key] = shown.str();
+  }
+}
+
+// The run's settings from its resolved scenario.toml (runs before it was written: none).
+void read_settings(const fs::path& root, RunData& run) {
+  const fs::path path = root / "scenario.toml";
+  if (!fs::exists(path)) return;
+  const toml::table table = scenario::parse_toml_file(path.string(), {});
+  flatten(table, "", run.settings);
+  if (const auto found = run.settings.find("description"); found != run.settings.end())
+    run.description = found->second;
+  run.settings.erase("name");
+  run.settings.erase("description");
+}
+
+// The tissue's cell layers from profiles.csv's first output time (a run without it: none).
+void read_cells(const fs::path& root, RunData& run) {
+  std::ifstream in(root / "profiles.csv");
+  std::string line;
+  if (!in || !std::getline(in, line)) return;
+  const std::vector<std::string> header = split_csv_line(line);
+  auto column = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const std::size_t time = column("time_s"), depth = column("depth_um"), dz = column("dz_um"),
+                    species = column("species");
+  if (std::max({time, depth, dz, species}) >= header.size()) return;
+  std::string first_time, first_species;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> cells = split_csv_line(line);
+    if (cells.size() < header.size()) break;
+    if (first_time.empty()) first_time = cells[time], first_species = cells[species];
+    if (cells[time] != first_time || cells[species] != first_species) break;
+    const double centre = std::stod(cells[depth]);
+    if (centre <= 0) continue;  // the film above the skin
+    run.cell_depth_um.push_back(centre);
+    run.cell_dz_um.push_back(std::stod(cells[dz]));
+  }
 }
 
 nlohmann::json read_json(const fs::path& path) {
@@ -176,6 +232,7 @@ RunData load_run(const std::string& dir, bool allow_incomplete) {
     auto text = [](const nlohmann::json& value) {
       return value.is_string() ? value.get<std::string>() : value.dump();
     };
+    run.dx_um = tissue.at("dx_um").get<double>();
     for (const char* key : {"site", "lateral_boundary", "bottom", "lateral_size_um", "dx_um"})
       run.tissue[std::string("tissue.") + key] = text(tissue.at(key));
     for (const auto& layer : tissue.at("layers")) {
@@ -189,7 +246,7 @@ RunData load_run(const std::string& dir, bool allow_incomplete) {
       s.full_name = entry.value("full_name", s.key);
       s.target_layer = entry.at("target_layer").get<std::string>();
       for (const auto& [name, value] : entry.items()) {
-        if (name.starts_with("dose_")) s.amount_unit = name.substr(5);
+        if (name.starts_with("dose_") && !name.starts_with("dose_applied_")) s.amount_unit = name.substr(5);
         if (name.starts_with("effective_concentration_")) {
           s.concentration_unit = name.substr(24);
           s.effective_concentration = value.get<double>();
@@ -202,6 +259,8 @@ RunData load_run(const std::string& dir, bool allow_incomplete) {
   }
 
 
+  read_settings(root, run);
+  read_cells(root, run);
   const MetricsTable metrics(root / "metrics.csv");
   run.layer_names = layer_names_of(metrics.header());
   for (std::size_t row = 0; row < metrics.row_count(); ++row) {

@@ -17,7 +17,12 @@ struct RunSpecies {
 };
 
 struct RunData {
-  std::string dir, scenario_name;
+  std::string dir, scenario_name, description;  // description: scenario.toml's, may be empty
+  // Every setting of the run's resolved scenario.toml as a dotted key ("microneedle.0.length")
+  // and its text ("600 um"); name and description left out.
+  std::map<std::string, std::string> settings;
+  double dx_um = 0;                            // lateral cell size
+  std::vector<double> cell_depth_um, cell_dz_um;  // tissue cell layers: centre below the surface, dz
   std::vector<std::string> layer_names;        // skin layers top to bottom (no film)
   std::map<std::string, std::string> tissue;   // resolved tissue: "tissue.bottom" → "sink", ...
   std::vector<RunSpecies> species;

@@ -89,8 +89,12 @@ class DeliveryTissue {
   // Empties the voxels that hold anything (removed).
   virtual void empty(int species, const std::vector<std::size_t>& voxels) = 0;
   // A source of `per_volume` per unit of F(t) in each voxel; F: what was delivered by t.
+  // held_from_s: a device (a coated or dissolving patch) holds the whole payload, F = 1, from
+  // that time on; what it has not released, 1 − F(t), is in the device (the ledger's
+  // in_device). nullopt: a pump or syringe, which holds nothing the run accounts for.
   virtual void add_source(int species, const std::vector<std::size_t>& voxels, double per_volume,
-                          std::function<double(double)> delivered) = 0;
+                          std::function<double(double)> delivered,
+                          std::optional<double> held_from_s) = 0;
 
   // Voxel material ids pending at this stop, and those before any delivery changed them.
   virtual const std::vector<std::uint8_t>& voxel_materials() const = 0;

@@ -182,7 +182,7 @@ void IntradermalBoluses::add_sources(const scenario::Scenario& scenario, Deliver
     const double start = bolus.at_s, duration = bolus.infusion_s;
     tissue.add_source(bolus.species, voxels, rate, [start, duration](double t) {
       return std::clamp(t - start, 0.0, duration);
-    });
+    }, std::nullopt);
   }
 }
 

@@ -276,7 +276,8 @@ void MicroneedlePatches::add_sources(const scenario::Scenario& scenario, Deliver
       throw ConfigError("microneedle", "the needles cover no voxel at this resolution: refine dx or dz");
     if (patch.kind == Kind::solid) continue;
     // Coated: released into the tissue touching the needles; dissolving: within the needles;
-    // hollow: at the tips. First-order release stops when the patch is withdrawn.
+    // hollow: at the tips. First-order release stops when the patch is withdrawn; what is not
+    // released by then is left in the device (the ledger's in_device).
     // Only into voxels that take the payload up (release_voxels), the whole payload there.
     const auto region = release_voxels(scenario, tissue.voxel_materials(), patch.species,
                                        patch.kind == Kind::coated       ? needles.surface
@@ -295,11 +296,11 @@ void MicroneedlePatches::add_sources(const scenario::Scenario& scenario, Deliver
       const double duration = patch.infusion_s;
       tissue.add_source(patch.species, region, per_volume, [start, duration](double t) {
         return std::clamp(t - start, 0.0, duration);  // seconds infused so far
-      });
+      }, std::nullopt);
     } else {
       tissue.add_source(patch.species, region, per_volume, [start, end, tau](double t) {
         return t <= start ? 0.0 : -std::expm1(-(std::min(t, end) - start) / tau);  // released fraction
-      });
+      }, start);  // the rest stays in the needles and leaves with the patch
     }
   }
 }

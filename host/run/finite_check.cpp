@@ -39,7 +39,7 @@ class DoseProbe final : public delivery::DeliveryTissue {
   }
   void empty(int, const std::vector<std::size_t>&) override {}
   void add_source(int species, const std::vector<std::size_t>&, double per_volume,
-                  std::function<double(double)> delivered) override {
+                  std::function<double(double)> delivered, std::optional<double>) override {
     record(species, per_volume * std::abs(delivered(1e300) - delivered(0)));
   }
   const std::vector<std::uint8_t>& voxel_materials() const override { return material_; }

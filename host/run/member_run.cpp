@@ -158,10 +158,26 @@ void MemberRun<Real>::empty(int species, const std::vector<std::size_t>& voxels)
 
 template <class Real>
 void MemberRun<Real>::add_source(int species, const std::vector<std::size_t>& voxels,
-                                 double per_volume, std::function<double(double)> delivered) {
+                                 double per_volume, std::function<double(double)> delivered,
+                                 std::optional<double> held_from_s) {
   std::vector<Real> q(grid().voxel_count(), Real(0));
   for (std::size_t v : voxels) q[v] = static_cast<Real>(per_volume);
+  if (held_from_s) {  // the payload as the source holds it (q in Real), so released + held = it
+    const Grid& g = grid();
+    const std::size_t plane = static_cast<std::size_t>(g.nx) * g.ny;
+    double amount = 0;
+    for (std::size_t v : voxels) amount += double(q[v]) * g.dx_um * g.dx_um * g.dz_um[v / plane];
+    device_payloads_.push_back({species, amount, *held_from_s, delivered});
+  }
   sim().add_source(lane(species), q, std::move(delivered));
+}
+
+template <class Real>
+double MemberRun<Real>::in_device(int species, double t_s) const {
+  double held = 0;
+  for (const DevicePayload& p : device_payloads_)
+    if (p.species == species && t_s >= p.from_s) held += p.amount * (1 - p.released(t_s));
+  return held;
 }
 
 template <class Real>
@@ -226,6 +242,9 @@ void MemberRun<Real>::resume_outputs(const MemberCheckpoint& c) {
   skin_.pore_owner = kind_at(scenario_, c.pore_owner_kind);
   deserialize_from_string(c.body, body_);
   records_ = c.records;
+  // The checkpoint does not keep what the devices held: a function of time, recomputed.
+  for (std::size_t sp = 0; sp < records_.size(); ++sp)
+    for (OutputRecord& r : records_[sp]) r.ledger.in_device = in_device(static_cast<int>(sp), r.time_s);
   // Rows written after the checkpoint are written again.
   auto reopen = [&](std::ofstream& file, const char* name, std::uint64_t bytes) {
     const fs::path path = dir / name;
@@ -290,14 +309,18 @@ void MemberRun<Real>::record(double t_s) {
   if (bytes > kLargeSnapshotBytes) writer_.finish();
   auto snapshot = std::make_shared<FieldSnapshot<Real>>(sim().snapshot(lanes));
   std::vector<body::BodyRecord> body;
-  for (int s = 0; s < static_cast<int>(scenario_.species.size()); ++s) body.push_back(body_.record(s));
-  writer_.submit([this, snapshot, t_s, material = tissue_.grid().material,
+  std::vector<double> held;
+  for (int s = 0; s < static_cast<int>(scenario_.species.size()); ++s) {
+    body.push_back(body_.record(s));
+    held.push_back(in_device(s, t_s));
+  }
+  writer_.submit([this, snapshot, t_s, held = std::move(held), material = tissue_.grid().material,
                       materials = sim().problem().materials, body = std::move(body),
                   bleb_fluid = skin_.bleb_entry < 0 ? 0.0
                                : delivery::bleb_fluid_fraction(t_s - skin_.bleb_start_s, skin_.bleb_infusion_s,
                                                                skin_.bleb_half_life_s)] {
     snapshot->wait();
-    write_record(t_s, *snapshot, material, materials, body, bleb_fluid);
+    write_record(t_s, *snapshot, material, materials, body, bleb_fluid, held);
   });
 }
 
@@ -305,7 +328,8 @@ template <class Real>
 void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapshot,
                                    const std::vector<std::uint8_t>& material,
                                    const MaterialTable& materials,
-                                   const std::vector<body::BodyRecord>& body, double bleb_fluid_fraction) {
+                                   const std::vector<body::BodyRecord>& body, double bleb_fluid_fraction,
+                                   const std::vector<double>& held) {
   const Grid& grid = tissue_.grid();  // its geometry, which never changes
   const double bleb_fluid_uL =
       delivery::bleb_fluid_volume_uL(grid, material, scenario_.tissue.materials(), bleb_fluid_fraction);
@@ -327,6 +351,7 @@ void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapsh
     }
     SpeciesLedger ledger = snapshot.ledger(s);
     ledger.species = scenario_.species[s].key;  // the lane's name also names the member
+    ledger.in_device = held[s];
     const RecordTissue at_output{grid, surface_k_, scenario_.tissue.periodic, material, materials, lane(s)};
     OutputRecord r = make_record<Real>(t_s, s, at_output, c, ledger,
                                        scenario_.species[s].effective_concentration);

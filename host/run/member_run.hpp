@@ -76,7 +76,9 @@ class MemberRun final : public delivery::DeliveryTissue {
   void add_to(int species, const std::vector<std::size_t>& voxels, double per_volume) override;
   void empty(int species, const std::vector<std::size_t>& voxels) override;
   void add_source(int species, const std::vector<std::size_t>& voxels, double per_volume,
-                  std::function<double(double)> delivered) override;
+                  std::function<double(double)> delivered, std::optional<double> held_from_s) override;
+  // What the devices hold of `species` at t_s and have not released (internal units).
+  double in_device(int species, double t_s) const;
   const std::vector<std::uint8_t>& voxel_materials() const override { return tissue_.voxel_materials(); }
   const std::vector<std::uint8_t>& original_voxel_materials() const override {
     return tissue_.original_voxel_materials();
@@ -99,7 +101,8 @@ class MemberRun final : public delivery::DeliveryTissue {
   // On the writer's thread: metrics, profiles, records and VTK of one snapshot.
   void write_record(double t_s, const FieldSnapshot<Real>& snapshot,
                     const std::vector<std::uint8_t>& material, const MaterialTable& materials,
-                    const std::vector<body::BodyRecord>& body, double bleb_fluid_fraction);
+                    const std::vector<body::BodyRecord>& body, double bleb_fluid_fraction,
+                    const std::vector<double>& held);
   void record_profiles(double t_s, int species, std::span<const Real> free,
                        std::span<const Real> bound, std::span<const Real> internalised);
 
@@ -115,6 +118,14 @@ class MemberRun final : public delivery::DeliveryTissue {
   MaterialTable base_materials_;
   delivery::SkinState skin_;
   bool coefficients_changed_ = false, gradual_change_ = true;
+  // A device's payload: `amount` (internal units, as the source's q holds it) from `from_s`
+  // on, of which F(t) is released.
+  struct DevicePayload {
+    int species;
+    double amount, from_s;
+    std::function<double(double)> released;
+  };
+  std::vector<DevicePayload> device_payloads_;
   std::vector<MetricsColumn> metrics_columns_;
   std::vector<std::vector<OutputRecord>> records_;  // per species
   std::ofstream metrics_;

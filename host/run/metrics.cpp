@@ -27,8 +27,9 @@ SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::st
   for (const auto& layer : records.front().layers) summary.layers.push_back({layer.name});
   for (std::size_t n = 0; n < records.size(); ++n) {
     const OutputRecord& r = records[n];
-    const double dose = r.ledger.inputs();
-    raise_to(summary.dose, dose);
+    raise_to(summary.dose, r.ledger.inputs());
+    const double dose = r.ledger.applied();  // fractions are of what was applied
+    raise_to(summary.dose_applied, dose);
     raise_to(summary.max_ledger_residual, r.ledger_residual);
     raise_to(summary.max_penetration_depth_um, r.penetration_depth_um);
     double epidermis = 0, dermis = 0;
@@ -63,19 +64,22 @@ SpeciesSummary summarise(const std::vector<OutputRecord>& records, const std::st
     }
   }
   const SpeciesLedger& last = records.back().ledger;
-  if (summary.dose > 0 || std::isnan(summary.dose)) {
-    summary.fraction_degraded = last.degraded / summary.dose;
-    summary.fraction_cleared = last.cleared / summary.dose;
-    summary.fraction_internalised = last.stored_internalised() / summary.dose;
-    summary.fraction_removed = last.removed / summary.dose;
-    summary.fraction_lost_bottom = last.lost_bottom / summary.dose;
+  const double applied = summary.dose_applied;
+  if (applied > 0 || std::isnan(applied)) {
+    summary.fraction_delivered = summary.dose / applied;
+    summary.fraction_degraded = last.degraded / applied;
+    summary.fraction_cleared = last.cleared / applied;
+    summary.fraction_internalised = last.stored_internalised() / applied;
+    summary.fraction_removed = last.removed / applied;
+    summary.fraction_lost_bottom = last.lost_bottom / applied;
+    summary.fraction_left_in_device = (last.removed + last.in_device) / applied;
   }
   const body::BodyRecord& body = records.back().body;
   summary.plasma_cmax = body.plasma_peak_concentration;
   summary.plasma_tmax_s = body.plasma_peak_time_s;
   summary.plasma_auc_conc_s = body.plasma_auc_conc_s;
-  if (summary.dose > 0 || std::isnan(summary.dose))
-    summary.fraction_receptor = (body.receptor_amount + body.collected) / summary.dose;
+  if (applied > 0 || std::isnan(applied))
+    summary.fraction_receptor = (body.receptor_amount + body.collected) / applied;
   return summary;
 }
 

@@ -25,7 +25,7 @@ struct OutputRecord {
   int species = 0;
   SpeciesLedger ledger;
   std::vector<LayerRecord> layers;
-  double penetration_depth_um = 0;  // deepest z with lateral-mean c ≥ EC/100
+  double penetration_depth_um = 0;  // deepest z with lateral-mean c/K ≥ EC/100 (0: none)
   std::vector<double> interface_flux_per_s;  // down across each layer interface, now (internal)
   double ledger_residual = 0;                // ledger.balance_residual() when recorded
   double bleb_fluid_uL = 0;                  // injected fluid still in the bleb
@@ -34,7 +34,11 @@ struct OutputRecord {
 
 struct SpeciesSummary {
   std::string species, amount_unit, concentration_unit;
-  double dose = 0;  // everything that entered: dosed + through the top + sources
+  double dose = 0;  // delivered: everything that entered: dosed + through the top + sources
+  // Applied: delivered + what a device held and did not release (needle residue). The
+  // fractions below are of the applied dose, so with the device's share they sum to one.
+  double dose_applied = 0;
+  double fraction_delivered = 0;        // dose / dose_applied
   double peak_fraction_viable_epidermis = 0, peak_fraction_viable_epidermis_time_s = 0;
   double peak_fraction_dermis = 0, peak_fraction_dermis_time_s = 0;
   struct Layer {
@@ -48,6 +52,8 @@ struct SpeciesSummary {
   double max_penetration_depth_um = 0;
   double fraction_degraded = 0, fraction_cleared = 0, fraction_internalised = 0,
          fraction_removed = 0, fraction_lost_bottom = 0;
+  // Left in the device: needle residue at removal and film wiped off (removed + in_device).
+  double fraction_left_in_device = 0;
   double max_ledger_residual = 0;
   // The systemic compartment (exact between couplings, not only at output times), patient values.
   double plasma_cmax = 0, plasma_tmax_s = 0, plasma_auc_conc_s = 0;

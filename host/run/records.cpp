@@ -58,9 +58,12 @@ OutputRecord make_record(double t_s, int species, const RecordTissue& tissue,
       }
     r.interface_flux_per_s.push_back(flux);
   }
-  for (int k = tissue.surface_k; k < grid.nz; ++k) {  // deepest lateral mean ≥ EC/100
+  // Deepest lateral mean ≥ EC/100, of the free interstitial-fluid concentration u = c/K that EC
+  // refers to (as the fraction at or above EC above): c itself under-reads where K < 1.
+  for (int k = tissue.surface_k; k < grid.nz; ++k) {
     double mean = 0;
-    for (std::size_t v = plane * k; v < plane * (k + 1); ++v) mean += c[v];
+    for (std::size_t v = plane * k; v < plane * (k + 1); ++v)
+      mean += c[v] / materials.at(material[v], tissue.lane).partition;
     mean /= plane;
     if (std::isnan(mean) || std::isnan(r.penetration_depth_um))
       r.penetration_depth_um = std::numeric_limits<double>::quiet_NaN();
