@@ -1,6 +1,8 @@
 #include "host/compare/headline.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 #include <tuple>
 
@@ -8,6 +10,7 @@ namespace skinrd::compare {
 namespace {
 
 std::string g3(double value) {
+  if (std::isnan(value)) return "nan";  // printf may write "-nan"
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", value);
   return text;
@@ -31,8 +34,10 @@ Headline headline(const Comparison& comparison, const SpeciesInfo& s) {
   auto key = [&](std::size_t i) {
     const ComparedRow& row = comparison.rows[i];
     const auto* layer = target_layer_of(row, s.target_layer);
-    return std::make_tuple(row.summary.exposure_target_s, row.summary.time_above_ec_target_s,
-                           layer ? layer->auc_conc_s : 0.0);
+    // NaN (a run gone wrong) ranks last, and keeps the order strict.
+    auto rank = [](double v) { return std::isnan(v) ? -std::numeric_limits<double>::infinity() : v; };
+    return std::make_tuple(rank(row.summary.exposure_target_s), rank(row.summary.time_above_ec_target_s),
+                           rank(layer ? layer->auc_conc_s : 0.0));
   };
   for (std::size_t i = 0; i < comparison.rows.size(); ++i)
     if (comparison.rows[i].species == s.key) h.ranked.push_back(i);

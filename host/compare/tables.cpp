@@ -344,7 +344,8 @@ std::string markdown_text(const Comparison& comparison, const Report& report) {
   md << "\n## Runs\n\n";
   for (std::size_t r = 0; r < comparison.labels.size(); ++r)
     md << "- **" << comparison.labels[r] << "**"
-       << (comparison.descriptions[r].empty() ? "" : ": " + comparison.descriptions[r]) << " (`"
+       << (r < comparison.descriptions.size() && !comparison.descriptions[r].empty()
+               ? ": " + comparison.descriptions[r] : "") << " (`"
        << comparison.run_dirs[r] << "`)\n";
   md << "\n## Settings that differ\n\n";
   if (report.settings.rows.empty()) md << "None.\n";
@@ -383,7 +384,8 @@ nlohmann::ordered_json report_json(const Comparison& comparison, const Report& r
   }
   json["runs"] = nlohmann::ordered_json::array();
   for (std::size_t r = 0; r < comparison.labels.size(); ++r)
-    json["runs"].push_back({{"label", comparison.labels[r]}, {"description", comparison.descriptions[r]}});
+    json["runs"].push_back({{"label", comparison.labels[r]},
+                            {"description", r < comparison.descriptions.size() ? comparison.descriptions[r] : ""}});
   json["settings"] = table_json(report.settings);
   json["warnings"] = report.warnings;
   json["glossary"] = nlohmann::ordered_json::array();
@@ -402,7 +404,7 @@ std::string json_text(const Comparison& comparison, const Report& report) {
   json["runs"] = nlohmann::ordered_json::array();
   for (std::size_t r = 0; r < comparison.labels.size(); ++r)
     json["runs"].push_back({{"label", comparison.labels[r]},
-                            {"description", comparison.descriptions[r]},
+                            {"description", r < comparison.descriptions.size() ? comparison.descriptions[r] : ""},
                             {"dir", fs::absolute(comparison.run_dirs[r]).lexically_normal().string()}});
   json["species"] = nlohmann::ordered_json::array();
   for (const auto& s : comparison.species)
