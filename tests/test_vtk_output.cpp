@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/output/paraview_state.hpp"
 #include "host/output/vtk_writer.hpp"
 #include "host/run/runner.hpp"
 
@@ -190,6 +191,17 @@ TEST(VtkDepthConvention, SkinSurfaceAtZeroAndStableLayerIdsWithAFilm) {
   EXPECT_NE(cells->GetArray("VEGF bound [ng/mL]"), nullptr);  // VEGF binds to the ECM
   EXPECT_NE(cells->GetArray("material"), nullptr);
   expect_layers_json(run.layers, true);
+  // skinrd paraview: the state opens the free field at the target layer's peak, depth down.
+  std::ifstream summary_file(run.dir / "summary.json");
+  const nlohmann::json summary = nlohmann::json::parse(summary_file);
+  const double peak_s = summary["species"][0]["layers"]["papillary_dermis"]["peak_time_s"];
+  EXPECT_GT(peak_s, 0);
+  std::ifstream state(output::write_paraview_state(run.dir.string()));
+  const std::string script((std::istreambuf_iterator<char>(state)), {});
+  EXPECT_NE(script.find("ARRAY = \"VEGF free [ng/mL]\""), std::string::npos);
+  EXPECT_NE(script.find("TIME_S = " + nlohmann::json(peak_s).dump() + "\n"), std::string::npos) << script.substr(0, 1200);
+  EXPECT_NE(script.find("[\"stratum_corneum\",0.0,"), std::string::npos);
+  EXPECT_NE(script.find("view.CameraViewUp = [0.0, 0.0, -1.0]"), std::string::npos);
 }
 
 TEST(VtkDepthConvention, SkinSurfaceAtZeroAndStableLayerIdsWithoutAFilm) {
