@@ -34,7 +34,10 @@ constexpr const char* kTemplate = R"py(# ParaView state of a skinrd run, written
 import os
 import sys
 
-from paraview.simple import *  # noqa: F401,F403
+# PYTHONPATH first (an extracted ParaView beside Debian's python3-vtk9 needs it ahead of it)
+_FRONT = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+sys.path[:] = _FRONT + [p for p in sys.path if p not in _FRONT]
+from paraview.simple import *  # noqa: E402,F401,F403
 
 RUN_DIR = @RUN_DIR@
 if "__file__" in globals() and os.path.isfile(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fields.pvd")):
@@ -72,6 +75,7 @@ shown.SetScalarBarVisibility(view, True)
 bar = GetScalarBar(lut, view)
 bar.Title = ARRAY  # "<species> free [unit]"
 bar.ComponentTitle = ""
+bar.TitleFontSize = bar.LabelFontSize = 16
 axes = shown.DataAxesGrid
 axes.GridAxesVisibility = 1
 axes.XTitle = "x [um]"
@@ -96,7 +100,6 @@ for name, top, bottom in LAYERS:
     label.Transform.Rotate = [-90.0, 0.0, 0.0]  # text up = -z, facing +y: read as the slice is
     label.Transform.Scale = [text_um, text_um, text_um]
     written = Show(label, view)
-    ColorBy(written, None)
     written.AmbientColor = written.DiffuseColor = [0.2, 0.2, 0.2]
 
 title = Show(Text(registrationName="title", Text=TITLE), view)
@@ -113,7 +116,8 @@ Render(view)
 SetActiveSource(cut)
 
 if "--screenshot" in sys.argv:
-    SaveScreenshot(sys.argv[sys.argv.index("--screenshot") + 1], view, ImageResolution=[1400, 1000])
+    SaveScreenshot(sys.argv[sys.argv.index("--screenshot") + 1], view, ImageResolution=[1400, 1000],
+                   FontScaling="Do not scale fonts")
 )py";
 
 void fill(std::string& text, const std::string& key, const Json& value) {
