@@ -1,7 +1,8 @@
 """Shared helpers for the pvpython views of a skinrd run directory (viz/pv_*.py).
 
 A run directory holds fields.pvd (one fields_NNNN.vtr per output time, cell arrays named
-"<species> free [<unit>]", an integer `layer` array, z = depth in um), metrics.csv,
+"<species> free [<unit>]" first, a `layer` array of material ids named by the field data
+"layer_names", z = depth below the skin surface in um, a film at z < 0), metrics.csv,
 summary.json, scenario.toml and provenance.json. This module reads those, picks the species,
 the time and the centre a view needs, and sets up ParaView views with units and layer lines.
 
@@ -240,8 +241,16 @@ class Run:
                     f"peak exposure of the {layer_label(target)}"
         layer = ((self.species_summary(species) or {}).get("layers") or {}).get(target)
         if layer and "peak_time_s" in layer:
-            return self.nearest_time(float(layer["peak_time_s"])), \
-                f"peak mean concentration in the {layer_label(target)}"
+            time_s = self.nearest_time(float(layer["peak_time_s"]))
+            if time_s > self.times_s[0] or len(self.times_s) == 1:
+                return time_s, f"peak mean concentration in the {layer_label(target)}"
+            # a peak at the first output is the dose as given (a bolus): show where it went
+            rows = [r for r in self.metrics if r.get("species") == species
+                    and float(r.get("penetration_depth_um") or 0) > 0]
+            if rows:
+                deepest = max(rows, key=lambda r: float(r["penetration_depth_um"]))
+                return self.nearest_time(float(deepest["time_s"])), \
+                    f"deepest penetration; the {layer_label(target)} peaks at the dose"
         return self.times_s[-1], "last output time"
 
     def penetration_depth_um(self, species=None, time_s=None):
@@ -263,9 +272,19 @@ class Run:
         if text == "last":
             return self.times_s[-1], "last output time"
         try:
-            return self.nearest_time(float(text)), "requested"
+            requested = float(text)
         except ValueError:
             raise ViewError(f"--time must be 'peak', 'last' or seconds, not {text!r}") from None
+        first, last = self.times_s[0], self.times_s[-1]
+        if not first - 1e-6 <= requested <= last + 1e-6:
+            raise ViewError(f"--time {format_value(requested)} s is outside the run's outputs "
+                            f"({format_value(first)} to {format_value(last)} s)")
+        nearest = self.nearest_time(requested)
+        if abs(nearest - requested) > 1e-6:
+            print(f"note: t = {format_value(requested)} s is not an output time; showing the nearest, "
+                  f"t = {format_time(nearest)} ({format_value(nearest)} s)")
+            return nearest, f"nearest output to {format_time(requested)}"
+        return nearest, "requested"
 
     def grid(self, time_s):
         """The vtkRectilinearGrid at one output time (small grids: fetched whole)."""
@@ -319,25 +338,27 @@ def layer_label(name):
 
 
 class Layers:
-    """Layer extents along z from the `layer` array, named from metrics.csv."""
+    """Layer slabs along z from the `layer` array (material ids), named by the files' field data
+    "layer_names" (by id; runs from before it: "layer N")."""
 
     def __init__(self, run, grid):
         z_faces = numpy_support.vtk_to_numpy(grid.GetZCoordinates())
         ids = numpy_support.vtk_to_numpy(grid.GetCellData().GetArray("layer"))
         nx, ny = grid.GetDimensions()[0] - 1, grid.GetDimensions()[1] - 1
-        column = ids[:: nx * ny]  # one value per z cell: layers are horizontal slabs
-        names = run.tissue_layer_names()
-        count = int(column.max()) + 1
-        if len(names) + 1 == count:  # a topical film adds the vehicle on top
-            names = ["vehicle"] + names
-        if len(names) != count:
-            names = [f"layer {i}" for i in range(count)]
-        self.slabs = []  # (name, z_top_um, z_bottom_um)
-        for layer_id in range(count):
-            cells = [k for k, v in enumerate(column) if v == layer_id]
-            if cells:
-                self.slabs.append((names[layer_id], float(z_faces[cells[0]]),
-                                   float(z_faces[cells[-1] + 1])))
+        column = [int(v) for v in ids[:: nx * ny]]  # one value per z cell: layers are horizontal slabs
+        names = grid.GetFieldData().GetAbstractArray("layer_names")
+        def name_of(layer_id):
+            if names is not None and layer_id < names.GetNumberOfValues():
+                return names.GetValue(layer_id)
+            return f"layer {layer_id}"
+        self.slabs = []  # (name, z_top_um, z_bottom_um), top to bottom
+        k = 0
+        while k < len(column):
+            end = k
+            while end + 1 < len(column) and column[end + 1] == column[k]:
+                end += 1
+            self.slabs.append((name_of(column[k]), float(z_faces[k]), float(z_faces[end + 1])))
+            k = end + 1
         tissue = [s for s in self.slabs if s[0] != "vehicle"]
         self.surface_um = tissue[0][1] if tissue else float(z_faces[0])
         self.bottom_um = float(z_faces[-1])
@@ -350,6 +371,21 @@ class Layers:
         if self.surface_um == 0:
             return "depth z [\u00b5m]"
         return f"z [\u00b5m] (skin surface at z = {format_value(self.surface_um)})"
+
+
+def name_layers(view, layers, point_of, z_max_um, font_px=18):
+    """Each layer's name beside the world point point_of(middle of the slab), pushed down
+    where slabs are thinner than a line of text so that no two names overlap."""
+    height_px = view.ViewSize[1]
+    min_gap = 1.25 * font_px / height_px
+    previous_y = 1.0
+    for name, top, bottom in layers.slabs:
+        if top >= z_max_um:
+            break
+        x, y = world_to_viewport(view, point_of(0.5 * (top + min(bottom, z_max_um))))
+        y = min(y - 0.5 * font_px / height_px, previous_y - min_gap)
+        label_at(view, layer_label(name), (x + 0.01, y), font_px, GREY)
+        previous_y = y
 
 
 def feature_depth_um(run):

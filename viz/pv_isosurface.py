@@ -1,5 +1,6 @@
 """Iso-surface of a species at its effective concentration (EC, summary.json) at the time of
-peak exposure of the target layer, in the tissue box with the layer boundaries drawn.
+peak exposure of the target layer (for a bolus whose peak is the dose itself: the time of
+deepest penetration), in the tissue box with the layer boundaries drawn.
 
     xvfb-run -a pvpython viz/pv_isosurface.py RUN_DIR [--species NAME] [--out FILE.png]
         [--field free|bound|internalised] [--time peak|last|SECONDS] [--level VALUE]
@@ -62,12 +63,7 @@ def draw_interfaces(view, layers, bounds, z_max_um):
         display.SetRepresentationType("Wireframe")
         display.AmbientColor = display.DiffuseColor = INTERFACE_COLOUR
         display.LineWidth = 2.0
-    for name, top, bottom in layers.slabs:
-        if top >= z_max_um:
-            break
-        middle = 0.5 * (top + min(bottom, z_max_um))
-        x, y = pc.world_to_viewport(view, [x1, y0, middle])
-        pc.label_at(view, pc.layer_label(name), (x + 0.01, y - 0.008), 17, pc.GREY)
+    pc.name_layers(view, layers, lambda z: [x1, y0, z], z_max_um, 17)
 
 
 def place_camera(view, bounds):

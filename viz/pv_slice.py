@@ -87,22 +87,6 @@ def draw_layer_lines(view, layers, x_range_um, z_max_um, y_um):
         inner.LineWidth = 1.5
 
 
-def name_layers(view, layers, x_right_um, z_max_um, y_um, font_px=18):
-    """Layer names right of the slice, at each slab's middle, pushed apart if slabs are thin."""
-    height_px = view.ViewSize[1]
-    min_gap = 1.15 * font_px / height_px
-    previous_y = 1.0
-    for name, top, bottom in layers.slabs:
-        if top >= z_max_um:
-            break
-        middle = 0.5 * (top + min(bottom, z_max_um))
-        _, y = pc.world_to_viewport(view, [x_right_um, y_um, middle])
-        y = min(y - 0.5 * font_px / height_px, previous_y - min_gap)
-        x, _ = pc.world_to_viewport(view, [x_right_um, y_um, middle])
-        pc.label_at(view, pc.layer_label(name), (x + 0.01, y), font_px, pc.GREY)
-        previous_y = y
-
-
 def show_axes(display, layers):
     """Tick labels along the skin surface (x) and the left edge (depth); titles drawn apart."""
     grid = display.DataAxesGrid
@@ -179,7 +163,7 @@ def main():
     z_top = float(grid.GetZCoordinates().GetValue(0))
     place_camera(view, (x0, x1), (z_top, z_max), y_slice)
     draw_layer_lines(view, layers, (x0, x1), z_max, y_slice)
-    name_layers(view, layers, x1, z_max, y_slice)
+    pc.name_layers(view, layers, lambda z: [x1, y_slice, z], z_max)
     depth_title(view, layers, (x0, z_top), (x0, z_max), y_slice)
     scale = f"log scale, {pc.format_value(args.log_decades)} decades" if args.log_decades > 0 \
         else "linear scale"

@@ -14,6 +14,7 @@
 #include "host/compare/figures.hpp"
 #include "host/compare/tables.hpp"
 #include "host/error.hpp"
+#include "host/output/paraview_state.hpp"
 #include "host/output/run_directory.hpp"
 #include "host/run/runner.hpp"
 #include "host/scenario/library.hpp"
@@ -270,6 +271,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bench_cmd->add_option("--csv", bench_options.csv_path, "also write the rows as CSV");
 
+  std::string paraview_dir;
+  CLI::App* paraview_cmd = app.add_subcommand(
+      "paraview", "write DIR/skinrd_state.py: a ParaView state of a run, depth down, its peak time set");
+  paraview_cmd->add_option("run", paraview_dir, "run directory (skinrd run --out)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -288,6 +294,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*compare_cmd) return run_compare(compare_options);
+    if (*paraview_cmd) {
+      std::cout << "wrote " << output::write_paraview_state(paraview_dir)
+                << " (open: paraview --state=FILE, or pvpython FILE --screenshot PNG)\n";
+      return 0;
+    }
     if (*check_cmd) {
       if (!check_options.ensemble.empty()) {
         const auto spec = scenario::load_ensemble(check_options.ensemble, check_options.path);

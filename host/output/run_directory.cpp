@@ -92,7 +92,8 @@ void write_lock_owner(int fd, const fs::path& lock_path, const std::string& star
 bool written_by_skinrd(const std::string& name) {
   static const std::set<std::string> names = {"metrics.csv",  "profiles.csv",    "summary.json",
                                               "provenance.json", "scenario.toml", "run.json",
-                                              "fields.pvd",   "ensemble.json",   "ensemble.csv"};
+                                              "fields.pvd",   "ensemble.json",   "ensemble.csv",
+                                              "layers.json",  "skinrd_state.py"};
   return names.count(name) || (name.starts_with("fields_") && name.ends_with(".vtr")) ||
          name.starts_with("checkpoint") || name.ends_with(".tmp");
 }

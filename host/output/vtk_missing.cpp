@@ -8,11 +8,11 @@ bool vtk_compiled() { return false; }
 
 struct VtkSeries::Impl {};
 
-VtkSeries::VtkSeries(std::string, std::string, const Grid&) {
+VtkSeries::VtkSeries(std::string, std::string, const Grid&, VtkLayout) {
   throw NotCompiled("VTK output (install libvtk9-dev and rebuild)");
 }
 VtkSeries::~VtkSeries() = default;
-void VtkSeries::write(double, const std::vector<CellArray>&) {}
+void VtkSeries::write(double, const std::vector<CellArray>&, const std::vector<std::uint8_t>&) {}
 std::vector<std::pair<double, std::string>> VtkSeries::entries() const { return {}; }
 void VtkSeries::resume_after(const std::vector<std::pair<double, std::string>>&) {}
 void VtkSeries::write_collection() const {}

@@ -11,6 +11,7 @@
 #include <vtkInformation.h>
 #include <vtkNew.h>
 #include <vtkRectilinearGrid.h>
+#include <vtkStringArray.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkXMLRectilinearGridWriter.h>
 
@@ -31,6 +32,7 @@ bool vtk_compiled() { return true; }
 struct VtkSeries::Impl {
   std::string dir, basename;
   vtkNew<vtkRectilinearGrid> grid;
+  vtkNew<vtkUnsignedCharArray> layer;  // the same in every file
   std::vector<std::pair<double, std::string>> entries;  // time, file name
 };
 
@@ -67,39 +69,59 @@ std::string write_failure(unsigned long code, const WriteErrors& errors, int sys
 
 }  // namespace
 
-VtkSeries::VtkSeries(std::string dir, std::string basename, const Grid& grid)
+VtkSeries::VtkSeries(std::string dir, std::string basename, const Grid& grid, VtkLayout layout)
     : impl_(std::make_unique<Impl>()) {
   impl_->dir = std::move(dir);
   impl_->basename = std::move(basename);
-  std::vector<double> x(grid.nx + 1), y(grid.ny + 1);
+  std::vector<double> x(grid.nx + 1), y(grid.ny + 1), z(grid.nz + 1);
   for (int i = 0; i <= grid.nx; ++i) x[i] = i * grid.dx_um;
   for (int j = 0; j <= grid.ny; ++j) y[j] = j * grid.dx_um;
+  for (int k = 0; k <= grid.nz; ++k) z[k] = grid.z_faces_um[k] - layout.surface_z_um;
   impl_->grid->SetDimensions(grid.nx + 1, grid.ny + 1, grid.nz + 1);
   impl_->grid->SetXCoordinates(coordinates("x [um]", x));
   impl_->grid->SetYCoordinates(coordinates("y [um]", y));
-  impl_->grid->SetZCoordinates(coordinates("z [um]", grid.z_faces_um));
-  vtkNew<vtkUnsignedCharArray> layer;
+  impl_->grid->SetZCoordinates(coordinates("z [um]", z));
+  vtkUnsignedCharArray* layer = impl_->layer;
   layer->SetName("layer");
   layer->SetNumberOfValues(static_cast<vtkIdType>(grid.voxel_count()));
-  for (std::size_t l = 0; l < grid.layers.size(); ++l)
-    for (int k = grid.layers[l].k_begin; k < grid.layers[l].k_end; ++k)
-      for (std::size_t v = 0; v < static_cast<std::size_t>(grid.nx) * grid.ny; ++v)
-        layer->SetValue(static_cast<vtkIdType>(k * static_cast<std::size_t>(grid.nx) * grid.ny + v),
-                        static_cast<unsigned char>(l));
-  impl_->grid->GetCellData()->AddArray(layer);
+  const std::size_t plane = static_cast<std::size_t>(grid.nx) * grid.ny;
+  for (const LayerRange& range : grid.layers)
+    for (std::size_t v = range.k_begin * plane; v < range.k_end * plane; ++v)
+      layer->SetValue(static_cast<vtkIdType>(v), range.material);
+  // Names by id, so that `layer` and `material` values read the same in every run.
+  vtkNew<vtkStringArray> names;
+  names->SetName("layer_names");
+  for (const std::string& name : layout.material_names) names->InsertNextValue(name);
+  impl_->grid->GetFieldData()->AddArray(names);
+  vtkNew<vtkStringArray> convention;
+  convention->SetName("z_convention");
+  convention->InsertNextValue("z [um] = depth below the skin surface, down into the tissue; a film at z < 0");
+  impl_->grid->GetFieldData()->AddArray(convention);
 }
 
 VtkSeries::~VtkSeries() = default;
 
-void VtkSeries::write(double time_s, const std::vector<CellArray>& arrays) {
+void VtkSeries::write(double time_s, const std::vector<CellArray>& arrays,
+                      const std::vector<std::uint8_t>& material) {
   namespace fs = std::filesystem;
   vtkRectilinearGrid* grid = impl_->grid;
+  // Rebuilt in the caller's order: ParaView lists and colours by what comes first.
+  grid->GetCellData()->Initialize();
   for (const CellArray& a : arrays) {
     vtkNew<vtkFloatArray> array;
     array->SetName(a.name.c_str());
     array->SetNumberOfValues(static_cast<vtkIdType>(a.values.size()));
     for (std::size_t v = 0; v < a.values.size(); ++v) array->SetValue(static_cast<vtkIdType>(v), a.values[v]);
-    grid->GetCellData()->AddArray(array);  // replaces the array of the same name
+    grid->GetCellData()->AddArray(array);
+  }
+  if (!arrays.empty()) grid->GetCellData()->SetActiveScalars(arrays.front().name.c_str());
+  grid->GetCellData()->AddArray(impl_->layer);
+  if (!material.empty()) {
+    vtkNew<vtkUnsignedCharArray> ids;
+    ids->SetName("material");
+    ids->SetNumberOfValues(static_cast<vtkIdType>(material.size()));
+    for (std::size_t v = 0; v < material.size(); ++v) ids->SetValue(static_cast<vtkIdType>(v), material[v]);
+    grid->GetCellData()->AddArray(ids);
   }
   // What VTK cached of the arrays kept from one file to the next changes how it writes them;
   // without it every file is written as the first one was (a resumed run's too).

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iomanip>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 #include "host/output/atomic_file.hpp"
 #include "host/output/run_directory.hpp"
 #include "host/delivery/fluid_spaces.hpp"
+#include "host/run/layer_table.hpp"
 #include "host/run/problem_builder.hpp"
 #include "host/run/records.hpp"
 
@@ -52,6 +54,25 @@ nlohmann::ordered_json estimate_list(const std::vector<scenario::SpeciesEntry>& 
                       {"value", shown}, {"unit", unit}, {"tag", value.tag}, {"source", value.source}});
     }
   return list;
+}
+
+// Which of the bound and internalised fields a species' coefficients can fill.
+struct ReactionKinds {
+  bool binds = false, internalises = false;
+};
+ReactionKinds reaction_kinds(const MaterialTable& materials, int lane) {
+  ReactionKinds kinds;
+  for (int m = 0; m < materials.material_count(); ++m) {
+    const SpeciesCoefficients& c = materials.at(m, lane);
+    kinds.binds = kinds.binds || (c.binding_on_per_conc_s > 0 && c.binding_capacity > 0);
+    kinds.internalises = kinds.internalises || c.uptake_max_conc_per_s > 0;
+  }
+  return kinds;
+}
+
+template <class Real>
+bool any_nonzero(std::span<const Real> field) {
+  return std::any_of(field.begin(), field.end(), [](Real v) { return v != Real(0); });
 }
 
 }  // namespace
@@ -181,18 +202,26 @@ double MemberRun<Real>::in_device(int species, double t_s) const {
 }
 
 template <class Real>
+void MemberRun<Real>::open_vtk() {
+  if (!output_.write_vtk || !output::vtk_compiled()) return;
+  if (scenario_.vtk_downsample > 1)
+    downsampler_ = std::make_unique<output::Downsampler>(tissue_.grid(), scenario_.vtk_downsample);
+  const Grid& grid = tissue_.grid();
+  vtk_ = std::make_unique<output::VtkSeries>(
+      output_.out_dir, "fields", downsampler_ ? downsampler_->coarse() : grid,
+      output::VtkLayout{grid.z_faces_um[surface_k_], scenario_.tissue.materials().names()});
+}
+
+template <class Real>
 void MemberRun<Real>::open_outputs() {
   // The run directory (or the ensemble's) is locked and emptied of an earlier run's outputs
   // by output::RunDirectory before this; an ensemble member's folder is made here.
   const fs::path dir(output_.out_dir);
   output::make_directory(dir.string());
   write_atomically(dir / "scenario.toml", scenario_.resolved_toml);
-  if (output_.write_vtk && output::vtk_compiled()) {
-    if (scenario_.vtk_downsample > 1)
-      downsampler_ = std::make_unique<output::Downsampler>(tissue_.grid(), scenario_.vtk_downsample);
-    vtk_ = std::make_unique<output::VtkSeries>(
-        dir.string(), "fields", downsampler_ ? downsampler_->coarse() : tissue_.grid());
-  }
+  write_atomically(dir / "layers.json",
+                   layer_table(tissue_.grid(), surface_k_, scenario_.tissue.materials()).dump(2) + "\n");
+  open_vtk();
   metrics_.open(dir / "metrics.csv");
   if (!metrics_) throw IoError((dir / "metrics.csv").string(), "cannot open for writing: " + std::string(std::strerror(errno)));
   const Grid& grid = tissue_.grid();
@@ -257,13 +286,8 @@ void MemberRun<Real>::resume_outputs(const MemberCheckpoint& c) {
   };
   reopen(metrics_, "metrics.csv", c.metrics_bytes);
   reopen(profiles_, "profiles.csv", c.profiles_bytes);
-  if (output_.write_vtk && output::vtk_compiled()) {
-    if (scenario_.vtk_downsample > 1)
-      downsampler_ = std::make_unique<output::Downsampler>(tissue_.grid(), scenario_.vtk_downsample);
-    vtk_ = std::make_unique<output::VtkSeries>(
-        dir.string(), "fields", downsampler_ ? downsampler_->coarse() : tissue_.grid());
-    vtk_->resume_after(c.vtk_entries);
-  }
+  open_vtk();
+  if (vtk_) vtk_->resume_after(c.vtk_entries);
 }
 
 // Lateral means per cell layer k: the depth profile a user plots. depth_um is the cell centre
@@ -335,19 +359,22 @@ void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapsh
       delivery::bleb_fluid_volume_uL(grid, material, scenario_.tissue.materials(), bleb_fluid_fraction);
   const int species_count = static_cast<int>(scenario_.species.size());
   records_.resize(species_count);
-  std::vector<output::CellArray> arrays;
+  std::vector<output::CellArray> arrays, reaction_arrays;
   for (int s = 0; s < species_count; ++s) {
     const std::span<const Real> c = snapshot.free(s), bound = snapshot.bound(s),
                                 internalised = snapshot.internalised(s);
     if (vtk_) {
+      // Every species' free field first, the first species' first (ParaView shows it); bound
+      // and internalised only where the species binds or is taken up (else they stay zero).
       const std::string unit = scenario_.species[s].basis.particles ? " [particles/mL]" : " [ng/mL]";
       const std::string name = scenario_.species[s].key;
-      auto add = [&](const std::string& what, std::span<const Real> field) {
-        if (!field.empty()) arrays.push_back({name + " " + what + unit, {field.begin(), field.end()}});
+      auto add = [&](std::vector<output::CellArray>& to, const std::string& what, std::span<const Real> field) {
+        if (!field.empty()) to.push_back({name + " " + what + unit, {field.begin(), field.end()}});
       };
-      add("free", c);
-      add("bound", bound);
-      add("internalised", internalised);
+      add(arrays, "free", c);
+      const ReactionKinds kinds = reaction_kinds(materials, lane(s));
+      if (kinds.binds || any_nonzero(bound)) add(reaction_arrays, "bound", bound);
+      if (kinds.internalises || any_nonzero(internalised)) add(reaction_arrays, "internalised", internalised);
     }
     SpeciesLedger ledger = snapshot.ledger(s);
     ledger.species = scenario_.species[s].key;  // the lane's name also names the member
@@ -364,9 +391,10 @@ void MemberRun<Real>::write_record(double t_s, const FieldSnapshot<Real>& snapsh
   output::flush_or_throw(metrics_, output_.out_dir + "/metrics.csv");
   output::flush_or_throw(profiles_, output_.out_dir + "/profiles.csv");
   if (vtk_) {
-    if (downsampler_)  // block means
+    std::move(reaction_arrays.begin(), reaction_arrays.end(), std::back_inserter(arrays));
+    if (downsampler_)  // block means; the coarse cells' materials are their layers'
       for (output::CellArray& array : arrays) array.values = downsampler_->mean(array.values);
-    vtk_->write(t_s, arrays);
+    vtk_->write(t_s, arrays, downsampler_ ? std::vector<std::uint8_t>{} : material);
   }
 }
 

@@ -98,6 +98,7 @@ class MemberRun final : public delivery::DeliveryTissue {
   int lane(int species) const { return first_lane_ + species; }
   Simulation<Real>& sim() { return tissue_.sim(); }
   void refresh_materials(bool gradual = false);
+  void open_vtk();  // the field series (none without VTK output), as a new or a resumed run
   // On the writer's thread: metrics, profiles, records and VTK of one snapshot.
   void write_record(double t_s, const FieldSnapshot<Real>& snapshot,
                     const std::vector<std::uint8_t>& material, const MaterialTable& materials,

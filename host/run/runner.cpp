@@ -441,7 +441,7 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
         .front();
   });
   directory.completed();
-  progress << "wrote " << options.out_dir << "/{run.json, metrics.csv, profiles.csv, summary.json, scenario.toml, provenance.json"
+  progress << "wrote " << options.out_dir << "/{run.json, metrics.csv, profiles.csv, summary.json, scenario.toml, provenance.json, layers.json"
            << (scenario.write_vtk && output::vtk_compiled() ? ", fields.pvd + fields_*.vtr" : "")
            << "}\n";
   return report;
