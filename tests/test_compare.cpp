@@ -323,11 +323,17 @@ fs::path figures_dir() {
 TEST(Compare, FiguresAreValidPngsOfTheExpectedSize) {
   if (compare::find_plotting_python().empty()) GTEST_SKIP() << "no Python 3 with matplotlib here";
   const fs::path out = figures_dir();
-  // viz/compare_data.py: 5 x 4 in panels at 100 dpi; profiles: 3 times x 2 species,
-  // compartments: 3 runs x 2 species; time above EC: one 8 x 4 in panel.
-  EXPECT_EQ(png_size(out / "profiles.png"), std::make_pair(1500, 800));
-  EXPECT_EQ(png_size(out / "compartments.png"), std::make_pair(1500, 800));
-  EXPECT_EQ(png_size(out / "time_above_ec.png"), std::make_pair(800, 400));
+  // viz/compare_plots.py: as wide as report.html shows them (11.5 in at 100 dpi); profiles:
+  // 2 species rows of 3.3 in + 0.9 in for the legend; compartments: 2 rows per species of
+  // 2.2 in + 1.6 in; time above EC: VEGF's panel alone (0.6 x 11.5 in by 3.6 in), as no
+  // run brings exosomes to EC in 2 h, which the figure notes say.
+  EXPECT_EQ(png_size(out / "profiles.png"), std::make_pair(1150, 750));
+  EXPECT_EQ(png_size(out / "compartments.png"), std::make_pair(1150, 1040));
+  EXPECT_EQ(png_size(out / "time_above_ec.png"), std::make_pair(690, 360));
+  std::ifstream notes(out / "figure_notes.json");
+  const std::string text((std::istreambuf_iterator<char>(notes)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("exosome: no run had half of the papillary dermis at or above EC"), std::string::npos)
+      << text;
 }
 
 TEST(Compare, ReportEmbedsEverythingAndRendersInChromium) {
