@@ -469,8 +469,9 @@ std::pair<int, int> png_size(const fs::path& path) {
   return {be32(16), be32(20)};
 }
 
-fs::path figures_dir() {
-  const fs::path out = fs::path(SKINRD_TEST_OUTPUT_DIR) / "compare_figures";
+// Each test its own directory: ctest -j runs them at once, and both write the same files.
+fs::path figures_dir(const std::string& name) {
+  const fs::path out = fs::path(SKINRD_TEST_OUTPUT_DIR) / ("compare_figures_" + name);
   const auto runs = load_all();
   const auto comparison = compare::compare_runs(runs);
   compare::write_tables(comparison, out.string());
@@ -482,17 +483,23 @@ fs::path figures_dir() {
 
 TEST(Compare, FiguresAreValidPngsOfTheExpectedSize) {
   if (compare::find_plotting_python().empty()) GTEST_SKIP() << "no Python 3 with matplotlib here";
-  const fs::path out = figures_dir();
-  // viz/compare_data.py: 5 x 4 in panels at 100 dpi; profiles: 3 times x 2 species,
-  // compartments: 3 runs x 2 species; time above EC: one 8 x 4 in panel.
-  EXPECT_EQ(png_size(out / "profiles.png"), std::make_pair(1500, 800));
-  EXPECT_EQ(png_size(out / "compartments.png"), std::make_pair(1500, 800));
-  EXPECT_EQ(png_size(out / "time_above_ec.png"), std::make_pair(800, 400));
+  const fs::path out = figures_dir("sizes");
+  // viz/compare_plots.py: as wide as report.html shows them (11.5 in at 100 dpi); profiles:
+  // 2 species rows of 3.3 in + 0.9 in for the legend; compartments: 2 rows per species of
+  // 2.2 in + 1.6 in; time above EC: VEGF's panel alone (0.6 x 11.5 in by 3.6 in), as no
+  // run brings exosomes to EC in 2 h, which the figure notes say.
+  EXPECT_EQ(png_size(out / "profiles.png"), std::make_pair(1150, 750));
+  EXPECT_EQ(png_size(out / "compartments.png"), std::make_pair(1150, 1040));
+  EXPECT_EQ(png_size(out / "time_above_ec.png"), std::make_pair(690, 360));
+  std::ifstream notes(out / "figure_notes.json");
+  const std::string text((std::istreambuf_iterator<char>(notes)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("exosome: no run had half of the papillary dermis at or above EC"), std::string::npos)
+      << text;
 }
 
 TEST(Compare, ReportEmbedsEverythingAndRendersInChromium) {
   if (compare::find_plotting_python().empty()) GTEST_SKIP() << "no Python 3 with matplotlib here";
-  const fs::path out = figures_dir();
+  const fs::path out = figures_dir("report");
   std::ifstream in(out / "report.html");
   const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // Every reference is a data: URI; nothing is fetched from a file or the network.

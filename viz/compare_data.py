@@ -6,10 +6,11 @@ import os
 import sys
 from collections import defaultdict
 
-# Figure geometry: the tests check the PNG sizes against these.
+# Figure geometry: every figure is as wide as report.html shows it (a 1280 px window less
+# the page margins), so its text is read at the size it was drawn; the tests check the
+# PNG sizes against these.
 DPI = 100
-PANEL_WIDTH_IN = 5.0
-PANEL_HEIGHT_IN = 4.0
+FIGURE_WIDTH_IN = 11.5
 
 
 def fail(message):
@@ -69,3 +70,28 @@ def layer_interfaces_um(depth, layer):
     """Depths of the faces between consecutive layers, from a profile's cell centres."""
     return [(0.5 * (depth[i] + depth[i + 1]), layer[i + 1])
             for i in range(len(depth) - 1) if layer[i] != layer[i + 1]]
+
+
+def ensure_plotting_python():
+    """Re-runs this script under the Python `skinrd compare` would use when the current one
+    has no matplotlib: $SKINRD_PYTHON, else /usr/bin/python3, else python3 (as
+    host/compare/figures.cpp find_plotting_python), so `python3 viz/compare_plots.py DIR`
+    works where the first python3 on PATH is a bare one."""
+    try:
+        import matplotlib  # noqa: F401
+        return
+    except ImportError:
+        pass
+    if os.environ.get("SKINRD_PLOT_REEXEC"):  # already re-run once: do not loop
+        fail("no Python 3 with matplotlib found (install Debian's python3-matplotlib, or set SKINRD_PYTHON)")
+    import shutil
+    import subprocess
+    env = dict(os.environ, SKINRD_PLOT_REEXEC="1")
+    for python in (os.environ.get("SKINRD_PYTHON"), "/usr/bin/python3", shutil.which("python3")):
+        python = python and shutil.which(python)
+        if not python:
+            continue
+        probe = subprocess.run([python, "-c", "import matplotlib"], capture_output=True)
+        if probe.returncode == 0:
+            os.execve(python, [python, os.path.abspath(sys.argv[0])] + sys.argv[1:], env)
+    fail("no Python 3 with matplotlib found (install Debian's python3-matplotlib, or set SKINRD_PYTHON)")

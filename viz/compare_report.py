@@ -9,13 +9,14 @@ browser, offline, and can be mailed as it is. `skinrd compare` runs it; on its o
 import argparse
 import base64
 import html
+import json
 import os
 
 from compare_data import fail, load_comparison
 
 FIGURES = [
     ("profiles.png", "Lateral-mean free concentration against depth"),
-    ("compartments.png", "Where the dose is over time"),
+    ("compartments.png", "Where the dose is over time (markers: doses, needles, wipe-off)"),
     ("time_above_ec.png", "Time above the effective concentration"),
 ]
 
@@ -41,6 +42,34 @@ def embedded_png(path):
             return "data:image/png;base64," + base64.b64encode(f.read()).decode("ascii")
     except OSError as error:
         fail(f"{path}: cannot read ({error.strerror}); run compare_plots.py first")
+
+
+def figure_notes(compare_dir):
+    """compare_plots.py's figure_notes.json: per figure made or not, why, what was left out."""
+    try:
+        with open(os.path.join(compare_dir, "figure_notes.json")) as f:
+            return json.load(f)
+    except (OSError, json.JSONDecodeError):
+        return {}  # figures of an older compare_plots.py: embed what is there
+
+
+def figure_parts(compare_dir):
+    """Each figure embedded, or the sentence saying why it was not drawn."""
+    notes = figure_notes(compare_dir)
+    parts = []
+    for name, title in FIGURES:
+        note = notes.get(name, {})
+        path = os.path.join(compare_dir, name)
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        if not os.path.exists(path):
+            why = note.get("why") or "Not made: see compare_plots.py's message."
+            parts.append(f"<p class='note'>{html.escape(why)}</p>")
+            continue
+        parts.append(f"<img alt='{html.escape(title)}' src='{embedded_png(path)}'>")
+        parts += [f"<p class='note'>Not drawn: {html.escape(line)}</p>" for line in note.get("left_out", [])]
+        parts += [f"<p class='note'>Layout problem in this figure: {html.escape(line)}</p>"
+                  for line in note.get("layout_problems", [])]
+    return parts
 
 
 def report(comparison, compare_dir):
@@ -71,12 +100,7 @@ def report(comparison, compare_dir):
         for t in section["tables"]:
             parts.append(f"<h3>{html.escape(t['title'])}</h3>" + table(t["header"], t["rows"]))
         parts += [f"<p class='note'>{html.escape(n)}</p>" for n in section["notes"]]
-    for name, title in FIGURES:
-        path = os.path.join(compare_dir, name)
-        if not os.path.exists(path):  # compare_plots.py said why (e.g. runs without profiles.csv)
-            parts.append(f"<h2>{title}</h2><p class='note'>Not made: see compare_plots.py's message.</p>")
-            continue
-        parts.append(f"<h2>{title}</h2><img alt='{title}' src='{embedded_png(path)}'>")
+    parts += figure_parts(compare_dir)
     parts.append("<h2>Glossary</h2><dl>")
     parts += [f"<dt><b>{html.escape(g['term'])}</b></dt><dd>{html.escape(g['definition'])}</dd>"
               for g in rep["glossary"]]
