@@ -41,8 +41,12 @@ std::vector<validation::CaseId> selected_cases(const std::vector<std::string>& n
       ids.push_back(info.id);
   for (const auto& name : names) {
     bool known = false;
-    for (const auto& info : validation::case_catalogue()) known |= name == info.name;
-    if (!known) throw ConfigError("--case", "unknown case '" + name + "'");
+    std::string all;
+    for (const auto& info : validation::case_catalogue()) {
+      known |= name == info.name;
+      all += std::string(all.empty() ? "" : ", ") + info.name;
+    }
+    if (!known) throw ConfigError("--case", "unknown case '" + name + "'; the cases: " + all);
   }
   return ids;
 }
@@ -63,6 +67,7 @@ std::string format_row(const validation::ValidationRow& row) {
 }
 
 int run_validate(const ValidateOptions& options) {
+  const std::vector<validation::CaseId> cases = selected_cases(options.cases);  // before any output
   const BackendChoice backend = select_backend(options.backend);
   const auto precision = options.precision == "float" ? validation::Precision::single
                                                       : validation::Precision::double_;
@@ -81,7 +86,7 @@ int run_validate(const ValidateOptions& options) {
               << " steps over each case's span (tolerance x10 for adi, 2 % for lod)\n";
   }
   const auto rows = validation::run_suite(
-      case_options, precision, selected_cases(options.cases),
+      case_options, precision, cases,
       [](const validation::ValidationRow& row) { std::cout << format_row(row) << std::endl; });
 
   if (!options.csv_path.empty()) {

@@ -10,6 +10,7 @@
 #include "host/delivery/regions.hpp"
 #include "host/grid.hpp"
 #include "host/scenario/scenario.hpp"
+#include "host/scenario/units.hpp"
 #include "host/tissue_materials.hpp"
 
 namespace skinrd::delivery {
@@ -109,6 +110,19 @@ void IntradermalBoluses::schedule(double end, std::vector<Event>& events) const 
           : bleb_fluid_fraction((n + 0.5) * stretch, bolus.infusion_s, bolus.resorption_half_life_s);
       events.push_back({bolus.at_s + n * stretch, Phase::heal, this, kResorb, entry, fluid});
     }
+  }
+}
+
+std::string IntradermalBoluses::describe(const Event& event, const scenario::Scenario& scenario) const {
+  const IntradermalBolus& bolus = boluses[event.entry];
+  const std::string what = scenario::format_number(bolus.volume_uL) + " uL of " +
+                           concentration_text(scenario, bolus.species, bolus.concentration) + ", " +
+                           scenario::format_length(bolus.depth_um) + " deep";
+  switch (event.action) {
+    case kInject: return "injection: " + what;
+    case kInfusionStart: return "infusion starts: " + what + ", over " + scenario::format_time(bolus.infusion_s);
+    case kInfusionRate: return "infusion ends";
+    default: return "bleb fluid resorbing";
   }
 }
 
