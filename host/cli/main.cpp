@@ -138,10 +138,14 @@ std::vector<scenario::Scenario> load_members(const scenario::EnsembleSpec& spec,
 int run_species(const std::string& library_dir) {
   const scenario::Library library = scenario::load_library(
       library_dir.empty() ? scenario::find_library("scenarios/x.toml", "") : library_dir);
-  auto print = [](const std::map<std::string, scenario::SourcedValue>& provenance) {
-    for (const auto& [name, value] : provenance)
-      std::cout << "  " << std::left << std::setw(34) << name << std::setw(26) << value.text
+  std::vector<std::string> cited;  // in order of first citation
+  auto print = [&cited](const std::map<std::string, scenario::SourcedValue>& provenance) {
+    for (const auto& [name, value] : provenance) {
+      std::cout << "  " << std::left << std::setw(34) << name << ' ' << std::setw(26) << value.text
                 << " [" << value.tag << "] " << value.source << '\n';
+      for (const std::string& key : scenario::cited_references(value.source))
+        if (std::find(cited.begin(), cited.end(), key) == cited.end()) cited.push_back(key);
+    }
   };
   std::cout << "intact stratum corneum (barrier.toml: the pathways every SC permeability comes from)\n";
   print(library.barrier.provenance);
@@ -151,6 +155,12 @@ int run_species(const std::string& library_dir) {
     print(entry.provenance);
   }
   std::cout << "\ntags: M measured, D derived, E estimate or model parameter, U unverified\n";
+  if (!cited.empty()) std::cout << "\nreferences (references.toml: [ref:key] in a source cites these works)\n";
+  for (const std::string& key : cited) {
+    const scenario::Reference& r = library.references.at(key);  // load_library checked them
+    std::cout << "[ref:" << key << "] " << r.title << "\n";
+    for (const std::string& work : r.works) std::cout << "  - " << work << "\n";
+  }
   return 0;
 }
 
