@@ -155,7 +155,7 @@ int run_species(const std::string& library_dir) {
     print(entry.provenance);
   }
   std::cout << "\ntags: M measured, D derived, E estimate or model parameter, U unverified\n";
-  if (!cited.empty()) std::cout << "\nreferences (references.toml: [ref:key] in a source cites these works)\n";
+  if (!cited.empty()) std::cout << "\nreferences (references.toml: [ref:<key>] in a source cites these works)\n";
   for (const std::string& key : cited) {
     const scenario::Reference& r = library.references.at(key);  // load_library checked them
     std::cout << "[ref:" << key << "] " << r.title << "\n";

@@ -60,6 +60,7 @@ void MicroneedlePatches::read(scenario::TomlSection& event, const scenario::Scen
   const double depth = tissue_depth_um(scenario);
   if (!(patch.length_um > 0) || patch.length_um >= depth) {
     std::ostringstream message;
+    message.precision(3);
     message << "a needle " << patch.length_um << " um long does not fit in tissue " << depth
             << " um deep";
     event.fail("length", message.str());
@@ -341,6 +342,7 @@ void MicroneedlePatches::resolution_warnings(const scenario::Scenario& scenario,
     const double width_um = patch.base_width_um * patch.penetration_efficiency;
     const std::string name = "microneedle[" + std::to_string(entry) + "]";
     std::ostringstream out;
+    out.precision(3);
     if (width_um < 2 * grid.dx_um)
       out << name << ": the needles and their pores are " << width_um << " um wide at the skin "
           << "surface, " << width_um / grid.dx_um << " lateral cells (dx = " << grid.dx_um

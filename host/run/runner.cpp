@@ -539,10 +539,11 @@ void check_ensemble(const scenario::EnsembleSpec& spec,
   out << "species runs " << problem.materials.species_count() << " (members x species), "
       << simulation.species_per_batch << " stepped together on " << to_string(backend) << "\n"
       << "memory " << format_bytes(static_cast<double>(f.total())) << " ("
-      << f.per_voxel(f.total()) << " B/voxel of the " << problem.grid.nx << " x "
+      << format_number(f.per_voxel(f.total())) << " B/voxel of the " << problem.grid.nx << " x "
       << problem.grid.ny << " x " << problem.grid.nz << " grid; stored fields "
-      << f.per_voxel(f.stored()) << ", scratch " << f.per_voxel(f.scratch()) << ", sources "
-      << f.per_voxel(f.sources()) << ", step controller " << f.per_voxel(f.controller) << ")";
+      << format_number(f.per_voxel(f.stored())) << ", scratch " << format_number(f.per_voxel(f.scratch()))
+      << ", sources " << format_number(f.per_voxel(f.sources())) << ", step controller "
+      << format_number(f.per_voxel(f.controller)) << ")";
   if (available > 0)
     out << ", " << format_bytes(static_cast<double>(available)) << " available"
         << (f.total() > available ? " -- does NOT fit" : "");

@@ -324,7 +324,9 @@ std::vector<std::string> cited_references(const std::string& source) {
     const std::size_t end = source.find(']', at);
     if (end == std::string::npos) break;
     const std::string key = source.substr(at + kOpen.size(), end - at - kOpen.size());
-    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    const bool named = !key.empty() && key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+                                           std::string::npos;  // "[ref:<key>]" explains, cites nothing
+    if (named && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
   }
   return keys;
 }

@@ -8,6 +8,7 @@
 
 #include "host/error.hpp"
 #include "host/scenario/toml_reader.hpp"
+#include "host/scenario/units.hpp"
 
 namespace skinrd::scenario {
 namespace {
@@ -23,8 +24,8 @@ void read_run(TomlSection run, Scenario& scenario) {
   const double outputs = std::ceil(r.duration_s * (1 - 1e-12) / interval_s) + 1;
   if (outputs > kMaxOutputs) {
     std::ostringstream message;
-    message << "gives " << outputs << " output times over run.duration " << r.duration_s
-            << " s (every " << interval_s << " s), more than the limit of " << kMaxOutputs
+    message << "gives " << outputs << " output times over run.duration " << format_time(r.duration_s)
+            << " (every " << format_time(interval_s) << "), more than the limit of " << kMaxOutputs
             << "; use a longer interval";
     run.fail("output_interval", message.str());
   }

@@ -239,8 +239,10 @@ std::string format_time(double s) {
       {365.25 * 86400, 2 * 365.25 * 86400, "years"}, {86400, 86400, "d"}, {3600, 3600, "h"},
       {60, 60, "min"}, {1, 1, "s"}, {1e-3, 1e-3, "ms"}};
   if (s == 0) return "0 s";
+  char rounded[32];  // 59.996 s is 60.0 s, which reads 1.00 min
+  std::snprintf(rounded, sizeof rounded, "%.3g", s);
   for (const auto& u : units)
-    if (std::fabs(s) >= u.from) return with_unit(s / u.seconds, u.unit);
+    if (std::fabs(std::strtod(rounded, nullptr)) >= u.from) return with_unit(s / u.seconds, u.unit);
   return formatted("%.3g %s", s, "s");
 }
 
