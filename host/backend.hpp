@@ -14,6 +14,9 @@ BackendKind backend_kind(std::string_view name);
 bool cuda_compiled();
 // True when the CUDA backend is compiled in and a device answers.
 bool cuda_device_available();
+// Why the CUDA backend cannot run here, in the user's words ("no NVIDIA GPU found (CUDA
+// driver: ...)", "this build has no CUDA backend"); empty when it can.
+std::string cuda_unavailable_reason();
 
 struct BackendChoice {
   BackendKind kind;

@@ -192,8 +192,8 @@ TEST(Sizes, CheckGivesEstimatesWithUnitsFromTheRunsStep) {
   const scenario::Scenario s = load({"run.dt=\"10 min\"", "run.duration=\"2 d\""});
   std::ostringstream out;
   run::check_scenario(s, out, "cpu");
-  expect_contains(out.str(), "scheme adi: 288 steps of 10 min (the fixed run.dt)");
-  expect_contains(out.str(), "explicit stability limit 74 s");
+  expect_contains(out.str(), "scheme adi: 288 steps of 10.0 min (the fixed run.dt)");
+  expect_contains(out.str(), "explicit stability limit 1.23 min");
   expect_contains(out.str(), "estimated run time on 2 CPU cores: ");
   const std::string estimate = out.str().substr(out.str().find("2 CPU cores: ") + 13);
   EXPECT_TRUE(estimate.rfind(" s\n") != std::string::npos ||
@@ -208,9 +208,10 @@ TEST(Sizes, CheckWarnsOfALongRunsDiskRecordsAndTime) {
   std::ostringstream out;
   run::check_scenario(s, out, "cpu");
   const std::string text = out.str();
-  expect_contains(text, "outputs 876601 times; on disk about");
+  // Hourly, and 6 more in the hour after the injection (1, 2, 5, 10, 20, 50 min).
+  expect_contains(text, "outputs 876607 times; on disk about");
   expect_contains(text, "warning: the outputs take about");
-  expect_contains(text, "warning: the run keeps 876601 records per species in host memory");
+  expect_contains(text, "warning: the run keeps 876607 records per species in host memory");
   expect_contains(text, "warning: the run may take more than a day on this machine");
 }
 

@@ -42,8 +42,12 @@ std::vector<validation::CaseId> selected_cases(const std::vector<std::string>& n
       ids.push_back(info.id);
   for (const auto& name : names) {
     bool known = false;
-    for (const auto& info : validation::case_catalogue()) known |= name == info.name;
-    if (!known) throw ConfigError("--case", "unknown case '" + name + "'");
+    std::string all;
+    for (const auto& info : validation::case_catalogue()) {
+      known |= name == info.name;
+      all += std::string(all.empty() ? "" : ", ") + info.name;
+    }
+    if (!known) throw ConfigError("--case", "unknown case '" + name + "'; the cases: " + all);
   }
   return ids;
 }
@@ -64,6 +68,7 @@ std::string format_row(const validation::ValidationRow& row) {
 }
 
 int run_validate(const ValidateOptions& options) {
+  const std::vector<validation::CaseId> cases = selected_cases(options.cases);  // before any output
   const BackendChoice backend = select_backend(options.backend);
   const auto precision = options.precision == "float" ? validation::Precision::single
                                                       : validation::Precision::double_;
@@ -82,7 +87,7 @@ int run_validate(const ValidateOptions& options) {
               << " steps over each case's span (tolerance x10 for adi, 2 % for lod)\n";
   }
   const auto rows = validation::run_suite(
-      case_options, precision, selected_cases(options.cases),
+      case_options, precision, cases,
       [](const validation::ValidationRow& row) { std::cout << format_row(row) << std::endl; });
 
   if (!options.csv_path.empty()) {
@@ -134,10 +139,14 @@ std::vector<scenario::Scenario> load_members(const scenario::EnsembleSpec& spec,
 int run_species(const std::string& library_dir) {
   const scenario::Library library = scenario::load_library(
       library_dir.empty() ? scenario::find_library("scenarios/x.toml", "") : library_dir);
-  auto print = [](const std::map<std::string, scenario::SourcedValue>& provenance) {
-    for (const auto& [name, value] : provenance)
-      std::cout << "  " << std::left << std::setw(34) << name << std::setw(26) << value.text
+  std::vector<std::string> cited;  // in order of first citation
+  auto print = [&cited](const std::map<std::string, scenario::SourcedValue>& provenance) {
+    for (const auto& [name, value] : provenance) {
+      std::cout << "  " << std::left << std::setw(34) << name << ' ' << std::setw(26) << value.text
                 << " [" << value.tag << "] " << value.source << '\n';
+      for (const std::string& key : scenario::cited_references(value.source))
+        if (std::find(cited.begin(), cited.end(), key) == cited.end()) cited.push_back(key);
+    }
   };
   std::cout << "intact stratum corneum (barrier.toml: the pathways every SC permeability comes from)\n";
   print(library.barrier.provenance);
@@ -147,6 +156,12 @@ int run_species(const std::string& library_dir) {
     print(entry.provenance);
   }
   std::cout << "\ntags: M measured, D derived, E estimate or model parameter, U unverified\n";
+  if (!cited.empty()) std::cout << "\nreferences (references.toml: [ref:<key>] in a source cites these works)\n";
+  for (const std::string& key : cited) {
+    const scenario::Reference& r = library.references.at(key);  // load_library checked them
+    std::cout << "[ref:" << key << "] " << r.title << "\n";
+    for (const std::string& work : r.works) std::cout << "  - " << work << "\n";
+  }
   return 0;
 }
 

@@ -40,6 +40,13 @@ struct Event {
   double value = 0;                    // the kind's own parameter (time since withdrawal)
 };
 
+// Whether an event starts a change the outputs follow closely (a dose applied, injected or
+// wiped off, needles in or out, an infusion's rate), not one of the small updates a gradual
+// process is followed in (a film drying, pores closing, a bleb resorbing).
+inline bool starts_change(const Event& event) {
+  return event.phase != Phase::heal && event.phase != Phase::age;
+}
+
 // What one kind leaves on or in the skin that another kind reads.
 struct SkinState {
   // The film on the skin: the first entry of the kind that put it there (none: -1).
@@ -124,6 +131,10 @@ class Delivery {
 
   virtual std::optional<SurfaceLayer> surface_layer() const { return std::nullopt; }
   virtual void schedule(double duration_s, std::vector<Event>& events) const = 0;
+  // What one of its events does, in the user's words, for `skinrd check`'s schedule ("patch
+  // put on: 100 dissolving needles 600 um long, 100 ng of VEGF"). The updates of a gradual
+  // process (not starts_change) read alike, so that they are listed as one line with a count.
+  virtual std::string describe(const Event& event, const scenario::Scenario& scenario) const = 0;
   // Sources that run from the start (infusions, releases), and what each event does.
   virtual void add_sources(const scenario::Scenario&, DeliveryTissue&) const {}
   virtual void apply(const Event& event, const scenario::Scenario& scenario,
@@ -184,6 +195,7 @@ class Deliveries {
   void read(scenario::TomlSection& entry, const scenario::Scenario& scenario) override;        \
   void settle(scenario::Scenario& scenario, scenario::TomlSection& root) override;             \
   void schedule(double duration_s, std::vector<Event>& events) const override;                 \
+  std::string describe(const Event& event, const scenario::Scenario& scenario) const override; \
   void apply(const Event& event, const scenario::Scenario& scenario, DeliveryTissue& tissue)   \
       const override;
 

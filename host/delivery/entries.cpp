@@ -37,8 +37,20 @@ void check_within_run(const scenario::Scenario& scenario, scenario::TomlSection&
                       const std::string& key, const std::string& what, double at_s) {
   const double duration = scenario.run.duration_s;
   if (at_s < 0 || at_s >= duration)
-    root.fail(key, what + " at " + std::to_string(at_s) + " s lies outside the run (0 to " +
-                       std::to_string(duration) + " s)");
+    root.fail(key, what + " at " + scenario::format_time(at_s) + " lies outside the run (0 to " +
+                       scenario::format_time(duration) + ")");
+}
+
+std::string concentration_text(const scenario::Scenario& scenario, int species, double concentration) {
+  const scenario::SpeciesEntry& entry = scenario.species[species];
+  return entry.key + " " + scenario::format_number(concentration) +
+         (entry.basis.particles ? " particles/mL" : " ng/mL");
+}
+
+std::string amount_text(const scenario::Scenario& scenario, int species, double amount) {
+  const scenario::SpeciesEntry& entry = scenario.species[species];
+  return entry.key + " " + scenario::format_number(amount) +
+         (entry.basis.particles ? " particles" : " ng");
 }
 
 }  // namespace skinrd::delivery

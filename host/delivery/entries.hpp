@@ -22,6 +22,11 @@ double tissue_depth_um(const scenario::Scenario& scenario);
 void check_within_run(const scenario::Scenario& scenario, scenario::TomlSection& root,
                       const std::string& key, const std::string& what, double at_s);
 
+// A species' concentration or amount (ng or particles, as scenario files give it) for the user: "VEGF 1000 ng/mL",
+// "exosome 1e+10 particles/mL", "VEGF 0.5 ng".
+std::string concentration_text(const scenario::Scenario& scenario, int species, double concentration);
+std::string amount_text(const scenario::Scenario& scenario, int species, double amount);
+
 // The entries that start an application: entries applied at the same time (sorted by time)
 // are one application (a film of several species, a patch loaded with several), and the
 // first stands for it.

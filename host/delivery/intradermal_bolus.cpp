@@ -10,6 +10,7 @@
 #include "host/delivery/regions.hpp"
 #include "host/grid.hpp"
 #include "host/scenario/scenario.hpp"
+#include "host/scenario/units.hpp"
 #include "host/tissue_materials.hpp"
 
 namespace skinrd::delivery {
@@ -57,6 +58,7 @@ void IntradermalBoluses::read(scenario::TomlSection& event, const scenario::Scen
   const double depth = tissue_depth_um(scenario);
   if (bolus.depth_um - c < 0 || bolus.depth_um + c > depth) {
     std::ostringstream message;
+    message.precision(3);
     message << "the bleb (" << bolus.volume_uL << " uL: vertical semi-axis " << c
             << " um) centred at " << bolus.depth_um << " um does not fit in the tissue, 0 to "
             << depth << " um deep";
@@ -67,6 +69,7 @@ void IntradermalBoluses::read(scenario::TomlSection& event, const scenario::Scen
                           (bolus.x_um - a < 0 || bolus.x_um + a > lateral ||
                            bolus.y_um - a < 0 || bolus.y_um + a > lateral))) {
     std::ostringstream message;
+    message.precision(3);
     message << "the bleb's lateral semi-axis " << a << " um does not fit in the "
             << lateral << " um wide tissue around (" << bolus.x_um << ", " << bolus.y_um << ") um";
     event.fail("volume", message.str());
@@ -109,6 +112,19 @@ void IntradermalBoluses::schedule(double end, std::vector<Event>& events) const 
           : bleb_fluid_fraction((n + 0.5) * stretch, bolus.infusion_s, bolus.resorption_half_life_s);
       events.push_back({bolus.at_s + n * stretch, Phase::heal, this, kResorb, entry, fluid});
     }
+  }
+}
+
+std::string IntradermalBoluses::describe(const Event& event, const scenario::Scenario& scenario) const {
+  const IntradermalBolus& bolus = boluses[event.entry];
+  const std::string what = scenario::format_number(bolus.volume_uL) + " uL of " +
+                           concentration_text(scenario, bolus.species, bolus.concentration) + ", " +
+                           scenario::format_length(bolus.depth_um) + " deep";
+  switch (event.action) {
+    case kInject: return "injection: " + what;
+    case kInfusionStart: return "infusion starts: " + what + ", over " + scenario::format_time(bolus.infusion_s);
+    case kInfusionRate: return "infusion ends";
+    default: return "bleb fluid resorbing";
   }
 }
 
@@ -197,6 +213,7 @@ void IntradermalBoluses::resolution_warnings(const scenario::Scenario&, const Gr
     while (k + 1 < grid.nz && grid.z_faces_um[k + 1] < centre_um) ++k;
     if (across_um >= 2 * grid.dx_um && deep_um >= 2 * grid.dz_um[k]) continue;
     std::ostringstream out;
+    out.precision(3);
     out << "intradermal[" << b << "]: the bleb (" << across_um << " um across, " << deep_um
         << " um deep) spans " << across_um / grid.dx_um << " lateral cells and "
         << deep_um / grid.dz_um[k] << " cell layers (dx = " << grid.dx_um << " um, dz = "

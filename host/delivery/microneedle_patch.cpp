@@ -8,6 +8,7 @@
 #include "host/delivery/regions.hpp"
 #include "host/delivery/topical_film.hpp"
 #include "host/error.hpp"
+#include "host/scenario/units.hpp"
 #include "host/tissue_materials.hpp"
 
 namespace skinrd::delivery {
@@ -59,6 +60,7 @@ void MicroneedlePatches::read(scenario::TomlSection& event, const scenario::Scen
   const double depth = tissue_depth_um(scenario);
   if (!(patch.length_um > 0) || patch.length_um >= depth) {
     std::ostringstream message;
+    message.precision(3);
     message << "a needle " << patch.length_um << " um long does not fit in tissue " << depth
             << " um deep";
     event.fail("length", message.str());
@@ -86,7 +88,7 @@ void MicroneedlePatches::read(scenario::TomlSection& event, const scenario::Scen
   const double cells = scenario.tissue.lateral_um / patch.pitch_um;
   if (scenario.tissue.periodic && !patch.hexagonal && std::abs(cells - std::round(cells)) > 1e-6)
     event.fail("pitch", "a periodic tissue must be a whole number of pitches wide (lateral_size " +
-                            std::to_string(scenario.tissue.lateral_um) + " um)");
+                            scenario::format_length(scenario.tissue.lateral_um) + ")");
   if (scenario.tissue.periodic && patch.hexagonal)
     event.fail("array", "a hexagonal array needs lateral_boundary = \"zero_flux\"");
   for (double start : repeats(event, at_s)) {
@@ -139,6 +141,30 @@ void MicroneedlePatches::schedule(double end, std::vector<Event>& events) const 
       if (at < end) events.push_back({at, Phase::heal, this, kClose, entry, elapsed});
     }
   }
+}
+
+std::string MicroneedlePatches::describe(const Event& event, const scenario::Scenario& scenario) const {
+  const MicroneedlePatch& first = patches[event.entry];
+  if (event.action == kClose) return "needle pores closing";
+  if (event.action == kWithdraw)
+    return "patch off: needles withdrawn, their pores close over " + scenario::format_time(first.closure_s);
+  static const char* kinds[] = {"solid", "coated", "dissolving", "hollow"};
+  std::string text = std::string("patch on: ") + kinds[static_cast<int>(first.kind)] + " needles " +
+                     scenario::format_length(first.length_um) + " long, " +
+                     scenario::format_length(first.pitch_um) + " apart, worn " +
+                     scenario::format_time(first.wear_s);
+  for (const auto& patch : patches) {
+    if (patch.at_s != first.at_s) continue;
+    if (patch.kind == MicroneedlePatch::Kind::hollow)
+      text += "; infuse " + concentration_text(scenario, patch.species, patch.concentration) + " at " +
+              scenario::format_number(patch.flow_uL_per_s * 60) + " uL/min for " +
+              scenario::format_time(patch.infusion_s);
+    else if (patch.payload_per_needle > 0)
+      text += "; " + amount_text(scenario, patch.species, patch.payload_per_needle) + " per needle, " +
+              (patch.kind == MicroneedlePatch::Kind::coated ? "released in " : "dissolving in ") +
+              scenario::format_time(patch.release_s);
+  }
+  return text;
 }
 
 NeedleVoxels needle_voxels(const Grid& grid, int surface_k, bool periodic,
@@ -317,6 +343,7 @@ void MicroneedlePatches::resolution_warnings(const scenario::Scenario& scenario,
     const double width_um = patch.base_width_um * patch.penetration_efficiency;
     const std::string name = "microneedle[" + std::to_string(entry) + "]";
     std::ostringstream out;
+    out.precision(3);
     if (width_um < 2 * grid.dx_um)
       out << name << ": the needles and their pores are " << width_um << " um wide at the skin "
           << "surface, " << width_um / grid.dx_um << " lateral cells (dx = " << grid.dx_um

@@ -4,6 +4,7 @@
 
 #include "host/delivery/entries.hpp"
 #include "host/grid.hpp"
+#include "host/scenario/units.hpp"
 #include "host/tissue_materials.hpp"
 
 namespace skinrd::delivery {
@@ -111,10 +112,10 @@ void TopicalFilms::settle(scenario::Scenario& scenario, scenario::TomlSection& r
       continue;
     }
     if (doses[i].at_s < doses[i - 1].wipe_off_s)
-      root.fail("topical", "an application at " + std::to_string(doses[i].at_s) +
-                               " s overlaps the film applied at " +
-                               std::to_string(doses[i - 1].at_s) +
-                               " s: give it wipe_off_after shorter than the interval");
+      root.fail("topical", "an application at " + scenario::format_time(doses[i].at_s) +
+                               " overlaps the film applied at " +
+                               scenario::format_time(doses[i - 1].at_s) +
+                               ": give it wipe_off_after shorter than the interval");
     if (doses[i].thickness_um != doses[0].thickness_um)
       root.fail("topical", "every application in a run needs the same film thickness");
   }
@@ -143,6 +144,24 @@ void TopicalFilms::schedule(double end, std::vector<Event>& events) const {
       for (double at = dose.at_s + kSaturationUpdateS; at < std::min(end, dose.wipe_off_s);
            at += kSaturationUpdateS)
         events.push_back({at, Phase::age, this, kSaturate, entry});
+  }
+}
+
+std::string TopicalFilms::describe(const Event& event, const scenario::Scenario& scenario) const {
+  const TopicalDose& first = doses[event.entry];
+  switch (event.action) {
+    case kApply: {
+      std::string text = "film applied, " + scenario::format_length(first.thickness_um) + " thick";
+      for (const auto& dose : doses)
+        if (dose.at_s == first.at_s)
+          text += ", " + concentration_text(scenario, dose.species, dose.concentration);
+      if (first.constant) text += ", held at that concentration";
+      if (first.occluded) text += ", occluded";
+      return text;
+    }
+    case kWipeOff: return "film wiped off: what is left on the skin is removed";
+    case kEvaporate: return "film drying (the solvent evaporates; its content stays)";
+    default: return "saturated film: solid and dissolved parts balanced";
   }
 }
 

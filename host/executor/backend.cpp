@@ -30,6 +30,13 @@ bool cuda_compiled() {
 
 bool cuda_device_available() { return executors::cuda_device_count(nullptr) > 0; }
 
+std::string cuda_unavailable_reason() {
+  if (!cuda_compiled()) return "this build has no CUDA backend";
+  std::string why;
+  if (executors::cuda_device_count(&why) > 0) return "";
+  return "no NVIDIA GPU found (CUDA driver: " + why + ")";
+}
+
 namespace {
 
 BackendChoice cpu_choice(const std::string& why) {
@@ -44,14 +51,11 @@ BackendChoice select_backend(std::string_view request) {
   if (request != "auto" && request != "cuda")
     throw ConfigError("backend", "must be auto, cpu or cuda, got '" + std::string(request) + "'");
   if (request == "cuda" && !cuda_compiled()) throw NotCompiled("the CUDA backend");
-  std::string why_none;
-  const int devices = executors::cuda_device_count(&why_none);
-  if (devices > 0)
+  const std::string why_none = cuda_unavailable_reason();
+  if (why_none.empty())
     return {BackendKind::cuda, "cuda (device 0: " + executors::cuda().device_name() + ")"};
-  if (request == "cuda")
-    throw BackendUnavailable("--backend cuda was requested but no CUDA device is usable: " +
-                             why_none);
-  return cpu_choice("auto: no usable CUDA device: " + why_none);
+  if (request == "cuda") throw BackendUnavailable("--backend cuda was requested, but " + why_none);
+  return cpu_choice("auto: " + why_none);
 }
 
 }  // namespace skinrd

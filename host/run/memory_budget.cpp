@@ -107,7 +107,7 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
                       : "none");
   out << "\n  step controller " << per_voxel(f, f.controller) << "  "
       << (f.controller ? "the step's start (stored fields) and the full step's free fields, of "
-                         "every species (of one batch with the lean controller)"
+                         "every species (of one species at a time with memory-saving step control)"
                        : "none (fixed dt)");
   out << "\n  materials       " << per_voxel(f, f.materials + f.tallies + f.channels)
       << "  material ids"
@@ -121,13 +121,13 @@ void print_footprint(const MemoryFootprint& f, BackendKind backend, Scheme schem
         << " in all, not per voxel: reserved by the driver for every thread the GPU holds "
            "(132 multiprocessors assumed)\n";
   if (scheme == Scheme::adi)
-    out << "  (the GPU-performance issue's ADI target: 4 B/voxel per stored float field plus at "
-           "most 8 B/voxel of scratch shared by all species; scratch here "
+    out << "  (the ADI scheme aims at 4 B/voxel per stored float field plus at most 8 B/voxel "
+           "of scratch shared by all species; scratch here "
         << f.per_voxel(f.scratch()) << " B/voxel)\n";
 }
 
 void print_lean_footprint(const MemoryFootprint& lean, std::ostream& out) {
-  out << "  with the lean step controller (one species' copies at a time, 5/3 of the step "
+  out << "  with memory-saving step control (one species' copies at a time, 5/3 of the step "
          "solves; a run that does not fit otherwise uses it): "
       << format_bytes(static_cast<double>(lean.total())) << ", step controller "
       << per_voxel(lean, lean.controller, "%.2f B/voxel") << "\n";

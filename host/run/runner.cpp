@@ -293,13 +293,10 @@ std::vector<std::vector<std::vector<OutputRecord>>> run_plans(std::vector<Member
 std::pair<BackendKind, std::size_t> check_target(const std::string& backend, std::ostream& out) {
   if (backend != "auto") {  // a named backend is sized even where it cannot run
     const BackendKind kind = backend_kind(backend);
-    try {
-      return {kind, available_memory_bytes(kind)};
-    } catch (const Error& error) {
-      out << "note: no " << to_string(kind) << " device here (" << error.what() << "): the footprint is "
-          << to_string(kind) << "'s, the free memory unknown\n";
-      return {kind, 0};
-    }
+    const std::string why_none = kind == BackendKind::cuda ? cuda_unavailable_reason() : "";
+    if (why_none.empty()) return {kind, available_memory_bytes(kind)};
+    out << "note: " << why_none << ": the memory is sized for a GPU, its free memory unknown\n";
+    return {kind, 0};
   }
   const BackendKind kind = select_backend(backend).kind;
   return {kind, available_memory_bytes(kind)};
@@ -430,7 +427,7 @@ RunReport run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
   for (const std::string& warning : resolution_warnings(scenario, problem.grid))
     progress << "warning: " << warning << "\n";
   if (lean_controller)
-    progress << "note: the step controller keeps one species' copies at a time (lean), the only "
+    progress << "note: memory-saving step control (one species' copies at a time), the only "
                 "way the run fits; it solves 5/3 as many steps\n";
   output::RunDirectory directory = open_directory(options);
   if (options.resume) check_resumable({&scenario}, options, progress);
@@ -467,11 +464,11 @@ EnsembleReport run_ensemble(const scenario::EnsembleSpec& spec,
                                                : 0.0);
   const Grid& grid = problem.grid;
   progress << "skinrd run --ensemble " << spec.path << ": " << members.size() << " members of "
-           << spec.scenario_path << ", " << problem.materials.species_count() << " lanes on "
+           << spec.scenario_path << ", " << problem.materials.species_count() << " species runs on "
            << grid.nx << " x " << grid.ny << " x " << grid.nz << " voxels; backend "
            << options.backend.description << ", scheme " << to_string(run.scheme)
            << (run.double_precision ? ", double" : ", float") << " fields, "
-           << simulation.species_per_batch << " lanes per launch\n";
+           << simulation.species_per_batch << " stepped together\n";
   if (spec.write_vtk && !output::vtk_compiled())
     progress << "note: VTK output is not compiled into this build (no libvtk9-dev); writing "
                 "metrics only\n";
@@ -539,15 +536,16 @@ void check_ensemble(const scenario::EnsembleSpec& spec,
   const auto [backend, available] = check_target(backend_name, out);
   const SimulationOptions simulation = ensemble_batching(members, problem, backend, available);
   const MemoryFootprint f = ensemble_footprint(members, problem, backend, simulation);
-  out << "lanes " << problem.materials.species_count() << " (members x species), "
-      << simulation.species_per_batch << " per launch on " << to_string(backend) << "\n"
-      << "memory " << f.total() / (1024.0 * 1024.0 * 1024.0) << " GiB ("
-      << f.per_voxel(f.total()) << " B/voxel of the " << problem.grid.nx << " x "
+  out << "species runs " << problem.materials.species_count() << " (members x species), "
+      << simulation.species_per_batch << " stepped together on " << to_string(backend) << "\n"
+      << "memory " << format_bytes(static_cast<double>(f.total())) << " ("
+      << format_number(f.per_voxel(f.total())) << " B/voxel of the " << problem.grid.nx << " x "
       << problem.grid.ny << " x " << problem.grid.nz << " grid; stored fields "
-      << f.per_voxel(f.stored()) << ", scratch " << f.per_voxel(f.scratch()) << ", sources "
-      << f.per_voxel(f.sources()) << ", step controller " << f.per_voxel(f.controller) << ")";
+      << format_number(f.per_voxel(f.stored())) << ", scratch " << format_number(f.per_voxel(f.scratch()))
+      << ", sources " << format_number(f.per_voxel(f.sources())) << ", step controller "
+      << format_number(f.per_voxel(f.controller)) << ")";
   if (available > 0)
-    out << ", " << available / (1024.0 * 1024.0 * 1024.0) << " GiB available"
+    out << ", " << format_bytes(static_cast<double>(available)) << " available"
         << (f.total() > available ? " -- does NOT fit" : "");
   out << "\n";
   require_fits(f, backend, available);  // "does not fit": exit 2
@@ -562,6 +560,44 @@ void check_scenario(const scenario::Scenario& scenario, std::ostream& out,
 }
 
 namespace {
+// The deliveries' events in time order: each that starts a change on a line of its own, the
+// updates of gradual processes (drying, pores closing) as one line per kind of update.
+void print_schedule(const scenario::Scenario& scenario, std::ostream& out) {
+  const std::vector<Event> events = schedule(scenario);
+  out << "schedule over " << format_time(scenario.run.duration_s) << ":\n";
+  struct Updates { std::size_t count = 0; double first_s = 0, last_s = 0; };
+  std::vector<std::pair<std::string, Updates>> updates;  // in order of their first
+  for (const Event& e : events) {
+    const std::string what = e.delivery->describe(e, scenario);
+    if (delivery::starts_change(e)) {
+      out << "  " << std::setw(10) << std::left << format_time(e.time_s) << std::right << " ["
+          << e.delivery->key() << "] " << what << "\n";
+      continue;
+    }
+    auto it = std::find_if(updates.begin(), updates.end(), [&](const auto& u) { return u.first == what; });
+    if (it == updates.end()) it = updates.insert(updates.end(), {what, Updates{0, e.time_s, e.time_s}});
+    ++it->second.count;
+    it->second.last_s = e.time_s;
+  }
+  for (const auto& [what, u] : updates)
+    out << "  " << what << ": followed in " << u.count << " update" << (u.count > 1 ? "s" : "")
+        << " from " << format_time(u.first_s) << " to " << format_time(u.last_s) << "\n";
+  if (events.empty()) out << "  no events\n";
+}
+
+// How many outputs, how often, and where they are dense.
+void print_output_plan(const scenario::Scenario& scenario, std::ostream& out) {
+  const scenario::RunSettings& run = scenario.run;
+  const std::size_t regular =
+      static_cast<std::size_t>(std::ceil(run.duration_s * (1 - 1e-12) / run.output_interval_s)) + 1;
+  out << "output plan: " << run.output_times_s.size() << " times, every " << format_time(run.output_interval_s);
+  if (run.output_times_s.size() > regular)
+    out << ", and " << run.output_times_s.size() - regular << " more close after the events (from "
+        << format_time(scenario.dense_first_s) << " after each, at 1, 2, 5 x 10^n of that, short of "
+        << format_time(run.output_interval_s) << "; [output] dense_after_events, dense_first)";
+  out << "\n";
+}
+
 void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, BackendKind backend,
                        std::size_t available) {
   // Sized from the shape first, so a run too large for the machine is refused before its
@@ -570,13 +606,16 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
   const Grid& grid = problem.grid;
   const std::size_t voxels = grid.voxel_count();
   const int species = static_cast<int>(scenario.species.size());
-  out << "scenario " << scenario.name << " (" << scenario.path << ")\n"
-      << "grid " << grid.nx << " x " << grid.ny << " x " << grid.nz << " = " << voxels
-      << " voxels, dx = " << grid.dx_um << " um, depth " << grid.depth_um() << " um\n";
+  out << "scenario " << scenario.name << " (" << scenario.path << ")\n";
+  if (!scenario.description.empty()) out << "  " << scenario.description << "\n";
+  out << "grid " << grid.nx << " x " << grid.ny << " x " << grid.nz << " = " << voxels
+      << " voxels, dx = " << format_length(grid.dx_um) << ", depth "
+      << format_length(grid.depth_um()) << "\n";
   for (const auto& layer : grid.layers)
-    out << "  " << std::setw(18) << std::left << layer.name << std::right << " z " << std::setw(7)
-        << layer.z_top_um << " - " << std::setw(7) << layer.z_bottom_um << " um, "
-        << layer.k_end - layer.k_begin << " cells\n";
+    out << "  " << std::setw(18) << std::left << layer.name << std::right << " z " << std::setw(6)
+        << format_number(layer.z_top_um, 5) << " - " << std::setw(6)
+        << format_number(layer.z_bottom_um, 5) << " um, " << layer.k_end - layer.k_begin
+        << " cells\n";
   std::size_t vtk_voxels = scenario.write_vtk ? voxels : 0;
   if (scenario.write_vtk && scenario.vtk_downsample > 1) {
     const output::Downsampler downsampler(grid, scenario.vtk_downsample);
@@ -585,7 +624,11 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
     out << "VTK fields downsampled " << scenario.vtk_downsample << "x: " << coarse.nx << " x "
         << coarse.ny << " x " << coarse.nz << " cells\n";
   }
-  out << "species " << species << "\n";
+  out << "species " << species << ":";
+  for (const auto& entry : scenario.species) out << " " << entry.key << " (" << entry.full_name << ")";
+  out << "\n";
+  print_schedule(scenario, out);
+  print_output_plan(scenario, out);
   const MemoryFootprint footprint = scenario_footprint(scenario, problem, backend);
   print_footprint(footprint, backend, scenario.run.scheme, scenario.run.double_precision,
                   available, out);
@@ -595,7 +638,7 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
   const MemoryFootprint used = fitting_footprint(scenario, problem, backend, available, &lean);
   print_output_sizes(estimate_output_sizes(scenario, problem, vtk_voxels), out);
   require_fits(used, backend, available);  // "does not fit": exit 2
-  if (lean) out << "fits only with the lean step controller, which the run then uses\n";
+  if (lean) out << "fits only with memory-saving step control, which the run then uses\n";
 
   fill_materials(problem.grid);
   validate_problem(problem);
@@ -614,7 +657,7 @@ void check_scenario_on(const scenario::Scenario& scenario, std::ostream& out, Ba
       << count;
   if (steps.controller)
     out << ", 3 step solves each; the accuracy controller (tolerance "
-        << scenario.run.adaptive.relative_tolerance << ") took 2 to 55 times that many in the "
+        << format_number(scenario.run.adaptive.relative_tolerance) << ") took 2 to 55 times that many in the "
         << "shipped scenarios (events and doses may shorten the steps)";
   out << "\n";
   // Measured on the CPU backend of a 2-core machine: about 1.2e7 voxel-updates/s for an ADI

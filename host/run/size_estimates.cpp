@@ -31,14 +31,6 @@ std::string formatted(const char* format, double value, const char* unit) {
 
 }  // namespace
 
-std::string format_time(double s) {
-  const struct { double seconds; const char* unit; } units[] = {
-      {365.25 * 86400, "years"}, {86400, "d"}, {3600, "h"}, {60, "min"}};
-  for (const auto& u : units)
-    if (s >= 2 * u.seconds) return formatted("%.3g %s", s / u.seconds, u.unit);
-  return formatted("%.3g %s", s, "s");
-}
-
 std::string format_bytes(double bytes) {
   if (bytes >= 1024 * kGiB) return formatted("%.2f %s", bytes / (1024 * kGiB), "TiB");
   if (bytes >= kGiB) return formatted("%.2f %s", bytes / kGiB, "GiB");

@@ -8,12 +8,15 @@
 #include <string>
 
 #include "host/scenario/scenario.hpp"
+#include "host/scenario/units.hpp"
 #include "host/sim/problem.hpp"
 
 namespace skinrd::run {
 
-// A time with its unit (s, min, h, d or years) and 3 significant figures.
-std::string format_time(double s);
+// Times, lengths and numbers for the user (host/scenario/units.hpp: 35 d reads "35.0 d").
+using scenario::format_length;
+using scenario::format_number;
+using scenario::format_time;
 // Bytes in MiB, GiB or TiB.
 std::string format_bytes(double bytes);
 

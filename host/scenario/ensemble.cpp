@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/scenario/units.hpp"
 #include "host/scenario/toml_reader.hpp"
 
 namespace skinrd::scenario {
@@ -158,6 +159,23 @@ std::vector<Scenario> load_members(const EnsembleSpec& spec,
       throw ConfigError(spec.path + ": member \"" + member.name + "\"", error.what());
     }
   }
+  // Members step together and record at the same times: each gets every member's outputs
+  // (those dense after its own events and after the others'). Members whose regular outputs
+  // differ keep theirs, and the ensemble check refuses them.
+  const auto regular_as_first = [&](const Scenario& s) {
+    return s.run.duration_s == scenarios.front().run.duration_s &&
+           s.run.output_interval_s == scenarios.front().run.output_interval_s;
+  };
+  std::vector<double> times;
+  for (const Scenario& s : scenarios)
+    if (regular_as_first(s)) times.insert(times.end(), s.run.output_times_s.begin(), s.run.output_times_s.end());
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  if (times.size() > kMaxOutputs)
+    throw ConfigError(spec.path, "the members' outputs together are more than the limit of " +
+                                     format_number(kMaxOutputs) + " output times");
+  for (Scenario& s : scenarios)
+    if (regular_as_first(s)) s.run.output_times_s = times;
   return scenarios;
 }
 

@@ -4,9 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <numbers>
+#include <string_view>
+#include <filesystem>
 
 #include "host/error.hpp"
 #include "host/scenario/toml_reader.hpp"
+#include "host/scenario/units.hpp"
 
 namespace skinrd::scenario {
 
@@ -39,7 +42,7 @@ double sourced(TomlSection& section, const std::string& key, Dimension dimension
   double value;
   if (dimensionless) {
     value = entry->number("value", std::nullopt);
-    record.text = std::to_string(value);
+    record.text = format_number(value, 6);
   } else {
     value = entry->quantity("value", dimension, std::nullopt, basis);
     record.text = entry->text("value", std::nullopt);
@@ -119,6 +122,24 @@ std::string number_text(double value) {
   return buffer;
 }
 
+std::map<std::string, Reference> load_references(const std::string& path) {
+  const toml::table table = parse_toml_file(path, {});
+  TomlSection root(table, "");
+  std::map<std::string, Reference> references;
+  for (const std::string& key : root.keys()) {
+    auto section = root.table(key);
+    if (!section) root.fail(key, "must be a section: [key] with section, title, works and notes");
+    Reference r;
+    r.section = section->text("section", "");
+    r.title = section->text("title", std::nullopt);
+    if (section->has("works")) r.works = section->texts("works");
+    r.notes = section->text("notes", "");
+    section->finish();
+    references.emplace(key, std::move(r));
+  }
+  return references;
+}
+
 }  // namespace
 
 SpeciesEntry load_species(const std::string& key, TomlSection section, const Barrier& barrier,
@@ -156,7 +177,7 @@ SpeciesEntry load_species(const std::string& key, TomlSection section, const Bar
           protein_diffusion_water_um2_per_s(entry.basis.molecular_weight_g_per_mol);
       derived("diffusion_water", number_text(entry.diffusion_water_um2_per_s) + " um^2/s",
               "derived from molecular_weight: Wilkins 1999 R_h = 0.475 N^0.29 nm (N = MW/110 Da), "
-              "Stokes-Einstein at 37 C (parameters.md §2, §12)");
+              "Stokes-Einstein at 37 C ([ref:gf_identity], [ref:derivations])");
     }
     solute_radius_nm = stokes_radius_nm(entry.diffusion_water_um2_per_s);
     const bool derive_tissue = defined && entry.kind == "protein";
@@ -167,7 +188,7 @@ SpeciesEntry load_species(const std::string& key, TomlSection section, const Bar
       diffusion[material] = entry.diffusion_water_um2_per_s * tissue_ratio(material);
       derived("diffusion." + material, number_text(diffusion[material]) + " um^2/s",
               "derived: D_water x " + number_text(tissue_ratio(material)) +
-                  " (Wei 2018 70 kDa dextran D_tissue/D_water, parameters.md §3)");
+                  " (Wei 2018 70 kDa dextran D_tissue/D_water, [ref:hindered_diffusion])");
     }
   }
   const auto partition = per_material(section, "partition", Dimension::rate, entry.basis, p, true, false);
@@ -181,7 +202,7 @@ SpeciesEntry load_species(const std::string& key, TomlSection section, const Bar
     entry.sc_permeability_cm_per_h = kp;
     diffusion["stratum_corneum"] = sc_diffusion_um2_per_s(kp, barrier.reference_thickness_um, sc_partition);
     const std::string pathways = std::string("aqueous pores (Renkin-hindered, two populations, barrier.toml)") +
-                                 (log_kow ? " + lipid route (Potts & Guy 1992, parameters.md §5)" : "");
+                                 (log_kow ? " + lipid route (Potts & Guy 1992, [ref:sc_barrier])" : "");
     derived("sc_permeability", number_text(kp) + " cm/h",
             "derived: intact-SC k_p = " + pathways + ", solute radius " + number_text(solute_radius_nm) + " nm");
     derived("diffusion.stratum_corneum", number_text(diffusion["stratum_corneum"]) + " um^2/s",
@@ -296,6 +317,20 @@ Barrier load_barrier(const std::string& path) {
 
 }  // namespace
 
+std::vector<std::string> cited_references(const std::string& source) {
+  std::vector<std::string> keys;
+  constexpr std::string_view kOpen = "[ref:";
+  for (std::size_t at = source.find(kOpen); at != std::string::npos; at = source.find(kOpen, at + 1)) {
+    const std::size_t end = source.find(']', at);
+    if (end == std::string::npos) break;
+    const std::string key = source.substr(at + kOpen.size(), end - at - kOpen.size());
+    const bool named = !key.empty() && key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+                                           std::string::npos;  // "[ref:<key>]" explains, cites nothing
+    if (named && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  }
+  return keys;
+}
+
 Library load_library(const std::string& directory) {
   Library library;
   library.barrier = load_barrier(directory + "/barrier.toml");
@@ -311,6 +346,21 @@ Library load_library(const std::string& directory) {
     auto section = sites_root.table(key);
     library.sites.emplace(key, load_site(key, *section));
   }
+  const std::string references_path = directory + "/references.toml";
+  if (!std::filesystem::exists(references_path)) return library;
+  library.references = load_references(references_path);
+  // Every citation resolves: a source names works a clone of the repository holds.
+  const auto check = [&](const std::string& file, const std::string& owner,
+                         const std::map<std::string, SourcedValue>& provenance) {
+    for (const auto& [name, value] : provenance)
+      for (const std::string& key : cited_references(value.source))
+        if (!library.references.count(key))
+          throw ConfigError(file + ": " + owner + name + ".source",
+                            "cites [ref:" + key + "], which references.toml does not list");
+  };
+  check("barrier.toml", "", library.barrier.provenance);
+  for (const auto& [key, entry] : library.species) check("species.toml", key + ".", entry.provenance);
+  for (const auto& [key, site] : library.sites) check("sites.toml", key + ".", site.provenance);
   return library;
 }
 

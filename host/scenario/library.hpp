@@ -59,13 +59,26 @@ struct Barrier {
   std::map<std::string, SourcedValue> provenance;
 };
 
+// A section of the library's references.toml: the works a source string cites as [ref:<key>].
+struct Reference {
+  std::string section, title;
+  std::vector<std::string> works;
+  std::string notes;
+};
+
 struct Library {
   std::map<std::string, SpeciesEntry> species;
   std::map<std::string, Site> sites;
   Barrier barrier;
+  std::map<std::string, Reference> references;  // by key; empty without references.toml
 };
 
-// Reads directory/barrier.toml, species.toml and sites.toml; ConfigError with key and line.
+// The keys a source string cites as [ref:<key>], in order of first citation.
+std::vector<std::string> cited_references(const std::string& source);
+
+// Reads directory/barrier.toml, species.toml, sites.toml and (where there is one)
+// references.toml, whose sections every [ref:<key>] of a source must name; ConfigError with key
+// and line.
 Library load_library(const std::string& directory);
 
 // A species from its TOML table with the library's keys: a library entry, or (`defined`:

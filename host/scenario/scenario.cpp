@@ -8,6 +8,7 @@
 
 #include "host/error.hpp"
 #include "host/scenario/toml_reader.hpp"
+#include "host/scenario/units.hpp"
 
 namespace skinrd::scenario {
 namespace {
@@ -18,12 +19,13 @@ void read_run(TomlSection run, Scenario& scenario) {
   if (!(r.duration_s > 0)) run.fail("duration", "must be > 0");
   const double interval_s = run.quantity("output_interval", Dimension::time, r.duration_s / 10);
   if (!(interval_s > 0)) run.fail("output_interval", "must be > 0");
+  r.output_interval_s = interval_s;
   // Counted before the list is built: a short interval over a long run would fill memory.
   const double outputs = std::ceil(r.duration_s * (1 - 1e-12) / interval_s) + 1;
   if (outputs > kMaxOutputs) {
     std::ostringstream message;
-    message << "gives " << outputs << " output times over run.duration " << r.duration_s
-            << " s (every " << interval_s << " s), more than the limit of " << kMaxOutputs
+    message << "gives " << outputs << " output times over run.duration " << format_time(r.duration_s)
+            << " (every " << format_time(interval_s) << "), more than the limit of " << kMaxOutputs
             << "; use a longer interval";
     run.fail("output_interval", message.str());
   }
@@ -41,6 +43,41 @@ void read_run(TomlSection run, Scenario& scenario) {
   r.double_precision = run.text("precision", "float", {"float", "double"}) == "double";
   r.target_layer = run.text("target_layer", "papillary_dermis", scenario.tissue.layer_names());
   run.finish();
+}
+
+// Outputs close after each event that starts a change (a dose, a wipe-off, needles in or out):
+// at 1, 2, 5, 10, 20, 50 ... × first_s after it, short of the regular interval, so that a
+// 10-min dissolution or a wipe-off is not drawn as a ramp between hourly outputs.
+void add_outputs_after_events(Scenario& scenario, double first_s) {
+  RunSettings& r = scenario.run;
+  std::vector<double> events;
+  std::vector<delivery::Event> scheduled;
+  for (const auto& kind : scenario.deliveries) kind->schedule(r.duration_s, scheduled);
+  for (const delivery::Event& e : scheduled)
+    if (delivery::starts_change(e)) events.push_back(e.time_s);
+  std::sort(events.begin(), events.end());
+  events.erase(std::unique(events.begin(), events.end()), events.end());
+  std::vector<double> offsets;
+  for (double decade = first_s; decade < r.output_interval_s; decade *= 10)
+    for (double step : {1.0, 2.0, 5.0})
+      if (step * decade < r.output_interval_s * (1 - 1e-9)) offsets.push_back(step * decade);
+  if (double(events.size()) * double(offsets.size()) + double(r.output_times_s.size()) > kMaxOutputs) {
+    std::ostringstream message;
+    message << events.size() << " events with " << offsets.size() << " outputs after each and "
+            << r.output_times_s.size() << " regular ones give more than the limit of " << kMaxOutputs
+            << " output times; set dense_after_events = false or a longer dense_first";
+    throw ConfigError("output.dense_after_events", message.str());
+  }
+  std::vector<double> times = r.output_times_s;
+  for (double t : events)
+    for (double offset : offsets)
+      if (t + offset < r.duration_s - 1e-3) times.push_back(t + offset);
+  std::sort(times.begin(), times.end());
+  // Dense times within a millisecond of a regular one are that one.
+  r.output_times_s.clear();
+  for (double t : times)
+    if (r.output_times_s.empty() || t - r.output_times_s.back() > 1e-3) r.output_times_s.push_back(t);
+  r.output_times_s.back() = r.duration_s;
 }
 
 // [[tissue.layer]]: the tissue as an ordered list of named layers, each starting from the species
@@ -284,6 +321,10 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   }
   if (auto output = root.table("output")) {
     scenario.write_vtk = output->boolean("vtk", true);
+    scenario.dense_first_s =
+        output->boolean("dense_after_events", true) ? output->quantity("dense_first", Dimension::time, 60.0) : 0;
+    if (output->boolean("dense_after_events", true) && !(scenario.dense_first_s > 0))
+      output->fail("dense_first", "must be > 0");
     const double downsample = output->number("downsample", 1.0);
     if (!(downsample >= 1 && downsample <= 1e6) || downsample != std::floor(downsample))
       output->fail("downsample", "must be a whole number >= 1 (VTK fields as means of N x N x N "
@@ -292,6 +333,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     output->finish();
   }
   for (std::size_t k = 0; k < scenario.deliveries.size(); ++k) scenario.deliveries[k].settle(scenario, root);
+  if (scenario.dense_first_s > 0) add_outputs_after_events(scenario, scenario.dense_first_s);
   root.finish();
   std::ostringstream resolved;
   resolved << table;

@@ -19,7 +19,8 @@ constexpr double kMaxOutputs = 1e6;
 
 struct RunSettings {
   double duration_s = 0;
-  std::vector<double> output_times_s;  // ascending, from 0 to duration
+  double output_interval_s = 0;        // run.output_interval: the regular outputs
+  std::vector<double> output_times_s;  // ascending, from 0 to duration, with the dense ones
   Scheme scheme = Scheme::adi;
   double dt_s = 0;                     // fixed step; 0: the accuracy controller
   AdaptiveOptions adaptive;
@@ -66,6 +67,9 @@ struct Scenario {
   ReceptorSettings receptor;          // with tissue.bottom_kind == receptor
   bool write_vtk = true;
   int vtk_downsample = 1;     // [output] downsample: VTK fields as means of N×N×N blocks
+  // [output] dense_after_events, dense_first: outputs at 1, 2, 5, 10, 20, 50 ... × dense_first
+  // after each event that starts a change (0: none), short of run.output_interval.
+  double dense_first_s = 60;
   std::string resolved_toml;  // the file after --set overrides, as TOML
 
   // The layer a delivery puts on top of the skin (a film), if any.

@@ -9,6 +9,7 @@
 
 #include "host/error.hpp"
 #include "host/scenario/toml_precheck.hpp"
+#include "host/scenario/units.hpp"
 
 namespace skinrd::scenario {
 
@@ -53,7 +54,7 @@ double TomlSection::quantity(const std::string& key, Dimension dimension,
   }
   if (n->is_number())
     fail(key, "a bare number needs a unit: write it as a string such as \"" +
-                  std::to_string(n->value<double>().value_or(0)) + " " +
+                  format_number(n->value<double>().value_or(0), 6) + " " +
                   internal_unit(dimension, basis.particles) + "\"");
   const auto value = n->value<std::string>();
   if (!value) fail(key, std::string("expected ") + to_string(dimension) + " as a string with a unit");

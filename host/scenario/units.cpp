@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "host/error.hpp"
@@ -88,6 +90,26 @@ std::string join(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
+}
+
+std::string formatted(const char* format, double value, const char* unit) {
+  char text[48];
+  std::snprintf(text, sizeof text, format, value, unit);
+  return text;
+}
+
+// `value unit` with 3 significant figures, the zeros kept (35.0, 1.50, 500); from 1000 to
+// 10000 as whole numbers, outside 0.001 to 10000 in exponent form.
+std::string with_unit(double value, const char* unit) {
+  char rounded[32];
+  std::snprintf(rounded, sizeof rounded, "%.3g", value);
+  const double r = std::strtod(rounded, nullptr);  // 99.96 rounds to 100: 0 decimals
+  const double magnitude = std::fabs(r);
+  if (!(magnitude >= 1e-3 && magnitude < 1e4)) return formatted("%.3g %s", r, unit);
+  const int decimals = std::max(0, 2 - static_cast<int>(std::floor(std::log10(magnitude))));
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f %s", decimals, r, unit);
+  return text;
 }
 
 }  // namespace
@@ -210,6 +232,30 @@ double parse_quantity(std::string_view text, Dimension dimension, const std::str
   throw ConfigError(key, "unknown unit \"" + unit_name + "\" for " + to_string(dimension) +
                              "; use one of " + join(accepted_units(dimension, basis.particles)),
                     line);
+}
+
+std::string format_time(double s) {
+  const struct { double seconds, from; const char* unit; } units[] = {
+      {365.25 * 86400, 2 * 365.25 * 86400, "years"}, {86400, 86400, "d"}, {3600, 3600, "h"},
+      {60, 60, "min"}, {1, 1, "s"}, {1e-3, 1e-3, "ms"}};
+  if (s == 0) return "0 s";
+  char rounded[32];  // 59.996 s is 60.0 s, which reads 1.00 min
+  std::snprintf(rounded, sizeof rounded, "%.3g", s);
+  for (const auto& u : units)
+    if (std::fabs(std::strtod(rounded, nullptr)) >= u.from) return with_unit(s / u.seconds, u.unit);
+  return formatted("%.3g %s", s, "s");
+}
+
+std::string format_length(double um) {
+  if (um != 0 && std::fabs(um) < 1) return with_unit(um * 1e3, "nm");
+  if (std::fabs(um) >= 1000) return with_unit(um / 1e3, "mm");
+  return um == 0 ? "0 um" : with_unit(um, "um");
+}
+
+std::string format_number(double value, int significant) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.*g", significant, value);
+  return text;
 }
 
 }  // namespace skinrd::scenario

@@ -52,6 +52,14 @@ struct SpeciesBasis {
 double parse_quantity(std::string_view text, Dimension dimension, const std::string& key,
                       int line, const SpeciesBasis& basis = {});
 
+// Values for the user to read, 3 significant figures. A time in the largest unit it fills (ms,
+// s, min, h, d, or years from 2 years on), the zeros kept: 35 d reads "35.0 d", 90 min "1.50 h".
+std::string format_time(double s);
+// A length from micrometres in nm, um or mm, the zeros kept ("500 um", "20.5 um", "1.73 mm").
+std::string format_length(double um);
+// A plain number with `significant` figures and no trailing zeros ("0.001", "1.3e+05").
+std::string format_number(double value, int significant = 3);
+
 // The units accepted for a dimension, for error messages and documentation.
 std::vector<std::string> accepted_units(Dimension dimension, bool particles);
 
