@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "host/error.hpp"
+#include "host/scenario/units.hpp"
 
 namespace skinrd {
 
@@ -147,7 +148,7 @@ void Simulation<Real>::add_source(int species, const std::vector<Real>& q_per_s,
 template <class Real>
 void Simulation<Real>::step(double dt_s) {
   if (!(dt_s > 0) || !std::isfinite(dt_s))
-    throw ConfigError("run.dt", "a step must be positive and finite, got " + std::to_string(dt_s));
+    throw ConfigError("run.dt", "a step must be positive and finite, got " + scenario::format_time(dt_s));
   if (scheme_ == Scheme::explicit_euler && dt_s > explicit_dt_limit_s() * (1 + 1e-12)) {
     std::ostringstream message;
     message << "explicit step " << dt_s << " s is above the stability limit "

@@ -407,6 +407,17 @@ TEST(Compare, SettingsThatDifferAndTheResolutionWarning) {
     EXPECT_TRUE(d.key.starts_with("topical.") || d.key.starts_with("intradermal.") ||
                 d.key.starts_with("microneedle.") || d.key == "run.duration") << d.key;
   EXPECT_TRUE(comparison.unresolved.empty());
+  // As shown: an entry only one run has is one row per kind, with its species.
+  const auto shown = compare_json(comparison, "compare_settings_shipped")["report"]["settings"];
+  std::map<std::string, std::vector<std::string>> rows;
+  for (const auto& row : shown["rows"]) {
+    std::vector<std::string> cells = row;
+    rows[cells.front()] = {cells.begin() + 1, cells.end()};
+  }
+  const std::vector<std::string> topical = {"2 entries (VEGF, exosome)", "none", "none"};
+  EXPECT_EQ(rows["[[topical]] entries"], topical);
+  EXPECT_EQ(rows["[[microneedle]] entries"], (std::vector<std::string>{"none", "none", "2 entries (VEGF, exosome)"}));
+  for (const auto& [key, values] : rows) EXPECT_FALSE(key.starts_with("topical.")) << key;
 }
 
 // A metric that is 0 for every run is said once, not printed as a column of zeros.
@@ -512,6 +523,21 @@ TEST(Compare, ReportEmbedsEverythingAndRendersInChromium) {
     }
   }
   EXPECT_EQ(images, 3u);
+  // Each embedded image decodes to a PNG of a figure's size (a broken one would show as missing).
+  int decoded = 0;
+  const std::string marker = "data:image/png;base64,";
+  for (std::size_t at = html.find(marker); at != std::string::npos; at = html.find(marker, at + 1)) {
+    const std::size_t begin = at + marker.size(), end = html.find_first_of("'\"", begin);
+    const fs::path encoded = out / ("embedded_" + std::to_string(decoded) + ".b64");
+    const fs::path png = out / ("embedded_" + std::to_string(decoded) + ".png");
+    std::ofstream(encoded) << html.substr(begin, end - begin);
+    ASSERT_EQ(std::system(("base64 -d " + encoded.string() + " > " + png.string()).c_str()), 0);
+    const auto [width, height] = png_size(png);
+    EXPECT_GE(width, 600) << png;
+    EXPECT_GE(height, 300) << png;
+    ++decoded;
+  }
+  EXPECT_EQ(decoded, 3);
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   for (const auto& route : kRoutes)  // each run's rows, not just its directory path

@@ -1,12 +1,13 @@
 #include "host/compare/tables.hpp"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -219,13 +220,63 @@ Table layer_table(const Comparison& comparison, const SpeciesInfo& s, std::vecto
   return table;
 }
 
+// The runs whose value of d is set (not "(not set)").
+std::vector<bool> set_in(const SettingDifference& d) {
+  std::vector<bool> set;
+  for (const auto& value : d.values) set.push_back(value != "(not set)");
+  return set;
+}
+
+// The differing settings, with the delivery entries that only one run has (routes compared
+// with each other) summarised as one row per kind: "[[topical]]: 2 entries (VEGF, exosome)";
+// their settings are in that run's scenario.toml.
 Table settings_table(const Comparison& comparison) {
   Table table{{"key"}, {}};
   for (const auto& label : comparison.labels) table.header.push_back(label);
+  const std::size_t runs = comparison.labels.size();
+  // kind -> per run: its entries' species ("kind.N.species"), for entries set in one run only.
+  std::map<std::string, std::vector<std::vector<std::string>>> only_one_run;
+  std::map<std::string, std::vector<bool>> entry_runs;  // "kind.N" -> where any key of it is set
   for (const auto& d : comparison.differing_settings) {
+    const auto first = d.key.find('.'), second = d.key.find('.', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    const std::string entry = d.key.substr(0, second);
+    auto& where = entry_runs[entry];
+    where.resize(runs, false);
+    const auto set = set_in(d);
+    for (std::size_t r = 0; r < runs; ++r) where[r] = where[r] || set[r];
+  }
+  auto single_run = [&](const std::string& entry) {
+    const auto found = entry_runs.find(entry);
+    return found != entry_runs.end() && runs > 1 &&
+           std::count(found->second.begin(), found->second.end(), true) == 1;
+  };
+  for (const auto& d : comparison.differing_settings) {
+    const auto first = d.key.find('.'), second = d.key.find('.', first + 1);
+    const std::string entry = second == std::string::npos ? "" : d.key.substr(0, second);
+    if (!entry.empty() && single_run(entry)) {
+      auto& per_run = only_one_run[d.key.substr(0, first)];
+      per_run.resize(runs);
+      if (d.key.substr(second + 1) == "species")
+        for (std::size_t r = 0; r < runs; ++r)
+          if (set_in(d)[r]) per_run[r].push_back(d.values[r]);
+      continue;
+    }
     std::vector<std::string> cells{d.key};
     cells.insert(cells.end(), d.values.begin(), d.values.end());
     table.rows.push_back(std::move(cells));
+  }
+  std::size_t summary_row = 0;
+  for (const auto& [kind, per_run] : only_one_run) {
+    std::vector<std::string> cells{"[[" + kind + "]] entries"};
+    for (const auto& species : per_run) {
+      std::string listed;
+      for (const auto& name : species) listed += (listed.empty() ? "" : ", ") + name;
+      cells.push_back(species.empty() ? "none"
+                                      : std::to_string(species.size()) + (species.size() == 1 ? " entry (" : " entries (") +
+                                            listed + ")");
+    }
+    table.rows.insert(table.rows.begin() + summary_row++, std::move(cells));
   }
   return table;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "host/error.hpp"
+#include "host/scenario/units.hpp"
 #include "kernels/launchers.hpp"
 
 namespace skinrd {
@@ -64,7 +65,7 @@ void check_species_values(const std::vector<double>& values, const MaterialTable
   for (std::size_t s = 0; s < values.size(); ++s)
     if (!std::isfinite(values[s]) || values[s] < 0)
       throw ConfigError(key + "." + materials.species_name(s),
-                        "must be >= 0, got " + std::to_string(values[s]));
+                        "must be >= 0, got " + scenario::format_number(values[s]));
 }
 
 int top_slab_cells(const Grid& grid) {
