@@ -46,8 +46,9 @@ void read_run(TomlSection run, Scenario& scenario) {
 }
 
 // Outputs close after each event that starts a change (a dose, a wipe-off, needles in or out):
-// at 1, 2, 5, 10, 20, 50 ... × first_s after it, short of the regular interval, so that a
-// 10-min dissolution or a wipe-off is not drawn as a ramp between hourly outputs.
+// at 1, 2, 5, 10, 20, 50 ... × first_s after it, short of the regular interval, and one first_s
+// before it, so that a 10-min dissolution or a wipe-off is not drawn as a ramp between hourly
+// outputs.
 void add_outputs_after_events(Scenario& scenario, double first_s) {
   RunSettings& r = scenario.run;
   std::vector<double> events;
@@ -61,7 +62,7 @@ void add_outputs_after_events(Scenario& scenario, double first_s) {
   for (double decade = first_s; decade < r.output_interval_s; decade *= 10)
     for (double step : {1.0, 2.0, 5.0})
       if (step * decade < r.output_interval_s * (1 - 1e-9)) offsets.push_back(step * decade);
-  if (double(events.size()) * double(offsets.size()) + double(r.output_times_s.size()) > kMaxOutputs) {
+  if (double(events.size()) * double(offsets.size() + 1) + double(r.output_times_s.size()) > kMaxOutputs) {
     std::ostringstream message;
     message << events.size() << " events with " << offsets.size() << " outputs after each and "
             << r.output_times_s.size() << " regular ones give more than the limit of " << kMaxOutputs
@@ -69,9 +70,11 @@ void add_outputs_after_events(Scenario& scenario, double first_s) {
     throw ConfigError("output.dense_after_events", message.str());
   }
   std::vector<double> times = r.output_times_s;
-  for (double t : events)
+  for (double t : events) {
+    if (t - first_s > 1e-3) times.push_back(t - first_s);  // the state just before it
     for (double offset : offsets)
       if (t + offset < r.duration_s - 1e-3) times.push_back(t + offset);
+  }
   std::sort(times.begin(), times.end());
   // Dense times within a millisecond of a regular one are that one.
   r.output_times_s.clear();
